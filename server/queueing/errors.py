@@ -1,0 +1,145 @@
+"""Errors raised by the queueing core.
+
+Every error carries a snake_case ``code`` used verbatim in the API's JSON error
+body and a suggested HTTP ``status``; the core itself never imports anything HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class QueueingError(Exception):
+    """Base of every error the core raises."""
+
+    code = "queueing_error"
+    status = 409
+    default_message = "queueing error"
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        self.message = message if message is not None else self.default_message
+        self.details = details
+        super().__init__(self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``{"code", "message"}`` pair for an API error body."""
+        return {"code": self.code, "message": self.message}
+
+
+class NotFoundError(QueueingError):
+    code = "not_found"
+    status = 404
+    default_message = "not found"
+
+
+class _UnknownIdMixin:
+    """Shared constructor for errors raised about an id that does not exist."""
+
+    kind = "object"
+
+    def __init__(self, object_id: str, message: str | None = None, **details: Any) -> None:
+        self.object_id = object_id
+        if message is None:
+            message = f"unknown {self.kind} {object_id!r}"
+        super().__init__(message, id=object_id, **details)  # type: ignore[call-arg]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions pickle as cls(*args); rebuild from the id, not the message.
+        extra = {k: v for k, v in self.details.items() if k != "id"}  # type: ignore[attr-defined]
+        return (_rebuild_unknown, (type(self), self.object_id, self.message, extra))
+
+
+def _rebuild_unknown(cls: type, object_id: str, message: str, details: dict[str, Any]) -> Any:
+    return cls(object_id, message, **details)
+
+
+class UnknownMatterError(_UnknownIdMixin, QueueingError):
+    code = "unknown_matter"
+    status = 422
+    kind = "matter"
+
+
+class UnknownQueueError(_UnknownIdMixin, QueueingError):
+    code = "unknown_queue"
+    status = 422
+    kind = "queue"
+
+
+class UnknownWindowError(_UnknownIdMixin, NotFoundError):
+    code = "unknown_window"
+    status = 404
+    kind = "window"
+
+
+class TicketNotFoundError(NotFoundError):
+    code = "ticket_not_found"
+    default_message = "ticket not found"
+
+
+class QueueEmptyError(QueueingError):
+    code = "queue_empty"
+    status = 404
+    default_message = "no ticket is waiting"
+
+
+class WindowBusyError(QueueingError):
+    code = "window_busy"
+    status = 409
+    default_message = "the window has a ticket that is not finished"
+
+
+class WindowClosedError(QueueingError):
+    code = "window_closed"
+    status = 409
+    default_message = "the window is closed"
+
+
+class WindowPausedError(QueueingError):
+    code = "window_paused"
+    status = 409
+    default_message = "the window is paused"
+
+
+class WindowTakenError(QueueingError):
+    code = "window_taken"
+    status = 409
+    default_message = "another clerk holds the window"
+
+
+class NoCurrentTicketError(QueueingError):
+    code = "no_current_ticket"
+    status = 409
+    default_message = "the window has no current ticket"
+
+
+class InvalidTransitionError(QueueingError):
+    code = "invalid_transition"
+    status = 409
+    default_message = "the ticket cannot make this change"
+
+
+class InvalidOutcomeError(QueueingError):
+    code = "invalid_outcome"
+    status = 400
+    default_message = "invalid outcome"
+
+
+class PriorityNotAllowedError(QueueingError):
+    code = "priority_not_allowed"
+    status = 422
+    default_message = "priority not allowed"
+
+
+class CenterDefinitionError(QueueingError):
+    """A center definition breaks a rule; the message names the field at fault."""
+
+    code = "bad_center"
+    status = 400
+    default_message = "bad center definition"
+
+
+class CenterUpdateRefusedError(CenterDefinitionError):
+    """A new center definition would change something structural of the stored one."""
+
+    code = "center_update_refused"
+    default_message = "center update refused"
