@@ -1,0 +1,281 @@
+"""Turning a ticket into ESC/POS bytes, and reading ESC/POS back (pure, no I/O).
+
+Two encodings (see :class:`~hardware.ticket.PrinterProfile`):
+
+* raster: ``ESC @``, the rendered image as ``GS v 0`` bands, then the cut. Works on
+  every ESC/POS printer and needs no font in the printer.
+* text: ``ESC @``, ``FS &`` (Chinese character mode), GB18030 text lines with
+  alignment and ``GS !`` sizes, the QR code drawn by the printer (``GS ( k``, model 2,
+  error level M), then the cut. Needs a printer with a resident Chinese font.
+"""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from hardware.layout import render_ticket
+from hardware.status import PrinterStatus
+from hardware.ticket import (
+    PAPER_WIDTHS,
+    PrinterProfile,
+    TicketContent,
+    ahead_text,
+    issued_text,
+    materials_text,
+    text_columns,
+    wait_text,
+    windows_text,
+    wrap,
+)
+
+ESC = b"\x1b"
+GS = b"\x1d"
+FS = b"\x1c"
+DLE = b"\x10"
+EOT = b"\x04"
+LF = b"\n"
+
+INIT = ESC + b"@"
+CHINESE_MODE_ON = FS + b"&"
+ALIGN_LEFT = ESC + b"a\x00"
+ALIGN_CENTER = ESC + b"a\x01"
+BOLD_ON = ESC + b"E\x01"
+BOLD_OFF = ESC + b"E\x00"
+REVERSE_ON = GS + b"B\x01"
+REVERSE_OFF = GS + b"B\x00"
+RASTER_HEADER = GS + b"v0"
+PARTIAL_CUT = GS + b"V\x42\x00"  # function B: feed to the cutter, then partial cut
+QR_PREFIX = GS + b"(k"
+
+RASTER_BAND_ROWS = 64
+"""Rows per ``GS v 0`` block: 4.6 KB at 80 mm, small enough for the receive buffer of
+cheap printers, large enough to keep the command overhead negligible."""
+
+FONT_A_DOTS = 12  # width of one half-width character of the resident font A
+TAIL_FEED_LINES = 3  # blank lines after the last text when the printer cannot cut
+
+# DLE EOT n: the three real-time status queries used here.
+STATUS_PRINTER = 1
+STATUS_OFFLINE_CAUSE = 2
+STATUS_PAPER = 4
+STATUS_QUERIES: tuple[int, ...] = (STATUS_PRINTER, STATUS_OFFLINE_CAUSE, STATUS_PAPER)
+
+
+def encode_ticket(content: TicketContent, profile: PrinterProfile) -> bytes:
+    """The complete byte stream for one ticket, in the profile's mode."""
+    if profile.mode == "text":
+        body = _text_body(content, profile)
+    else:
+        body = encode_raster(render_ticket(content, profile))
+    return INIT + body + _finish(profile)
+
+
+def _finish(profile: PrinterProfile) -> bytes:
+    return PARTIAL_CUT if profile.cut else ESC + b"d" + bytes([TAIL_FEED_LINES])
+
+
+def encode_raster(image: Image.Image) -> bytes:
+    """``GS v 0`` blocks for a 1-bit image (black pixel = printed dot)."""
+    bw = image.convert("1", dither=Image.Dither.NONE)
+    width, height = bw.size
+    if width % 8:
+        raise ValueError(f"raster width must be a multiple of 8 dots, got {width}")
+    # Pillow packs mode "1" as 1 = white; ESC/POS wants 1 = black: invert every byte.
+    packed = bytes(byte ^ 0xFF for byte in bw.tobytes())
+    row_bytes = width // 8
+    out = bytearray()
+    for top in range(0, height, RASTER_BAND_ROWS):
+        rows = min(RASTER_BAND_ROWS, height - top)
+        out += RASTER_HEADER + b"\x00"
+        out += row_bytes.to_bytes(2, "little") + rows.to_bytes(2, "little")
+        out += packed[top * row_bytes : (top + rows) * row_bytes]
+    return bytes(out)
+
+
+def parse_raster(data: bytes) -> Image.Image:
+    """Rebuild one 1-bit image from every ``GS v 0`` block in ``data``, top to bottom.
+
+    Raises ``ValueError`` when there is no block, a block is truncated, or the
+    blocks disagree on width.
+    """
+    bands: list[Image.Image] = []
+    pos = data.find(RASTER_HEADER)
+    while pos != -1:
+        header = data[pos + 3 : pos + 8]
+        if len(header) < 5:
+            raise ValueError(f"truncated GS v 0 header at byte {pos}")
+        mode, row_bytes, rows = (
+            header[0],
+            int.from_bytes(header[1:3], "little"),
+            int.from_bytes(header[3:5], "little"),
+        )
+        start = pos + 8
+        end = start + row_bytes * rows
+        if end > len(data):
+            raise ValueError(f"truncated GS v 0 block at byte {pos}: needs {end - start} bytes")
+        inverted = bytes(byte ^ 0xFF for byte in data[start:end])
+        band = Image.frombytes("1", (row_bytes * 8, rows), inverted)
+        if mode & 0x01:  # double width
+            band = band.resize((band.width * 2, band.height), Image.Resampling.NEAREST)
+        if mode & 0x02:  # double height
+            band = band.resize((band.width, band.height * 2), Image.Resampling.NEAREST)
+        bands.append(band)
+        pos = data.find(RASTER_HEADER, end)
+    if not bands:
+        raise ValueError("no GS v 0 raster block in data")
+    width = bands[0].width
+    if any(band.width != width for band in bands):
+        raise ValueError("GS v 0 blocks have different widths")
+    image = Image.new("1", (width, sum(band.height for band in bands)), 1)
+    top = 0
+    for band in bands:
+        image.paste(band, (0, top))
+        top += band.height
+    return image
+
+
+# ---- text mode -----------------------------------------------------------------
+
+
+def size_command(magnification: int) -> bytes:
+    """``GS ! n``: the same magnification (1-8) in width and height."""
+    step = max(1, min(8, magnification)) - 1
+    return GS + b"!" + bytes([(step << 4) | step])
+
+
+def qr_commands(data: str, module_dots: int) -> bytes:
+    """The native QR sequence: model 2, module size, error level M, store, print."""
+    payload = data.encode("utf-8")
+    store_length = len(payload) + 3
+    if store_length > 0xFFFF:
+        raise ValueError("QR payload too long")
+    return b"".join(
+        (
+            QR_PREFIX + b"\x04\x00\x31\x41\x32\x00",  # fn 165: model 2
+            QR_PREFIX + b"\x03\x00\x31\x43" + bytes([module_dots]),  # fn 167: module size
+            QR_PREFIX + b"\x03\x00\x31\x45\x31",  # fn 169: error correction M
+            QR_PREFIX + store_length.to_bytes(2, "little") + b"\x31\x50\x30" + payload,  # fn 180
+            QR_PREFIX + b"\x03\x00\x31\x51\x30",  # fn 181: print the stored symbol
+        )
+    )
+
+
+def _line(text: str) -> bytes:
+    return text.encode("gb18030") + LF
+
+
+def _wrapped(text: str, columns: int, max_lines: int) -> bytes:
+    return b"".join(_line(line) for line in wrap(text, text_columns, columns, max_lines))
+
+
+def _text_body(content: TicketContent, profile: PrinterProfile) -> bytes:
+    columns = profile.width_dots // FONT_A_DOTS
+    rule = _line("-" * columns)
+    out = bytearray(CHINESE_MODE_ON + ALIGN_CENTER)
+    if content.header:
+        out += _wrapped(content.header, columns, 2)
+    out += BOLD_ON + _wrapped(content.center_name, columns, 2) + BOLD_OFF + rule
+    out += _line(content.number_label)
+    magnification = max(1, min(4, columns // max(1, text_columns(content.number))))
+    out += size_command(magnification) + BOLD_ON + _line(content.number)
+    out += BOLD_OFF + size_command(1)
+    if content.priority_label:
+        out += REVERSE_ON + BOLD_ON + _line(f" {content.priority_label} ") + BOLD_OFF + REVERSE_OFF
+    out += rule
+    out += size_command(2) if columns >= 2 * 24 else b""
+    out += BOLD_ON + _wrapped(content.matter_name, columns // 2 if columns >= 48 else columns, 2)
+    out += BOLD_OFF + size_command(1)
+    out += _wrapped(content.unit_name, columns, 2)
+    windows = windows_text(content)
+    if windows:
+        out += BOLD_ON + _wrapped(windows, columns, 2) + BOLD_OFF
+    out += _line(ahead_text(content))
+    wait = wait_text(content)
+    if wait:
+        out += _line(wait)
+    module = 6 if profile.width_dots >= PAPER_WIDTHS["80mm"] else 4
+    out += qr_commands(content.status_url, module) + LF
+    out += _line(content.labels.scan_hint) + _line(issued_text(content))
+    materials = materials_text(content, text_columns, columns)
+    if materials:
+        out += _line(materials)
+    if content.footer:
+        out += _wrapped(content.footer, columns, 3)
+    out += ALIGN_LEFT
+    return bytes(out)
+
+
+# ---- status ------------------------------------------------------------------
+
+
+def status_query() -> bytes:
+    """``DLE EOT 1``, ``DLE EOT 2``, ``DLE EOT 4``: printer, offline cause, paper sensor.
+
+    The printer answers each with one byte, in order, even while busy printing.
+    """
+    return b"".join(DLE + EOT + bytes([n]) for n in STATUS_QUERIES)
+
+
+def _is_status_byte(byte: int) -> bool:
+    # Every DLE EOT reply has bit 1 and bit 4 set, bit 0 and bit 7 clear.
+    return byte & 0b1001_0011 == 0b0001_0010
+
+
+def parse_status(n: int, byte: int) -> PrinterStatus:
+    """What one ``DLE EOT n`` reply byte says; fields it does not cover stay None.
+
+    * n=1 printer status: bit 3 = offline.
+    * n=2 offline cause: bit 2 = cover open, bit 5 = stopped because paper ran out,
+      bit 6 = an error occurred.
+    * n=4 roll paper sensor: bits 2-3 = paper near end, bits 5-6 = paper out.
+    """
+    if n not in STATUS_QUERIES:
+        raise ValueError(f"unsupported DLE EOT query {n}; supported: {STATUS_QUERIES}")
+    if not 0 <= byte <= 0xFF or not _is_status_byte(byte):
+        return PrinterStatus(known=False, error=f"not a status reply: 0x{byte:02x} to DLE EOT {n}")
+    if n == STATUS_PRINTER:
+        return PrinterStatus(known=True, online=not byte & 0x08)
+    if n == STATUS_OFFLINE_CAUSE:
+        error = "printer reports an error" if byte & 0x40 else None
+        return PrinterStatus(
+            known=True,
+            cover_open=bool(byte & 0x04),
+            paper_out=True if byte & 0x20 else None,
+            error=error,
+        )
+    return PrinterStatus(known=True, paper_near_end=bool(byte & 0x0C), paper_out=bool(byte & 0x60))
+
+
+def parse_status_reply(reply: bytes) -> PrinterStatus:
+    """Combine the three reply bytes to :func:`status_query` into one status.
+
+    A short or malformed reply gives ``known=False``: the printer is never assumed
+    healthy on partial evidence.
+    """
+    if len(reply) < len(STATUS_QUERIES):
+        return PrinterStatus(
+            known=False,
+            online=False if not reply else None,
+            error="no reply" if not reply else f"incomplete reply ({len(reply)} of 3 bytes)",
+        )
+    parts = [parse_status(n, byte) for n, byte in zip(STATUS_QUERIES, reply, strict=False)]
+    bad = next((part for part in parts if not part.known), None)
+    if bad is not None:
+        return bad
+    printer, cause, paper = parts
+    paper_out = bool(paper.paper_out or cause.paper_out)
+    errors = [part.error for part in parts if part.error]
+    if paper_out:
+        errors.append("paper out")
+    if cause.cover_open:
+        errors.append("cover open")
+    if printer.online is False and not errors:
+        errors.append("offline")
+    return PrinterStatus(
+        known=True,
+        online=printer.online,
+        paper_out=paper_out,
+        paper_near_end=paper.paper_near_end,
+        cover_open=cause.cover_open,
+        error="; ".join(errors) or None,
+    )
