@@ -1,0 +1,7 @@
+"""The REST API, v1: ``/api/v1``."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import auth_routes, center_routes, openapi, stats_routes, ticket_routes, window_routes  # noqa: E402,F401

@@ -1,0 +1,62 @@
+"""One JSON error shape for every 4xx and 5xx: ``{"error": {"code", "message"}}``."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from server.queueing.errors import QueueingError
+from server.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def error_response(status: int, code: str, message: str):
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="yimen"'
+    return response
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(QueueingError)
+    def _queueing(exc: QueueingError):
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.errorhandler(ServiceError)
+    def _service(exc: ServiceError):
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if not _is_api():
+            return exc
+        status = exc.code or 500
+        return error_response(status, HTTP_CODES.get(status, "http_error"), exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "the hub failed to handle this request")

@@ -1,0 +1,27 @@
+"""Issuing tickets and looking them up."""
+
+from flask import jsonify
+
+from server.services import tickets
+
+from . import bp
+from .parsing import field, hub, json_body, kiosk_or_staff
+
+
+@bp.post("/tickets")
+def issue_ticket():
+    actor, device_id = kiosk_or_staff()
+    data = json_body()
+    matter_id = field(data, "matter_id")
+    key = field(data, "idempotency_key", required=False, max_length=128)
+    reason = field(data, "priority_reason", required=False, max_length=32)
+    ticket, created = tickets.issue_ticket(
+        hub(), matter_id=matter_id, actor=actor, priority=data.get("priority", 0),
+        priority_reason=reason, idempotency_key=key, device_id=device_id,
+    )
+    return jsonify(ticket), 201 if created else 200
+
+
+@bp.get("/tickets/<token>")
+def get_ticket(token: str):
+    return jsonify(tickets.get_ticket(hub(), token))

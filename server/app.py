@@ -1,0 +1,104 @@
+"""The application factory: one hub per process, every blueprint and namespace bound here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, redirect, request, url_for
+from flask_babel import Babel
+from flask_socketio import SocketIO
+
+from server.center_file import DEMO_CENTER_PATH, load_center_file, load_demo_center
+from server.db.database import Database
+from server.queueing.clock import Clock, SystemClock
+from server.services.center_setup import install_center
+from server.services.hub import Hub, HubSettings
+
+from .config import Config
+
+socketio = SocketIO()
+babel = Babel()
+
+
+def select_locale() -> str:
+    """``?lang=`` first, then the ``lang`` cookie, then the browser; Chinese by default."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    wanted = request.args.get("lang") or request.cookies.get("lang")
+    if wanted in languages:
+        return wanted
+    return request.accept_languages.best_match(languages) or "zh"
+
+
+def create_app(config: Config | None = None, *, clock: Clock | None = None) -> Flask:
+    """Build the hub. Raises CenterDefinitionError, CenterUpdateRefusedError or
+    DatabaseConfigError with a one-line message when the center or database is bad."""
+    config = config or Config()
+    app = Flask(__name__, static_folder=None)
+    app.config.from_object(config)
+    app.json.ensure_ascii = False
+    clock = clock or SystemClock()
+
+    db = Database(app.config["DATABASE_URL"])
+    db.check_connection()
+    center_file = app.config.get("CENTER_FILE")
+    if center_file:
+        center, source = load_center_file(center_file), str(center_file)
+    else:
+        center, source = load_demo_center(), str(DEMO_CENTER_PATH)
+    install = install_center(db, center, source, clock)
+
+    from server.realtime.publisher import SocketPublisher
+
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("ASYNC_MODE"),
+        message_queue=app.config.get("MESSAGE_QUEUE"),
+        cors_allowed_origins=app.config.get("CORS_ORIGINS"),
+    )
+    publisher = SocketPublisher(socketio, app.config["FLUSH_INTERVAL_S"])
+    hub = Hub(db, install.center, clock=clock, publisher=publisher,
+              settings=HubSettings(token_ttl_s=app.config["TOKEN_TTL_S"],
+                                   public_url=app.config.get("PUBLIC_URL")))
+    publisher.bind(hub)
+    app.extensions["yimen"] = hub
+    app.extensions["yimen_install"] = install
+
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).with_name("translations")))
+
+    from server.api import bp as api_bp
+    from server.api.errors import register_error_handlers
+    from server.realtime.namespaces import register as register_namespaces
+
+    app.register_blueprint(api_bp)
+    register_error_handlers(app)
+    register_namespaces(socketio)
+    _register_pages(app)
+
+    @app.get("/")
+    def index():
+        return redirect(url_for("kiosk.index"))
+
+    @app.get("/healthz")
+    def healthz():
+        return {"ok": True, "center": hub.center.name}
+
+    return app
+
+
+def _register_pages(app: Flask) -> None:
+    from counter import bp as counter_bp
+    from display import bp as display_bp
+    from kiosk import bp as kiosk_bp
+
+    app.register_blueprint(kiosk_bp)
+    app.register_blueprint(display_bp)
+    app.register_blueprint(counter_bp)
+    try:
+        from display.phone import bp as phone_bp
+    except ImportError:
+        phone_bp = None
+    if phone_bp is not None:
+        app.register_blueprint(phone_bp)

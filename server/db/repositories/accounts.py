@@ -1,0 +1,122 @@
+"""Staff users, their login sessions, and registered devices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from ..tables import devices, sessions, users
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    username: str
+    name: str | None
+    role: str
+    password_hash: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class DeviceRecord:
+    id: int
+    kind: str
+    name: str
+    created_at: datetime
+    last_seen_at: datetime | None
+    status: dict | None
+
+
+def _user(row) -> UserRecord:
+    m = row._mapping
+    return UserRecord(m["id"], m["username"], m["name"], m["role"], m["password_hash"], m["active"])
+
+
+def _device(row) -> DeviceRecord:
+    m = row._mapping
+    return DeviceRecord(m["id"], m["kind"], m["name"], m["created_at"], m["last_seen_at"], m["status"])
+
+
+class UserRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def by_username(self, username: str) -> UserRecord | None:
+        row = self.conn.execute(select(users).where(users.c.username == username)).first()
+        return _user(row) if row else None
+
+    def by_id(self, user_id: int) -> UserRecord | None:
+        row = self.conn.execute(select(users).where(users.c.id == user_id)).first()
+        return _user(row) if row else None
+
+    def add(self, username: str, name: str | None, role: str, password_hash: str, at: datetime) -> int:
+        return self.conn.execute(
+            insert(users)
+            .values(username=username, name=name, role=role, password_hash=password_hash,
+                    active=True, created_at=at)
+            .returning(users.c.id)
+        ).scalar_one()
+
+    def set_password(self, user_id: int, password_hash: str) -> None:
+        self.conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+    def all(self) -> list[UserRecord]:
+        return [_user(r) for r in self.conn.execute(select(users).order_by(users.c.id))]
+
+
+class SessionRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, token_hash: str, user_id: int, at: datetime, expires_at: datetime) -> None:
+        self.conn.execute(
+            insert(sessions).values(token_hash=token_hash, user_id=user_id, created_at=at,
+                                    expires_at=expires_at)
+        )
+
+    def user_for(self, token_hash: str, now: datetime) -> UserRecord | None:
+        row = self.conn.execute(
+            select(users)
+            .join(sessions, sessions.c.user_id == users.c.id)
+            .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now,
+                   users.c.active.is_(True))
+        ).first()
+        return _user(row) if row else None
+
+    def revoke(self, token_hash: str) -> None:
+        self.conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
+
+    def purge_expired(self, now: datetime) -> int:
+        return self.conn.execute(delete(sessions).where(sessions.c.expires_at <= now)).rowcount
+
+
+class DeviceRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, kind: str, name: str, key_hash: str, at: datetime) -> int:
+        return self.conn.execute(
+            insert(devices).values(kind=kind, name=name, key_hash=key_hash, created_at=at)
+            .returning(devices.c.id)
+        ).scalar_one()
+
+    def by_key_hash(self, key_hash: str) -> DeviceRecord | None:
+        row = self.conn.execute(select(devices).where(devices.c.key_hash == key_hash)).first()
+        return _device(row) if row else None
+
+    def by_id(self, device_id: int) -> DeviceRecord | None:
+        row = self.conn.execute(select(devices).where(devices.c.id == device_id)).first()
+        return _device(row) if row else None
+
+    def all(self) -> list[DeviceRecord]:
+        return [_device(r) for r in self.conn.execute(select(devices).order_by(devices.c.id))]
+
+    def touch(self, device_id: int, at: datetime, status: dict | None = None) -> None:
+        values: dict = {"last_seen_at": at}
+        if status is not None:
+            values["status"] = status
+        self.conn.execute(update(devices).where(devices.c.id == device_id).values(**values))

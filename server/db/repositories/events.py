@@ -1,0 +1,45 @@
+"""The event log: one row per state change, written in the change's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from server.queueing.events import DomainEvent
+
+from ..tables import events as e
+
+
+class EventLog:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def append(self, events: Iterable[DomainEvent], service_day: date) -> None:
+        rows = [
+            {
+                "at": ev.at,
+                "service_day": service_day,
+                "kind": ev.kind,
+                "actor": str(ev.actor),
+                "ticket_id": ev.ticket_id,
+                "window_id": ev.window_id,
+                "queue_id": ev.queue_id,
+                "data": dict(ev.data) or None,
+            }
+            for ev in events
+        ]
+        if rows:
+            self.conn.execute(insert(e), rows)
+
+    def recent_calls(self, day: date, limit: int) -> list[tuple[str, str, str, object]]:
+        """(kind, number, window_id, at) of the day's calls and recalls, newest first."""
+        rows = self.conn.execute(
+            select(e.c.kind, e.c.data, e.c.window_id, e.c.at)
+            .where(e.c.service_day == day, e.c.kind.in_(("ticket_called", "ticket_recalled")))
+            .order_by(e.c.id.desc())
+            .limit(limit)
+        ).all()
+        return [(kind, (data or {}).get("number"), window_id, at) for kind, data, window_id, at in rows]

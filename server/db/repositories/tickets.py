@@ -1,0 +1,202 @@
+"""Reading and writing tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Row
+
+from server.queueing.tickets import AT_WINDOW_STATUSES, Outcome, Ticket, TicketStatus
+
+from ..tables import tickets as t
+
+
+class ConcurrentUpdateError(Exception):
+    """The row changed under us (another window claimed the ticket first)."""
+
+
+_COLUMNS = (
+    "token service_day prefix sequence number matter_id queue_id unit_id priority "
+    "priority_reason status window_id clerk_id issued_at called_at started_at finished_at "
+    "outcome recalls transfers quoted_wait_s idempotency_key device_id"
+).split()
+
+
+def row_to_ticket(row: Row) -> Ticket:
+    m = row._mapping
+    return Ticket(
+        id=m["id"],
+        token=m["token"],
+        number=m["number"],
+        service_day=m["service_day"],
+        prefix=m["prefix"],
+        sequence=m["sequence"],
+        matter_id=m["matter_id"],
+        queue_id=m["queue_id"],
+        unit_id=m["unit_id"],
+        issued_at=m["issued_at"],
+        priority=m["priority"],
+        priority_reason=m["priority_reason"],
+        status=TicketStatus(m["status"]),
+        window_id=m["window_id"],
+        called_at=m["called_at"],
+        started_at=m["started_at"],
+        finished_at=m["finished_at"],
+        outcome=Outcome(m["outcome"]) if m["outcome"] else None,
+        recalls=m["recalls"],
+        transfers=m["transfers"],
+        quoted_wait_s=m["quoted_wait_s"],
+        idempotency_key=m["idempotency_key"],
+        device_id=m["device_id"],
+        clerk_id=m["clerk_id"],
+    )
+
+
+def _values(ticket: Ticket) -> dict:
+    values = {name: getattr(ticket, name) for name in _COLUMNS}
+    values["status"] = ticket.status.value
+    values["outcome"] = ticket.outcome.value if ticket.outcome else None
+    return values
+
+
+class TicketRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.is_postgres = conn.dialect.name == "postgresql"
+
+    def add(self, ticket: Ticket) -> Ticket:
+        ticket.id = self.conn.execute(insert(t).values(_values(ticket)).returning(t.c.id)).scalar_one()
+        return ticket
+
+    def save(self, ticket: Ticket, expected_status: TicketStatus) -> None:
+        """Write the ticket back only if its status is still ``expected_status``."""
+        result = self.conn.execute(
+            update(t)
+            .where(t.c.id == ticket.id, t.c.status == expected_status.value)
+            .values(_values(ticket))
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdateError(f"ticket {ticket.number} changed concurrently")
+
+    def get(self, ticket_id: int) -> Ticket | None:
+        row = self.conn.execute(select(t).where(t.c.id == ticket_id)).first()
+        return row_to_ticket(row) if row else None
+
+    def get_by_token(self, token: str) -> Ticket | None:
+        row = self.conn.execute(select(t).where(t.c.token == token)).first()
+        return row_to_ticket(row) if row else None
+
+    def get_by_idempotency_key(self, day: date, key: str) -> Ticket | None:
+        row = self.conn.execute(
+            select(t).where(t.c.service_day == day, t.c.idempotency_key == key)
+        ).first()
+        return row_to_ticket(row) if row else None
+
+    def at_window(self, window_id: str) -> Ticket | None:
+        """The ticket now called to or served at the window, if any."""
+        row = self.conn.execute(
+            select(t)
+            .where(t.c.window_id == window_id, t.c.status.in_([s.value for s in AT_WINDOW_STATUSES]))
+            .order_by(t.c.called_at.desc())
+        ).first()
+        return row_to_ticket(row) if row else None
+
+    def at_windows(self) -> dict[str, Ticket]:
+        rows = self.conn.execute(
+            select(t).where(t.c.status.in_([s.value for s in AT_WINDOW_STATUSES]))
+        ).all()
+        return {ticket.window_id: ticket for ticket in map(row_to_ticket, rows) if ticket.window_id}
+
+    def _call_order(self, queue_ids: Sequence[str]):
+        rank = case({q: i for i, q in enumerate(queue_ids)}, value=t.c.queue_id, else_=len(queue_ids))
+        return (t.c.priority.desc(), t.c.issued_at, rank, t.c.id)
+
+    def next_waiting(self, queue_ids: Sequence[str], day: date, *, skip_locked: bool) -> Ticket | None:
+        """The ticket the calling policy picks (see queueing.policy), locked on PostgreSQL."""
+        if not queue_ids:
+            return None
+        stmt = (
+            select(t)
+            .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id.in_(queue_ids),
+                   t.c.service_day == day)
+            .order_by(*self._call_order(queue_ids))
+            .limit(1)
+        )
+        if self.is_postgres and skip_locked:
+            stmt = stmt.with_for_update(skip_locked=True)
+        row = self.conn.execute(stmt).first()
+        return row_to_ticket(row) if row else None
+
+    def waiting(self, queue_ids: Sequence[str], day: date, limit: int | None = None) -> list[Ticket]:
+        """Waiting tickets of these queues in calling order."""
+        if not queue_ids:
+            return []
+        stmt = (
+            select(t)
+            .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id.in_(queue_ids),
+                   t.c.service_day == day)
+            .order_by(*self._call_order(queue_ids))
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [row_to_ticket(r) for r in self.conn.execute(stmt)]
+
+    def ahead_count(self, ticket: Ticket) -> int:
+        """Waiting tickets of the ticket's queue that the policy calls before it."""
+        before = or_(
+            t.c.priority > ticket.priority,
+            and_(t.c.priority == ticket.priority, t.c.issued_at < ticket.issued_at),
+            and_(t.c.priority == ticket.priority, t.c.issued_at == ticket.issued_at,
+                 t.c.id < ticket.id),
+        )
+        return self.conn.execute(
+            select(func.count())
+            .select_from(t)
+            .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id == ticket.queue_id,
+                   t.c.service_day == ticket.service_day, t.c.id != ticket.id, before)
+        ).scalar_one()
+
+    def waiting_summary(self, day: date) -> dict[str, tuple[int, object]]:
+        """queue_id → (waiting count, earliest issue time) for the day."""
+        rows = self.conn.execute(
+            select(t.c.queue_id, func.count(), func.min(t.c.issued_at))
+            .where(t.c.status == TicketStatus.WAITING.value, t.c.service_day == day)
+            .group_by(t.c.queue_id)
+        ).all()
+        return {queue_id: (count, earliest) for queue_id, count, earliest in rows}
+
+    def served_counts(self, day: date) -> dict[str, int]:
+        rows = self.conn.execute(
+            select(t.c.queue_id, func.count())
+            .where(t.c.status == TicketStatus.DONE.value, t.c.service_day == day)
+            .group_by(t.c.queue_id)
+        ).all()
+        return dict(rows)
+
+    def recent_service_times(self, limit_per_queue: int = 20) -> dict[str, list[float]]:
+        """queue_id → the most recent service durations in seconds (oldest first)."""
+        rows = self.conn.execute(
+            select(t.c.queue_id, t.c.started_at, t.c.finished_at)
+            .where(t.c.status == TicketStatus.DONE.value, t.c.started_at.is_not(None))
+            .order_by(t.c.finished_at.desc())
+            .limit(limit_per_queue * 80)
+        ).all()
+        result: dict[str, list[float]] = {}
+        for queue_id, started, finished in rows:
+            bucket = result.setdefault(queue_id, [])
+            if len(bucket) < limit_per_queue:
+                bucket.append((finished - started).total_seconds())
+        for bucket in result.values():
+            bucket.reverse()
+        return result
+
+    def count_waiting_at_least(self, queue_id: str, day: date, priority: int) -> int:
+        """Waiting tickets of a queue with this priority or a higher one."""
+        return self.conn.execute(
+            select(func.count())
+            .select_from(t)
+            .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id == queue_id,
+                   t.c.service_day == day, t.c.priority >= priority)
+        ).scalar_one()

@@ -1,0 +1,142 @@
+"""The tables. Alembic migrations under ``migrations/`` create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from .types import JSONText, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+center_documents = Table(
+    "center_documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("loaded_at", UTCDateTime, nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("document", JSONText, nullable=False),
+)
+
+number_counters = Table(
+    "number_counters",
+    metadata,
+    Column("service_day", Date, primary_key=True),
+    Column("prefix", String(8), primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("service_day", Date, nullable=False),
+    Column("prefix", String(8), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("number", String(16), nullable=False),
+    Column("matter_id", String(64), nullable=False),
+    Column("queue_id", String(64), nullable=False),
+    Column("unit_id", String(64), nullable=False),
+    Column("priority", Integer, nullable=False, default=0),
+    Column("priority_reason", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("window_id", String(64)),
+    Column("clerk_id", Integer),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("called_at", UTCDateTime),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("outcome", String(16)),
+    Column("recalls", Integer, nullable=False, default=0),
+    Column("transfers", Integer, nullable=False, default=0),
+    Column("quoted_wait_s", Integer),
+    Column("idempotency_key", String(128)),
+    Column("device_id", String(64)),
+    UniqueConstraint("service_day", "prefix", "sequence"),
+    UniqueConstraint("service_day", "idempotency_key"),
+    Index("ix_tickets_waiting", "status", "queue_id", "service_day", "issued_at"),
+    Index("ix_tickets_window_status", "window_id", "status"),
+    Index("ix_tickets_issued_at", "issued_at"),
+)
+
+window_states = Table(
+    "window_states",
+    metadata,
+    Column("window_id", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("clerk_id", Integer),
+    Column("clerk_name", String(200)),
+    Column("paused_reason", String(500)),
+    Column("since", UTCDateTime),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("service_day", Date, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("ticket_id", Integer),
+    Column("window_id", String(64)),
+    Column("queue_id", String(64)),
+    Column("data", JSONText),
+    Index("ix_events_day_kind", "service_day", "kind"),
+    Index("ix_events_ticket", "ticket_id"),
+    Index("ix_events_at", "at"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("name", String(200)),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(300), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index("ix_sessions_expires_at", "expires_at"),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime),
+    Column("status", JSONText),
+    Column("note", Text),
+)

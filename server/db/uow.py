@@ -1,0 +1,70 @@
+"""The unit of work: one transaction, the repositories bound to it, one commit."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from sqlalchemy.engine import Connection
+
+from .database import Database
+from .repositories.accounts import DeviceRepository, SessionRepository, UserRepository
+from .repositories.center_store import CenterStore
+from .repositories.events import EventLog
+from .repositories.numbering import NumberCounter
+from .repositories.tickets import TicketRepository
+from .repositories.windows import WindowRepository
+
+
+class Repositories:
+    """The repositories over one connection."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.tickets = TicketRepository(conn)
+        self.windows = WindowRepository(conn)
+        self.numbers = NumberCounter(conn)
+        self.events = EventLog(conn)
+        self.users = UserRepository(conn)
+        self.sessions = SessionRepository(conn)
+        self.devices = DeviceRepository(conn)
+        self.center = CenterStore(conn)
+
+
+class UnitOfWork(Repositories):
+    """``with UnitOfWork(db) as uow: ...; uow.commit()``; leaving without commit rolls back.
+
+    On SQLite it holds the process's writer lock for its whole life, so keep it short
+    and do no I/O inside.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._stack: ExitStack | None = None
+        self.committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        self._stack = ExitStack()
+        lock = self._db.writer_lock
+        if lock is not None:
+            lock.acquire()
+            self._stack.callback(lock.release)
+        conn = self._stack.enter_context(self._db.engine.connect())
+        self._tx = conn.begin()
+        super().__init__(conn)
+        return self
+
+    def commit(self) -> None:
+        self._tx.commit()
+        self.committed = True
+
+    def rollback(self) -> None:
+        if self._tx.is_active:
+            self._tx.rollback()
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if not self.committed:
+                self.rollback()
+        finally:
+            assert self._stack is not None
+            self._stack.close()

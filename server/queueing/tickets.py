@@ -1,0 +1,173 @@
+"""The ticket and its state machine.
+
+    waiting ──call──▶ called ──start──▶ serving ──finish──▶ done
+       ▲                │  │                │
+       └──transfer──────┘  └──no_show──▶ no_show
+    waiting ──cancel──▶ cancelled
+
+A called ticket may be recalled (announced again) any number of times. A ticket may be
+finished straight from ``called`` (the clerk did not press Start); its service then
+counts from the call. A transfer puts the ticket back to ``waiting`` in another queue
+with its number and its issue time, so it keeps its place by issue time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from .actors import Actor
+from .errors import InvalidOutcomeError, InvalidTransitionError
+from .events import (
+    ServiceStarted,
+    TicketCalled,
+    TicketCancelled,
+    TicketFinished,
+    TicketNoShow,
+    TicketRecalled,
+    TicketTransferred,
+)
+
+
+class TicketStatus(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+class Outcome(StrEnum):
+    COMPLETED = "completed"  # finished on the spot
+    ACCEPTED = "accepted"  # accepted for the back office, within a time limit
+    RETURNED = "returned"  # materials missing; the visitor was told what, at once
+
+
+OPEN_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING})
+AT_WINDOW_STATUSES = frozenset({TicketStatus.CALLED, TicketStatus.SERVING})
+
+
+def parse_outcome(value: object) -> Outcome:
+    try:
+        return Outcome(str(value))
+    except ValueError:
+        allowed = ", ".join(o.value for o in Outcome)
+        raise InvalidOutcomeError(f"outcome must be one of {allowed}; got {value!r}") from None
+
+
+@dataclass
+class Ticket:
+    id: int | None
+    token: str
+    number: str
+    service_day: date
+    prefix: str
+    sequence: int
+    matter_id: str
+    queue_id: str
+    unit_id: str
+    issued_at: datetime
+    priority: int = 0
+    priority_reason: str | None = None
+    status: TicketStatus = TicketStatus.WAITING
+    window_id: str | None = None
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    outcome: Outcome | None = None
+    recalls: int = 0
+    transfers: int = 0
+    quoted_wait_s: int | None = None
+    idempotency_key: str | None = None
+    device_id: str | None = None
+    clerk_id: int | None = None
+
+    # --- transitions -------------------------------------------------------------
+    def _require(self, action: str, *allowed: TicketStatus) -> None:
+        if self.status not in allowed:
+            wanted = " or ".join(s.value for s in allowed)
+            raise InvalidTransitionError(
+                f"cannot {action} ticket {self.number}: it is {self.status.value}, not {wanted}",
+                ticket=self.number,
+                status=self.status.value,
+            )
+
+    def call(self, window_id: str, clerk_id: int | None, at: datetime, actor: Actor) -> TicketCalled:
+        self._require("call", TicketStatus.WAITING)
+        self.status = TicketStatus.CALLED
+        self.window_id = window_id
+        self.clerk_id = clerk_id
+        self.called_at = at
+        return TicketCalled(at, actor, self.id, window_id, self.queue_id, {"number": self.number})
+
+    def recall(self, at: datetime, actor: Actor) -> TicketRecalled:
+        self._require("recall", TicketStatus.CALLED)
+        self.recalls += 1
+        return TicketRecalled(
+            at, actor, self.id, self.window_id, self.queue_id,
+            {"number": self.number, "recalls": self.recalls},
+        )
+
+    def start(self, at: datetime, actor: Actor) -> ServiceStarted:
+        self._require("start", TicketStatus.CALLED)
+        self.status = TicketStatus.SERVING
+        self.started_at = at
+        return ServiceStarted(at, actor, self.id, self.window_id, self.queue_id, {"number": self.number})
+
+    def finish(self, outcome: Outcome, at: datetime, actor: Actor) -> TicketFinished:
+        self._require("finish", TicketStatus.CALLED, TicketStatus.SERVING)
+        if self.started_at is None:
+            self.started_at = self.called_at
+        self.status = TicketStatus.DONE
+        self.outcome = outcome
+        self.finished_at = at
+        return TicketFinished(
+            at, actor, self.id, self.window_id, self.queue_id,
+            {"number": self.number, "outcome": outcome.value},
+        )
+
+    def no_show(self, at: datetime, actor: Actor) -> TicketNoShow:
+        self._require("mark as no-show", TicketStatus.CALLED)
+        self.status = TicketStatus.NO_SHOW
+        self.finished_at = at
+        return TicketNoShow(at, actor, self.id, self.window_id, self.queue_id, {"number": self.number})
+
+    def transfer(self, queue_id: str, at: datetime, actor: Actor) -> TicketTransferred:
+        self._require("transfer", TicketStatus.CALLED, TicketStatus.SERVING)
+        from_queue, from_window = self.queue_id, self.window_id
+        self.queue_id = queue_id
+        self.status = TicketStatus.WAITING
+        self.window_id = None
+        self.clerk_id = None
+        self.called_at = None
+        self.started_at = None
+        self.transfers += 1
+        return TicketTransferred(
+            at, actor, self.id, from_window, queue_id,
+            {"number": self.number, "from_queue": from_queue, "to_queue": queue_id,
+             "from_window": from_window},
+        )
+
+    def cancel(self, reason: str, at: datetime, actor: Actor) -> TicketCancelled:
+        self._require("cancel", TicketStatus.WAITING)
+        self.status = TicketStatus.CANCELLED
+        self.finished_at = at
+        return TicketCancelled(
+            at, actor, self.id, None, self.queue_id, {"number": self.number, "reason": reason}
+        )
+
+    # --- derived figures --------------------------------------------------------
+    @property
+    def wait_s(self) -> float | None:
+        """Seconds from issue to the (last) call, once called."""
+        if self.called_at is None:
+            return None
+        return (self.called_at - self.issued_at).total_seconds()
+
+    @property
+    def service_s(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

@@ -1,0 +1,42 @@
+"""Serving the hub with gevent: a WSGI server with WebSocket support and TCP_NODELAY.
+
+Flask-SocketIO's ``socketio.run`` would do most of this; it is done here by hand for
+one reason: the listening socket gets ``TCP_NODELAY`` (Linux passes it on to every
+accepted connection), so a response written in two sends is not held back by Nagle's
+algorithm waiting ~40 ms for the client's delayed ACK on keep-alive connections.
+"""
+
+from __future__ import annotations
+
+import socket
+
+from gevent import pywsgi
+from geventwebsocket.handler import WebSocketHandler
+
+
+def make_listener(host: str, port: int, backlog: int = 2048) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    sock.setblocking(False)
+    return sock
+
+
+class NoDelayHandler(WebSocketHandler):
+    """Sets TCP_NODELAY on each connection too, for systems that do not inherit it."""
+
+    def __init__(self, sock, address, server, rfile=None):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        super().__init__(sock, address, server, rfile)
+
+
+def serve(app, listener: socket.socket, *, access_log: bool = False) -> None:
+    server = pywsgi.WSGIServer(listener, app, handler_class=NoDelayHandler,
+                               log=None if not access_log else "default", error_log="default")
+    server.serve_forever()

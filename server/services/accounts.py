@@ -1,0 +1,182 @@
+"""Staff accounts, login sessions and device keys."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from server.queueing.actors import Actor
+
+from .errors import AuthenticationError, BadRequestError, ConflictError, ForbiddenError
+from .hub import Hub
+from .passwords import hash_password, verify_password
+
+ROLES = ("admin", "manager", "clerk")
+DEVICE_KINDS = ("kiosk", "display")
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+MIN_PASSWORD = 6
+DEVICE_CACHE_S = 10.0
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def staff_actor(user) -> Actor:
+    return Actor("user", str(user.id), user.name or user.username, user.role)
+
+
+def user_json(user) -> dict:
+    return {"id": user.id, "username": user.username, "name": user.name, "role": user.role}
+
+
+# --- staff ---------------------------------------------------------------------------------
+def login(hub: Hub, username: str, password: str) -> dict:
+    with hub.reading() as repos:
+        user = repos.users.by_username(username)
+    if user is None or not user.active or not verify_password(password, user.password_hash):
+        raise AuthenticationError("wrong username or password", code="invalid_credentials")
+    token = secrets.token_urlsafe(32)
+    now = hub.now()
+    expires = now + timedelta(seconds=hub.settings.token_ttl_s)
+    with hub.uow() as uow:
+        uow.sessions.add(_digest(token), user.id, now, expires)
+        uow.sessions.purge_expired(now)
+        uow.commit()
+    return {"token": token, "expires_at": expires.isoformat(timespec="seconds"),
+            "user": {"username": user.username, "role": user.role, "name": user.name,
+                     "id": user.id}}
+
+
+def logout(hub: Hub, token: str) -> None:
+    with hub.uow() as uow:
+        uow.sessions.revoke(_digest(token))
+        uow.commit()
+
+
+def authenticate_token(hub: Hub, token: str | None) -> Actor:
+    if not token:
+        raise AuthenticationError("a staff bearer token is required")
+    with hub.reading() as repos:
+        user = repos.sessions.user_for(_digest(token), hub.now())
+    if user is None:
+        raise AuthenticationError("the token is unknown or has expired", code="invalid_token")
+    return staff_actor(user)
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    if actor.kind != "user" or actor.role not in roles:
+        raise ForbiddenError(f"this needs the role {' or '.join(roles)}")
+
+
+def create_user(hub: Hub, *, username: object, password: object, role: object,
+                name: object = None) -> dict:
+    if not isinstance(username, str) or not USERNAME.match(username):
+        raise BadRequestError("username: 1-64 letters, digits, '.', '_' or '-'",
+                              code="invalid_field", field="username")
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise BadRequestError(f"password: at least {MIN_PASSWORD} characters",
+                              code="invalid_field", field="password")
+    if role not in ROLES:
+        raise BadRequestError(f"role must be one of {', '.join(ROLES)}", code="invalid_field",
+                              field="role")
+    if name is not None and not isinstance(name, str):
+        raise BadRequestError("name must be a string", code="invalid_field", field="name")
+    hashed = hash_password(password)
+    try:
+        with hub.uow() as uow:
+            if uow.users.by_username(username) is not None:
+                raise ConflictError(f"user {username!r} exists", code="user_exists")
+            user_id = uow.users.add(username, name, role, hashed, hub.now())
+            uow.commit()
+    except IntegrityError:
+        raise ConflictError(f"user {username!r} exists", code="user_exists") from None
+    return {"id": user_id, "username": username, "name": name, "role": role}
+
+
+def set_user_password(hub: Hub, username: str, password: str, *, role: str = "admin",
+                      name: str | None = None) -> bool:
+    """Create the user or reset its password. Returns True when it was created."""
+    hashed = hash_password(password)
+    with hub.uow() as uow:
+        user = uow.users.by_username(username)
+        if user is None:
+            uow.users.add(username, name, role, hashed, hub.now())
+            created = True
+        else:
+            uow.users.set_password(user.id, hashed)
+            created = False
+        uow.commit()
+    return created
+
+
+def list_users(hub: Hub) -> list[dict]:
+    with hub.reading() as repos:
+        return [user_json(u) for u in repos.users.all()]
+
+
+# --- devices -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeviceIdentity:
+    id: int
+    kind: str
+    name: str
+
+    def actor(self) -> Actor:
+        return Actor("device", str(self.id), self.name, self.kind)
+
+
+_device_cache: dict[tuple[int, str], tuple[float, DeviceIdentity]] = {}
+
+
+def create_device(hub: Hub, *, kind: object, name: object, key: str | None = None) -> dict:
+    if kind not in DEVICE_KINDS:
+        raise BadRequestError(f"kind must be one of {', '.join(DEVICE_KINDS)}",
+                              code="invalid_field", field="kind")
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise BadRequestError("name: a non-empty string of at most 200 characters",
+                              code="invalid_field", field="name")
+    key = key or secrets.token_urlsafe(24)
+    try:
+        with hub.uow() as uow:
+            device_id = uow.devices.add(kind, name.strip(), _digest(key), hub.now())
+            uow.commit()
+    except IntegrityError:
+        raise ConflictError("a device with this key exists", code="device_exists") from None
+    return {"id": device_id, "kind": kind, "name": name.strip(), "key": key}
+
+
+def authenticate_device(hub: Hub, key: str | None, kind: str | None = None) -> DeviceIdentity:
+    if not key:
+        raise AuthenticationError("a device key is required (X-Device-Key)")
+    digest = _digest(key)
+    cache_key = (id(hub), digest)
+    cached = _device_cache.get(cache_key)
+    if cached and cached[0] > time.monotonic():
+        device = cached[1]
+    else:
+        with hub.reading() as repos:
+            record = repos.devices.by_key_hash(digest)
+        if record is None:
+            raise AuthenticationError("unknown device key", code="invalid_device_key")
+        device = DeviceIdentity(record.id, record.kind, record.name)
+        _device_cache[cache_key] = (time.monotonic() + DEVICE_CACHE_S, device)
+    if kind is not None and device.kind != kind:
+        raise ForbiddenError(f"this needs a {kind} device")
+    return device
+
+
+def list_devices(hub: Hub) -> list[dict]:
+    with hub.reading() as repos:
+        return [
+            {"id": d.id, "kind": d.kind, "name": d.name,
+             "last_seen_at": d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at else None,
+             "status": d.status}
+            for d in repos.devices.all()
+        ]

@@ -1,0 +1,78 @@
+"""The hub: what every service function needs, bundled once per process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from server.db.database import Database
+from server.db.uow import Repositories, UnitOfWork
+from server.queueing.center import Center
+from server.queueing.clock import Clock, SystemClock
+from server.queueing.events import DomainEvent
+from server.queueing.numbering import service_day
+
+from .service_times import ServiceTimes
+
+
+class Publisher(Protocol):
+    def publish(self, events: Iterable[DomainEvent]) -> None:
+        """Called after a commit with the events it recorded."""
+
+
+class NullPublisher:
+    """For tools that change state with nobody listening (CLI, offline simulation)."""
+
+    def publish(self, events: Iterable[DomainEvent]) -> None:
+        return None
+
+
+@dataclass
+class HubSettings:
+    token_ttl_s: int = 12 * 3600
+    recent_calls: int = 10
+    waiting_list_limit: int = 50
+    public_url: str | None = None  # base URL printed on tickets, e.g. http://192.168.1.10
+
+
+class Hub:
+    def __init__(
+        self,
+        db: Database,
+        center: Center,
+        *,
+        clock: Clock | None = None,
+        publisher: Publisher | None = None,
+        settings: HubSettings | None = None,
+    ) -> None:
+        self.db = db
+        self.center = center
+        self.clock = clock or SystemClock()
+        self.publisher: Publisher = publisher or NullPublisher()
+        self.settings = settings or HubSettings()
+        self.tz = ZoneInfo(center.timezone)
+        self.service_times = ServiceTimes(self)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self, at: datetime | None = None) -> date:
+        return service_day(at or self.now(), self.tz)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db)
+
+    @contextmanager
+    def reading(self):
+        """Repositories over a read-only connection (no writer lock)."""
+        with self.db.reading() as conn:
+            yield Repositories(conn)
+
+    def publish(self, events: Iterable[DomainEvent]) -> None:
+        events = list(events)
+        if events:
+            self.publisher.publish(events)

@@ -1,0 +1,118 @@
+"""Use cases of the visitor's ticket: issue it, look it up."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy.exc import IntegrityError
+
+from server.queueing.actors import Actor
+from server.queueing.errors import PriorityNotAllowedError, TicketNotFoundError
+from server.queueing.estimate import estimate_wait_s
+from server.queueing.events import TicketIssued
+from server.queueing.numbering import format_number
+from server.queueing.tickets import Ticket
+
+from .errors import BadRequestError
+from .hub import Hub
+from .views import queue_loads, ticket_view
+
+MAX_PRIORITY = 9
+TOKEN_BYTES = 18  # 24 URL-safe characters
+
+
+def parse_priority(value: object) -> int:
+    if value is None or value is False:
+        return 0
+    if value is True:
+        return 1
+    if isinstance(value, int) and 0 <= value <= MAX_PRIORITY:
+        return value
+    raise BadRequestError(f"priority must be a boolean or an integer 0..{MAX_PRIORITY}",
+                          code="invalid_field", field="priority")
+
+
+def issue_ticket(
+    hub: Hub,
+    *,
+    matter_id: str,
+    actor: Actor,
+    priority: object = 0,
+    priority_reason: str | None = None,
+    idempotency_key: str | None = None,
+    device_id: str | None = None,
+) -> tuple[dict, bool]:
+    """Issue a ticket for a matter. Returns (ticket JSON, created).
+
+    The same ``idempotency_key`` on the same service day returns the first ticket with
+    ``created`` False, however often a kiosk retries.
+    """
+    center = hub.center
+    matter = center.matter(matter_id)
+    queue = center.queue(matter.queue_id)
+    level = parse_priority(priority)
+    if priority_reason is not None and priority_reason not in center.priority_reasons:
+        raise PriorityNotAllowedError(
+            f"priority reason must be one of {', '.join(center.priority_reasons)}",
+            reason=priority_reason,
+        )
+    if priority_reason and level == 0:
+        level = 1
+    if level and not center.priority_reasons:
+        raise PriorityNotAllowedError("this center gives no priority tickets")
+
+    now = hub.now()
+    day = hub.today(now)
+    try:
+        with hub.uow() as uow:
+            if idempotency_key:
+                existing = uow.tickets.get_by_idempotency_key(day, idempotency_key)
+                if existing is not None:
+                    return ticket_view(hub, uow, existing), False
+            sequence = uow.numbers.next(day, queue.prefix)
+            ticket = Ticket(
+                id=None,
+                token=secrets.token_urlsafe(TOKEN_BYTES),
+                number=format_number(queue.prefix, sequence),
+                service_day=day,
+                prefix=queue.prefix,
+                sequence=sequence,
+                matter_id=matter.id,
+                queue_id=queue.id,
+                unit_id=matter.unit_id,
+                issued_at=now,
+                priority=level,
+                priority_reason=priority_reason,
+                idempotency_key=idempotency_key,
+                device_id=device_id,
+            )
+            # Everyone waiting with the same or a higher priority goes first.
+            ahead = uow.tickets.count_waiting_at_least(queue.id, day, level)
+            load = queue_loads(hub, uow, [queue.id])[queue.id]
+            ticket.quoted_wait_s = estimate_wait_s(ahead, load)
+            uow.tickets.add(ticket)
+            event = TicketIssued(now, actor, ticket.id, None, queue.id,
+                                 {"number": ticket.number, "matter_id": matter.id,
+                                  "priority": level, "quoted_wait_s": ticket.quoted_wait_s})
+            uow.events.append([event], day)
+            view = ticket_view(hub, uow, ticket, ahead=ahead, load=load)
+            uow.commit()
+    except IntegrityError:
+        # Another hub inserted the same idempotency key between our read and write.
+        if not idempotency_key:
+            raise
+        with hub.reading() as repos:
+            existing = repos.tickets.get_by_idempotency_key(day, idempotency_key)
+            if existing is None:
+                raise
+            return ticket_view(hub, repos, existing), False
+    hub.publish([event])
+    return view, True
+
+
+def get_ticket(hub: Hub, token: str) -> dict:
+    with hub.reading() as repos:
+        ticket = repos.tickets.get_by_token(token)
+        if ticket is None:
+            raise TicketNotFoundError("no ticket with this token")
+        return ticket_view(hub, repos, ticket)

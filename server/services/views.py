@@ -1,0 +1,202 @@
+"""Read models: the JSON shapes of the contract, built from the database and the center.
+
+Every function takes a ``Repositories`` (a unit of work or a read connection), so the
+same code serves REST answers, Socket.IO snapshots and the publisher.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from server.queueing.estimate import QueueLoad, estimate_wait_s
+from server.queueing.tickets import Ticket, TicketStatus
+from server.queueing.windows import WindowState, WindowStatus
+
+from .hub import Hub
+
+
+def iso(at: datetime | None) -> str | None:
+    return at.isoformat(timespec="seconds") if at else None
+
+
+def local_iso(hub: Hub, at: datetime | None) -> str | None:
+    """A time in the center's zone, with its offset (``2026-11-29T09:30:05+08:00``)."""
+    return at.astimezone(hub.tz).isoformat(timespec="seconds") if at else None
+
+
+# --- queues and their load -------------------------------------------------------------
+def queue_loads(hub: Hub, repos, queue_ids=None) -> dict[str, QueueLoad]:
+    center = hub.center
+    states = repos.windows.all()
+    busy = set(repos.tickets.at_windows())
+    result = {}
+    for queue_id in queue_ids or center.queues:
+        window_ids = center.queue(queue_id).window_ids
+        open_ids = [w for w in window_ids
+                    if states.get(w) and states[w].status is WindowStatus.OPEN]
+        result[queue_id] = QueueLoad(
+            queue_id=queue_id,
+            open_windows=len(open_ids),
+            total_windows=len(window_ids),
+            busy_windows=sum(1 for w in open_ids if w in busy),
+            service_s=hub.service_times.mean(queue_id, repos),
+        )
+    return result
+
+
+def queue_summaries(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
+    """``GET /queues`` and ``queues_changed``: every queue (or a zone's) with its waiting line."""
+    center = hub.center
+    now = hub.now()
+    waiting = repos.tickets.waiting_summary(hub.today(now))
+    served = repos.tickets.served_counts(hub.today(now))
+    queue_ids = [
+        q.id for q in center.queues.values()
+        if zone_id is None or any(center.window(w).zone_id == zone_id for w in q.window_ids)
+    ]
+    loads = queue_loads(hub, repos, queue_ids)
+    out = []
+    for queue_id in queue_ids:
+        queue = center.queue(queue_id)
+        count, earliest = waiting.get(queue_id, (0, None))
+        load = loads[queue_id]
+        out.append({
+            "id": queue.id,
+            "name": queue.name,
+            "name_en": queue.name_en,
+            "prefix": queue.prefix,
+            "waiting": count,
+            "longest_wait_s": max(0, round((now - earliest).total_seconds())) if earliest else 0,
+            "estimated_wait_s": estimate_wait_s(count, load),
+            "window_ids": list(queue.window_ids),
+            "open_windows": load.open_windows,
+            "served_today": served.get(queue_id, 0),
+        })
+    return out
+
+
+# --- tickets ----------------------------------------------------------------------------
+def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
+                load: QueueLoad | None = None) -> dict:
+    """The contract's ticket JSON, with ``ahead`` and ``estimated_wait_s`` worked out."""
+    center = hub.center
+    if ticket.status is TicketStatus.WAITING:
+        if ahead is None:
+            ahead = repos.tickets.ahead_count(ticket)
+        if load is None:
+            load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]
+        estimated = estimate_wait_s(ahead, load)
+    else:
+        ahead, estimated = 0, 0
+    window = center.windows.get(ticket.window_id) if ticket.window_id else None
+    matter = center.matters.get(ticket.matter_id)
+    queue = center.queues.get(ticket.queue_id)
+    return {
+        "id": ticket.id,
+        "token": ticket.token,
+        "number": ticket.number,
+        "status": ticket.status.value,
+        "matter_id": ticket.matter_id,
+        "queue_id": ticket.queue_id,
+        "priority": ticket.priority,
+        "issued_at": local_iso(hub, ticket.issued_at),
+        "ahead": ahead,
+        "estimated_wait_s": estimated,
+        "window_id": ticket.window_id,
+        "called_at": local_iso(hub, ticket.called_at),
+        "finished_at": local_iso(hub, ticket.finished_at),
+        "outcome": ticket.outcome.value if ticket.outcome else None,
+        "status_url": f"/t/{ticket.token}",
+        # additions beyond v1
+        "priority_reason": ticket.priority_reason,
+        "started_at": local_iso(hub, ticket.started_at),
+        "matter_name": matter.name if matter else None,
+        "unit_id": ticket.unit_id,
+        "queue_name": queue.name if queue else None,
+        "window_number": window.number if window else None,
+        "window_name": window.name if window else None,
+        "zone_id": window.zone_id if window else None,
+        "recalls": ticket.recalls,
+        "transfers": ticket.transfers,
+        "quoted_wait_s": ticket.quoted_wait_s,
+    }
+
+
+def waiting_views(hub: Hub, repos, queue_ids, limit: int | None = None) -> list[dict]:
+    """Waiting tickets of these queues in calling order, each with its place in its queue."""
+    tickets = repos.tickets.waiting(list(queue_ids), hub.today(), limit)
+    loads = queue_loads(hub, repos, list(queue_ids))
+    places: dict[str, int] = {}
+    out = []
+    for ticket in tickets:
+        ahead = places.get(ticket.queue_id, 0)
+        places[ticket.queue_id] = ahead + 1
+        out.append(ticket_view(hub, repos, ticket, ahead=ahead, load=loads[ticket.queue_id]))
+    return out
+
+
+# --- windows ----------------------------------------------------------------------------
+def window_view(hub: Hub, state: WindowState | None, window_id: str) -> dict:
+    window = hub.center.window(window_id)
+    state = state or WindowState(window_id)
+    return {
+        "id": window.id,
+        "number": window.number,
+        "name": window.name,
+        "name_en": window.name_en,
+        "zone_id": window.zone_id,
+        "kind": window.kind,
+        "queue_ids": list(window.queue_ids),
+        "status": state.status.value,
+        "clerk": ({"id": state.clerk_id, "name": state.clerk_name}
+                  if state.clerk_id is not None else None),
+        "paused_reason": state.paused_reason,
+        "since": local_iso(hub, state.since),
+    }
+
+
+def window_state(hub: Hub, repos, window_id: str) -> dict:
+    """``window_state`` for a counter: the window, its current ticket, its waiting line."""
+    window = hub.center.window(window_id)
+    state = repos.windows.get(window_id)
+    current = repos.tickets.at_window(window_id)
+    waiting = waiting_views(hub, repos, window.queue_ids, hub.settings.waiting_list_limit)
+    return {
+        "window": window_view(hub, state, window_id),
+        "current": ticket_view(hub, repos, current) if current else None,
+        "waiting": waiting,
+    }
+
+
+# --- the hall ---------------------------------------------------------------------------
+def call_payload(hub: Hub, number: str, window_id: str, recall: bool, at: datetime) -> dict:
+    window = hub.center.window(window_id)
+    return {
+        "number": number,
+        "window_id": window.id,
+        "window_number": window.number,
+        "window_name": window.name,
+        "zone_id": window.zone_id,
+        "recall": recall,
+        "at": local_iso(hub, at),
+    }
+
+
+def recent_calls(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
+    rows = repos.events.recent_calls(hub.today(), hub.settings.recent_calls * 4)
+    calls = []
+    for kind, number, window_id, at in rows:
+        window = hub.center.windows.get(window_id)
+        if window is None or (zone_id and window.zone_id != zone_id):
+            continue
+        calls.append(call_payload(hub, number, window_id, kind == "ticket_recalled", at))
+        if len(calls) >= hub.settings.recent_calls:
+            break
+    return calls
+
+
+def hall_state(hub: Hub, repos, zone_id: str | None = None) -> dict:
+    return {
+        "calls": recent_calls(hub, repos, zone_id),
+        "queues": queue_summaries(hub, repos, zone_id),
+    }

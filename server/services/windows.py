@@ -1,0 +1,211 @@
+"""Use cases of a counter window: take it, call, serve, transfer, pause, leave.
+
+Each function opens one unit of work, locks the window's row (PostgreSQL), checks the
+actor is the window's clerk, lets the core decide, writes the ticket, the window and
+the event rows, commits once, then publishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from server.db.repositories.tickets import ConcurrentUpdateError
+from server.queueing.actors import Actor
+from server.queueing.errors import (
+    InvalidTransitionError,
+    NoCurrentTicketError,
+    QueueEmptyError,
+    TicketNotFoundError,
+)
+from server.queueing.events import DomainEvent
+from server.queueing.tickets import Ticket, TicketStatus, parse_outcome
+from server.queueing.windows import WindowState
+
+from .errors import NotWindowClerkError
+from .hub import Hub
+from .views import ticket_view, window_state, window_view
+
+CLAIM_ATTEMPTS = 5
+
+
+def _user_id(actor: Actor) -> int:
+    return int(actor.id)
+
+
+def _locked_state(hub: Hub, uow, window_id: str) -> WindowState:
+    hub.center.window(window_id)  # unknown window → 404
+    state = uow.windows.get(window_id, lock=True)
+    if state is None:
+        uow.windows.ensure([window_id])
+        state = uow.windows.get(window_id, lock=True)
+    return state
+
+
+def _require_clerk(state: WindowState, actor: Actor) -> None:
+    if actor.kind != "user" or state.clerk_id != _user_id(actor):
+        raise NotWindowClerkError(
+            f"only the clerk who opened window {state.window_id} may do this",
+            window=state.window_id,
+        )
+
+
+def _record_and_commit(hub: Hub, uow, events: list[DomainEvent]) -> None:
+    uow.events.append(events, hub.today(events[0].at))
+    uow.commit()
+
+
+# --- taking and leaving a window ---------------------------------------------------------
+def open_window(hub: Hub, window_id: str, actor: Actor) -> dict:
+    now = hub.now()
+    with hub.uow() as uow:
+        state = _locked_state(hub, uow, window_id)
+        event = state.open(_user_id(actor), actor.name, now, actor)
+        events = [event] if event else []
+        if events:
+            uow.windows.save(state)
+            _record_and_commit(hub, uow, events)
+    hub.publish(events)
+    return window_view(hub, state, window_id)
+
+
+def close_window(hub: Hub, window_id: str, actor: Actor) -> dict:
+    now = hub.now()
+    with hub.uow() as uow:
+        state = _locked_state(hub, uow, window_id)
+        if state.clerk_id is not None and actor.role != "admin":
+            _require_clerk(state, actor)
+        event = state.close(uow.tickets.at_window(window_id) is not None, now, actor)
+        events = [event] if event else []
+        if events:
+            uow.windows.save(state)
+            _record_and_commit(hub, uow, events)
+    hub.publish(events)
+    return window_view(hub, state, window_id)
+
+
+def pause_window(hub: Hub, window_id: str, actor: Actor, reason: str | None) -> dict:
+    now = hub.now()
+    with hub.uow() as uow:
+        state = _locked_state(hub, uow, window_id)
+        _require_clerk(state, actor)
+        event = state.pause(reason, now, actor)
+        uow.windows.save(state)
+        _record_and_commit(hub, uow, [event])
+    hub.publish([event])
+    return window_view(hub, state, window_id)
+
+
+def resume_window(hub: Hub, window_id: str, actor: Actor) -> dict:
+    now = hub.now()
+    with hub.uow() as uow:
+        state = _locked_state(hub, uow, window_id)
+        _require_clerk(state, actor)
+        event = state.resume(now, actor)
+        uow.windows.save(state)
+        _record_and_commit(hub, uow, [event])
+    hub.publish([event])
+    return window_view(hub, state, window_id)
+
+
+# --- calling -----------------------------------------------------------------------------
+def call_next(hub: Hub, window_id: str, actor: Actor) -> dict:
+    """Call the ticket the calling policy picks for this window (queueing.policy)."""
+    now = hub.now()
+    day = hub.today(now)
+    window = hub.center.window(window_id)
+    with hub.uow() as uow:
+        state = _locked_state(hub, uow, window_id)
+        _require_clerk(state, actor)
+        state.ensure_can_call(uow.tickets.at_window(window_id) is not None)
+        for _ in range(CLAIM_ATTEMPTS):
+            ticket = uow.tickets.next_waiting(window.queue_ids, day, skip_locked=True)
+            if ticket is None:
+                raise QueueEmptyError(f"nobody is waiting for window {window.number}",
+                                      window=window_id)
+            event = ticket.call(window_id, state.clerk_id, now, actor)
+            try:
+                uow.tickets.save(ticket, TicketStatus.WAITING)
+                break
+            except ConcurrentUpdateError:
+                continue
+        else:
+            raise QueueEmptyError("every waiting ticket was claimed by other windows")
+        _record_and_commit(hub, uow, [event])
+        view = ticket_view(hub, uow, ticket)
+    hub.publish([event])
+    return view
+
+
+def call_ticket(hub: Hub, window_id: str, actor: Actor, ticket_id: int) -> dict:
+    """Call one particular waiting ticket of the window's queues (out of turn)."""
+    now = hub.now()
+    window = hub.center.window(window_id)
+    with hub.uow() as uow:
+        state = _locked_state(hub, uow, window_id)
+        _require_clerk(state, actor)
+        state.ensure_can_call(uow.tickets.at_window(window_id) is not None)
+        ticket = uow.tickets.get(ticket_id)
+        if ticket is None or ticket.queue_id not in window.queue_ids:
+            raise TicketNotFoundError(f"ticket {ticket_id} is not in this window's queues")
+        event = ticket.call(window_id, state.clerk_id, now, actor)
+        try:
+            uow.tickets.save(ticket, TicketStatus.WAITING)
+        except ConcurrentUpdateError:
+            raise InvalidTransitionError(f"ticket {ticket.number} was just called elsewhere") from None
+        _record_and_commit(hub, uow, [event])
+        view = ticket_view(hub, uow, ticket)
+    hub.publish([event])
+    return view
+
+
+def _act_on_current(hub: Hub, window_id: str, actor: Actor,
+                    act: Callable[[Ticket], DomainEvent]) -> dict:
+    with hub.uow() as uow:
+        state = _locked_state(hub, uow, window_id)
+        _require_clerk(state, actor)
+        ticket = uow.tickets.at_window(window_id)
+        if ticket is None:
+            raise NoCurrentTicketError(f"window {window_id} has no called or serving ticket",
+                                       window=window_id)
+        before = ticket.status
+        event = act(ticket)
+        uow.tickets.save(ticket, before)
+        _record_and_commit(hub, uow, [event])
+        view = ticket_view(hub, uow, ticket)
+    hub.publish([event])
+    return view
+
+
+def recall(hub: Hub, window_id: str, actor: Actor) -> dict:
+    now = hub.now()
+    return _act_on_current(hub, window_id, actor, lambda t: t.recall(now, actor))
+
+
+def start_service(hub: Hub, window_id: str, actor: Actor) -> dict:
+    now = hub.now()
+    return _act_on_current(hub, window_id, actor, lambda t: t.start(now, actor))
+
+
+def finish(hub: Hub, window_id: str, actor: Actor, outcome: object) -> dict:
+    parsed = parse_outcome(outcome)
+    now = hub.now()
+    view = _act_on_current(hub, window_id, actor, lambda t: t.finish(parsed, now, actor))
+    hub.service_times.invalidate()
+    return view
+
+
+def no_show(hub: Hub, window_id: str, actor: Actor) -> dict:
+    now = hub.now()
+    return _act_on_current(hub, window_id, actor, lambda t: t.no_show(now, actor))
+
+
+def transfer(hub: Hub, window_id: str, actor: Actor, queue_id: str) -> dict:
+    hub.center.queue(queue_id)  # unknown queue → 422
+    now = hub.now()
+    return _act_on_current(hub, window_id, actor, lambda t: t.transfer(queue_id, now, actor))
+
+
+def get_window_state(hub: Hub, window_id: str) -> dict:
+    hub.center.window(window_id)
+    with hub.reading() as repos:
+        return window_state(hub, repos, window_id)
