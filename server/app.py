@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, redirect, url_for
 from flask_babel import Babel
 from flask_socketio import SocketIO
 
@@ -15,27 +15,18 @@ from server.services.center_setup import install_center
 from server.services.hub import Hub, HubSettings
 
 from .config import Config
+from .i18n import init_i18n
 
 socketio = SocketIO()
 babel = Babel()
-
-
-def select_locale() -> str:
-    """``?lang=`` first, then the ``lang`` cookie, then the browser; Chinese by default."""
-    from flask import current_app
-
-    languages = current_app.config["LANGUAGES"]
-    wanted = request.args.get("lang") or request.cookies.get("lang")
-    if wanted in languages:
-        return wanted
-    return request.accept_languages.best_match(languages) or "zh"
 
 
 def create_app(config: Config | None = None, *, clock: Clock | None = None) -> Flask:
     """Build the hub. Raises CenterDefinitionError, CenterUpdateRefusedError or
     DatabaseConfigError with a one-line message when the center or database is bad."""
     config = config or Config()
-    app = Flask(__name__, static_folder=None)
+    app = Flask(__name__, static_folder=str(Path(__file__).with_name("static")),
+                static_url_path="/static")
     app.config.from_object(config)
     app.json.ensure_ascii = False
     clock = clock or SystemClock()
@@ -65,8 +56,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     app.extensions["yimen"] = hub
     app.extensions["yimen_install"] = install
 
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(Path(__file__).with_name("translations")))
+    init_i18n(app, babel)
 
     from server.api import bp as api_bp
     from server.api.errors import register_error_handlers

@@ -35,9 +35,9 @@ def _obj(required: list[str], **props) -> dict:
     return {"type": "object", "required": required, "properties": props}
 
 
-S = {"type": "string"}
-I = {"type": "integer"}
-WINDOW_PARAM = {"name": "window_id", "in": "path", "required": True, "schema": S}
+STR = {"type": "string"}
+INT = {"type": "integer"}
+WINDOW_PARAM = {"name": "window_id", "in": "path", "required": True, "schema": STR}
 AUTH_ERRORS = (401, 403, 404)
 
 
@@ -50,29 +50,29 @@ def build_document() -> dict:
     paths = {
         "/center": {"get": _op("The center as loaded: zones, units, matters, queues, windows")},
         "/queues": {"get": _op("Every queue with its waiting line", {"type": "array", "items": {"$ref": "#/components/schemas/QueueSummary"}},
-                               params=[{"name": "zone", "in": "query", "schema": S}], errors=(404,))},
+                               params=[{"name": "zone", "in": "query", "schema": STR}], errors=(404,))},
         "/hall": {"get": _op("The hall snapshot a display receives on connect",
-                             params=[{"name": "zone", "in": "query", "schema": S}])},
+                             params=[{"name": "zone", "in": "query", "schema": STR}])},
         "/tickets": {"post": _op(
             "Issue a ticket (201); the same idempotency_key again that day answers 200 with the same ticket",
             TICKET, status="201", security="kiosk", errors=(400, 401, 403, 422),
-            body=_obj(["matter_id"], matter_id=S, priority={"oneOf": [I, {"type": "boolean"}]},
-                      priority_reason=S, idempotency_key=S))},
+            body=_obj(["matter_id"], matter_id=STR, priority={"oneOf": [INT, {"type": "boolean"}]},
+                      priority_reason=STR, idempotency_key=STR))},
         "/tickets/{token}": {"get": _op("A ticket by its token", TICKET, errors=(404,),
-                                        params=[{"name": "token", "in": "path", "required": True, "schema": S}])},
+                                        params=[{"name": "token", "in": "path", "required": True, "schema": STR}])},
         "/auth/login": {"post": _op("Staff login; answers a bearer token", errors=(400, 401),
-                                    body=_obj(["username", "password"], username=S, password=S))},
+                                    body=_obj(["username", "password"], username=STR, password=STR))},
         "/auth/logout": {"post": _op("End this token's session", security="staff", errors=(401,))},
         "/auth/me": {"get": _op("Who this token belongs to", security="staff", errors=(401,))},
         "/users": {
             "post": _op("Create a staff user (admin)", status="201", security="staff", errors=(400, 401, 403, 409),
-                        body=_obj(["username", "password", "role"], username=S, password=S,
-                                  role={"enum": ["admin", "manager", "clerk"]}, name=S)),
+                        body=_obj(["username", "password", "role"], username=STR, password=STR,
+                                  role={"enum": ["admin", "manager", "clerk"]}, name=STR)),
             "get": _op("List staff users (admin, manager)", security="staff", errors=(401, 403)),
         },
         "/devices": {
             "post": _op("Register a kiosk or display; answers its key once", status="201", security="staff",
-                        errors=(400, 401, 403), body=_obj(["kind", "name"], kind={"enum": ["kiosk", "display"]}, name=S)),
+                        errors=(400, 401, 403), body=_obj(["kind", "name"], kind={"enum": ["kiosk", "display"]}, name=STR)),
             "get": _op("List devices (admin, manager)", security="staff", errors=(401, 403)),
         },
         "/windows/{window_id}": {"get": _op("A window's state, current ticket and waiting line", security="staff",
@@ -80,15 +80,15 @@ def build_document() -> dict:
         "/windows/{window_id}/open": _window_action("The clerk takes the window"),
         "/windows/{window_id}/close": _window_action("The clerk leaves the window"),
         "/windows/{window_id}/call-next": _window_action("Call the next ticket (404 queue_empty, 409 window_busy)"),
-        "/windows/{window_id}/call": _window_action("Call one waiting ticket out of turn", _obj(["ticket_id"], ticket_id=I)),
+        "/windows/{window_id}/call": _window_action("Call one waiting ticket out of turn", _obj(["ticket_id"], ticket_id=INT)),
         "/windows/{window_id}/recall": _window_action("Announce the called ticket again"),
         "/windows/{window_id}/start": _window_action("Start serving the called ticket"),
         "/windows/{window_id}/finish": _window_action(
             "Finish with an outcome", _obj(["outcome"], outcome={"enum": ["completed", "accepted", "returned"]})),
         "/windows/{window_id}/no-show": _window_action("The called visitor did not come"),
         "/windows/{window_id}/transfer": _window_action("Send the ticket to another queue, keeping its place",
-                                                        _obj(["queue_id"], queue_id=S), (422,)),
-        "/windows/{window_id}/pause": _window_action("Pause the window", {"type": "object", "properties": {"reason": S}}),
+                                                        _obj(["queue_id"], queue_id=STR), (422,)),
+        "/windows/{window_id}/pause": _window_action("Pause the window", {"type": "object", "properties": {"reason": STR}}),
         "/windows/{window_id}/resume": _window_action("Resume the window"),
         "/stats": {"get": _op("The figures of one service day", security="staff", errors=(400, 401, 403),
                               params=[{"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}}])},
@@ -105,20 +105,20 @@ def build_document() -> dict:
                 "deviceKey": {"type": "apiKey", "in": "header", "name": "X-Device-Key"},
             },
             "schemas": {
-                "Error": _obj(["error"], error=_obj(["code", "message"], code=S, message=S)),
+                "Error": _obj(["error"], error=_obj(["code", "message"], code=STR, message=STR)),
                 "Ticket": _obj(
                     ["id", "token", "number", "status", "matter_id", "queue_id", "priority", "issued_at",
                      "ahead", "estimated_wait_s", "window_id", "called_at", "finished_at", "outcome", "status_url"],
-                    id=I, token=S, number=S,
+                    id=INT, token=STR, number=STR,
                     status={"enum": ["waiting", "called", "serving", "done", "no_show", "cancelled"]},
-                    matter_id=S, queue_id=S, priority=I, issued_at=S, ahead=I, estimated_wait_s=I,
+                    matter_id=STR, queue_id=STR, priority=INT, issued_at=STR, ahead=INT, estimated_wait_s=INT,
                     window_id={"type": "string", "nullable": True}, called_at={"type": "string", "nullable": True},
                     finished_at={"type": "string", "nullable": True},
                     outcome={"type": "string", "nullable": True, "enum": ["completed", "accepted", "returned", None]},
-                    status_url=S),
+                    status_url=STR),
                 "QueueSummary": _obj(["id", "name", "prefix", "waiting", "longest_wait_s", "estimated_wait_s", "window_ids"],
-                                     id=S, name=S, prefix=S, waiting=I, longest_wait_s=I, estimated_wait_s=I,
-                                     window_ids={"type": "array", "items": S}),
+                                     id=STR, name=STR, prefix=STR, waiting=INT, longest_wait_s=INT, estimated_wait_s=INT,
+                                     window_ids={"type": "array", "items": STR}),
             },
         },
     }
