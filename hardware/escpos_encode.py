@@ -51,6 +51,8 @@ RASTER_BAND_ROWS = 64
 """Rows per ``GS v 0`` block: 4.6 KB at 80 mm, small enough for the receive buffer of
 cheap printers, large enough to keep the command overhead negligible."""
 
+INVERT_BITS = bytes(255 - value for value in range(256))  # table for bytes.translate
+
 FONT_A_DOTS = 12  # width of one half-width character of the resident font A
 TAIL_FEED_LINES = 3  # blank lines after the last text when the printer cannot cut
 
@@ -81,7 +83,7 @@ def encode_raster(image: Image.Image) -> bytes:
     if width % 8:
         raise ValueError(f"raster width must be a multiple of 8 dots, got {width}")
     # Pillow packs mode "1" as 1 = white; ESC/POS wants 1 = black: invert every byte.
-    packed = bytes(byte ^ 0xFF for byte in bw.tobytes())
+    packed = bw.tobytes().translate(INVERT_BITS)
     row_bytes = width // 8
     out = bytearray()
     for top in range(0, height, RASTER_BAND_ROWS):
@@ -113,7 +115,7 @@ def parse_raster(data: bytes) -> Image.Image:
         end = start + row_bytes * rows
         if end > len(data):
             raise ValueError(f"truncated GS v 0 block at byte {pos}: needs {end - start} bytes")
-        inverted = bytes(byte ^ 0xFF for byte in data[start:end])
+        inverted = data[start:end].translate(INVERT_BITS)
         band = Image.frombytes("1", (row_bytes * 8, rows), inverted)
         if mode & 0x01:  # double width
             band = band.resize((band.width * 2, band.height), Image.Resampling.NEAREST)
