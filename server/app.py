@@ -46,6 +46,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
         app,
         async_mode=app.config.get("ASYNC_MODE"),
         message_queue=app.config.get("MESSAGE_QUEUE"),
+        channel=app.config.get("MESSAGE_QUEUE_CHANNEL", "yimen"),
         cors_allowed_origins=app.config.get("CORS_ORIGINS"),
     )
     publisher = SocketPublisher(socketio, app.config["FLUSH_INTERVAL_S"])

@@ -41,6 +41,7 @@ class Config:
         self.DATABASE_URL = _env("YIMEN_DB") or f"sqlite:///{self.VAR_DIR / 'yimen.sqlite3'}"
         self.CENTER_FILE = _env("YIMEN_CENTER")
         self.MESSAGE_QUEUE = _env("YIMEN_MESSAGE_QUEUE")
+        self.MESSAGE_QUEUE_CHANNEL = _env("YIMEN_MQ_CHANNEL", "yimen")
         self.PUBLIC_URL = _env("YIMEN_PUBLIC_URL")
         self.TOKEN_TTL_S = int(_env("YIMEN_TOKEN_TTL_S", str(12 * 3600)))
         self.FLUSH_INTERVAL_S = float(_env("YIMEN_FLUSH_INTERVAL_S", "0.1"))

@@ -24,3 +24,18 @@ def ticket_room(token: str) -> str:
 
 def window_room(window_id: str) -> str:
     return f"window:{window_id}"
+
+# Namespaces and events beyond the v1 contract (additions).
+KIOSK = "/kiosk"  # kiosk pages and kiosk agents, auth {key}
+MANAGER = "/manager"  # managers' dashboards, auth {token} of a manager or admin
+
+PRINT_JOB = "print_job"  # hub → kiosk agent: print this ticket
+PRINTER_STATUS = "printer_status"  # hub → kiosk page: its printer's state
+ALERT = "alert"  # hub → managers
+DASHBOARD = "dashboard"  # hub → managers: the live dashboard snapshot
+
+MANAGERS_ROOM = "managers"
+
+
+def device_room(device_id: int | str) -> str:
+    return f"device:{device_id}"

@@ -89,6 +89,18 @@ class SocketPublisher:
             if event.ticket_id is not None and not isinstance(event, TicketCalled | TicketRecalled):
                 self._tickets.add(event.ticket_id)
 
+    # --- messages that are not domain events -------------------------------------------
+    def send_to_device(self, device_id: int | str, event: str, payload: dict) -> None:
+        """A message for one kiosk (its page and its agent), e.g. a print job."""
+        self.socketio.emit(event, payload, namespace=names.KIOSK, to=names.device_room(device_id))
+
+    def alert(self, payload: dict) -> None:
+        """An alert for every connected manager (printer out of paper, long waits, ...)."""
+        self.socketio.emit(names.ALERT, payload, namespace=names.MANAGER, to=names.MANAGERS_ROOM)
+
+    def to_managers(self, event: str, payload) -> None:
+        self.socketio.emit(event, payload, namespace=names.MANAGER, to=names.MANAGERS_ROOM)
+
     # --- the flusher ------------------------------------------------------------------------
     def _ensure_flusher(self) -> None:
         if not self._flusher_started:

@@ -30,6 +30,15 @@ class NullPublisher:
     def publish(self, events: Iterable[DomainEvent]) -> None:
         return None
 
+    def send_to_device(self, device_id, event: str, payload: dict) -> None:
+        return None
+
+    def alert(self, payload: dict) -> None:
+        return None
+
+    def to_managers(self, event: str, payload) -> None:
+        return None
+
 
 @dataclass
 class HubSettings:
