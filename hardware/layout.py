@@ -72,7 +72,8 @@ def _qr_matrix(url: str) -> list[list[bool]]:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(url)
     code.make(fit=True)
-    return code.get_matrix()
+    matrix: list[list[bool]] = code.get_matrix()
+    return matrix
 
 
 class _Sheet:
@@ -108,9 +109,11 @@ class _Sheet:
     def tight_text(self, line: str, font: ImageFont.FreeTypeFont, pad: int) -> None:
         """One centred line cropped to its ink, for the huge number (no tall line gap)."""
         _left, top, _right, bottom = font.getbbox(line, anchor="la")
-        block = Image.new("L", (self.width, bottom - top + 2 * pad), WHITE)
+        block = Image.new("L", (self.width, round(bottom - top) + 2 * pad), WHITE)
         left = (self.width - round(font.getlength(line))) // 2
-        ImageDraw.Draw(block).text((left, pad - top), line, font=font, fill=BLACK, anchor="la")
+        ImageDraw.Draw(block).text(
+            (left, pad - round(top)), line, font=font, fill=BLACK, anchor="la"
+        )
         self.blocks.append(block)
 
     def lines(self, lines: list[str], font: ImageFont.FreeTypeFont) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 from types import TracebackType
 
+from hardware.errors import PaperOutError, PrinterOfflineError
 from hardware.escpos_encode import encode_ticket
 from hardware.status import PrinterStatus
 from hardware.ticket import PrinterProfile, TicketContent
@@ -70,6 +71,21 @@ class Printer(abc.ABC):
         """Ask the printer how it is (blocking). This default knows nothing: a backend
         that cannot ask never claims the printer is fine."""
         return PrinterStatus(known=False, error="this printer cannot report its status")
+
+    def check_ready(self) -> PrinterStatus:
+        """Ask for the status and raise if the printer said it cannot print (blocking).
+
+        Raises :class:`~hardware.errors.PaperOutError` when it reports no paper and
+        :class:`~hardware.errors.PrinterOfflineError` when it reports offline or a
+        cover open. An unknown status (no answer) is returned, not raised: many
+        printers never answer, and the caller decides whether to try anyway.
+        """
+        status = self.status()
+        if status.known and status.paper_out:
+            raise PaperOutError(f"{self.describe()}: paper out")
+        if status.known and not status.ok:
+            raise PrinterOfflineError(f"{self.describe()}: {status.error or 'offline'}")
+        return status
 
     def describe(self) -> str:
         """A short human-readable name, for logs and the admin page."""

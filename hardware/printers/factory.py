@@ -16,6 +16,7 @@ followed by options after ``?``, joined by ``&``: ``width=58mm|80mm|<dots>``,
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 from urllib.parse import parse_qsl
 
 from hardware.errors import PrinterConfigError
@@ -23,7 +24,7 @@ from hardware.printers.base import Printer
 from hardware.printers.cups import CupsPrinter
 from hardware.printers.network import DEFAULT_PORT, NetworkPrinter
 from hardware.printers.preview import PreviewPrinter
-from hardware.printers.serial_port import DEFAULT_BAUDRATE, SerialPrinter
+from hardware.printers.serial_port import DEFAULT_BAUDRATE, DEFAULT_WRITE_TIMEOUT, SerialPrinter
 from hardware.printers.usb import UsbPrinter
 from hardware.ticket import MODES, PAPER_WIDTHS, PrinterProfile
 
@@ -71,7 +72,7 @@ def _int(spec: str, what: str, text: str, low: int, high: int) -> int:
 
 
 def _profile(spec: str, base: PrinterProfile, options: dict[str, str]) -> PrinterProfile:
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if "width" in options:
         width = options["width"].lower()
         if width in PAPER_WIDTHS:
@@ -155,12 +156,13 @@ def printer_from_spec(spec: str, profile: PrinterProfile | None = None) -> Print
             device, baud = head, _int(spec, "baud rate", tail, 1200, 921600)
         if not device:
             raise _bad(spec, "serial needs a device such as /dev/ttyUSB0")
-        serial_extra: dict[str, float | bool] = {}
-        if timeout:
-            serial_extra["write_timeout"] = timeout
-        if "rtscts" in options:
-            serial_extra["rtscts"] = _bool(spec, "rtscts", options["rtscts"])
-        return SerialPrinter(device, baud, prof, **serial_extra)  # type: ignore[arg-type]
+        return SerialPrinter(
+            device,
+            baud,
+            prof,
+            rtscts=_bool(spec, "rtscts", options.get("rtscts", "no")),
+            write_timeout=timeout or DEFAULT_WRITE_TIMEOUT,
+        )
 
     if kind == "network":
         host, port = _host_port(spec, rest)

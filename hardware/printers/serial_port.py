@@ -14,6 +14,7 @@ from hardware.status import PrinterStatus
 from hardware.ticket import PrinterProfile
 
 DEFAULT_BAUDRATE = 19200
+DEFAULT_WRITE_TIMEOUT = 10.0
 
 
 class SerialPrinter(Printer):
@@ -30,7 +31,7 @@ class SerialPrinter(Printer):
         profile: PrinterProfile | None = None,
         *,
         rtscts: bool = False,
-        write_timeout: float = 10.0,
+        write_timeout: float = DEFAULT_WRITE_TIMEOUT,
         read_timeout: float = 2.0,
     ) -> None:
         super().__init__(profile)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from hardware.errors import PrinterOfflineError
+from hardware.errors import PaperOutError, PrinterOfflineError
 from hardware.escpos_encode import encode_ticket, parse_raster
 from hardware.layout import PrinterProfile
 from hardware.printers import printer_from_spec
@@ -148,3 +148,23 @@ def test_printer_that_stops_reading_hits_the_write_timeout(fake_printer):
             printer._write(b"\x00" * 64 * 1024 * 1024)
 
     assert time.monotonic() - started < 10.0
+
+
+def test_check_ready_raises_for_paper_out_and_cover_open(fake_printer):
+    paper_out = printer_from_spec(fake_printer(paper_out=True).spec)
+    cover_open = printer_from_spec(fake_printer(cover_open=True).spec)
+    healthy = printer_from_spec(fake_printer().spec)
+
+    with pytest.raises(PaperOutError, match="paper out"):
+        paper_out.check_ready()
+    with pytest.raises(PrinterOfflineError, match="cover open"):
+        cover_open.check_ready()
+    assert healthy.check_ready().ok
+
+
+def test_check_ready_passes_an_unknown_status_back(fake_printer):
+    fake = fake_printer(mute=True)
+
+    status = NetworkPrinter(fake.host, fake.port, read_timeout=0.2).check_ready()
+
+    assert not status.known and not status.ok
