@@ -1,0 +1,73 @@
+"""Wait estimates, ticket numbers and the service day."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from server.queueing.clock import ManualClock
+from server.queueing.estimate import (
+    DEFAULT_SERVICE_S,
+    QueueLoad,
+    estimate_wait_s,
+    mean_service_s,
+    naive_estimate_s,
+)
+from server.queueing.numbering import format_number, service_day
+
+
+def load(open_windows=2, busy=2, total=4, service_s=300.0):
+    return QueueLoad("police", open_windows, total, busy, service_s)
+
+
+def test_estimate_grows_with_people_ahead_and_shrinks_with_open_windows():
+    assert estimate_wait_s(0, load(busy=2)) == 150  # wait for one of two busy windows
+    assert estimate_wait_s(4, load(busy=2)) == 4 * 300 / 2 + 150
+    assert estimate_wait_s(4, load(open_windows=4, busy=4)) < estimate_wait_s(4, load(busy=2))
+
+
+def test_free_window_means_no_residual_wait():
+    assert estimate_wait_s(0, load(open_windows=2, busy=1)) == 0
+
+
+def test_no_open_window_assumes_the_queues_windows_open():
+    assert estimate_wait_s(8, load(open_windows=0, busy=0, total=4)) == 8 * 300 / 4 + 150
+
+
+def test_mean_service_uses_recent_samples_then_fallbacks():
+    assert mean_service_s([100, 200, 300], 600) == 200
+    assert mean_service_s([], 420) == 420
+    assert mean_service_s([], None) == DEFAULT_SERVICE_S
+    assert mean_service_s([10.0] * 5 + [1000.0] * 20, None) == 1000.0  # only the last 20
+
+
+def test_naive_estimate():
+    assert naive_estimate_s(6, 300, 3) == 600
+    assert naive_estimate_s(6, 300, 0) == 1800
+
+
+@pytest.mark.parametrize(("prefix", "sequence", "expected"),
+                         [("B", 7, "B007"), ("QD", 12, "QD012"), ("S", 999, "S999"), ("S", 1000, "S1000")])
+def test_number_format(prefix, sequence, expected):
+    assert format_number(prefix, sequence) == expected
+
+
+def test_number_sequence_must_be_positive():
+    with pytest.raises(ValueError):
+        format_number("B", 0)
+
+
+def test_service_day_is_the_centers_local_date():
+    late_utc = datetime(2026, 3, 1, 16, 30, tzinfo=UTC)  # 00:30 on 2 March in Shanghai
+    assert service_day(late_utc, "Asia/Shanghai") == date(2026, 3, 2)
+    assert service_day(late_utc, "UTC") == date(2026, 3, 1)
+    with pytest.raises(ValueError):
+        service_day(datetime(2026, 3, 1), "UTC")
+
+
+def test_manual_clock_moves_only_when_told():
+    clock = ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    assert clock.now() == clock.now()
+    clock.advance(minutes=5)
+    assert clock.now() == datetime(2026, 3, 2, 1, 5, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        ManualClock(datetime(2026, 3, 2))
