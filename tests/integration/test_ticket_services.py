@@ -1,0 +1,192 @@
+"""Issuing, calling and serving through the real services on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from server.db.tables import events
+from server.queueing.actors import Actor
+from server.queueing.errors import (
+    QueueEmptyError,
+    UnknownMatterError,
+    UnknownQueueError,
+    WindowBusyError,
+    WindowPausedError,
+)
+from server.services import tickets, windows
+from server.services.errors import NotWindowClerkError
+
+KIOSK = Actor("device", "1", "kiosk", "kiosk")
+
+
+def issue(hub, matter="hukou-move-in", **kw):
+    return tickets.issue_ticket(hub, matter_id=matter, actor=KIOSK, **kw)[0]
+
+
+def test_numbers_run_per_prefix_and_restart_each_service_day(service_hub, clock):
+    assert [issue(service_hub)["number"] for _ in range(3)] == ["B001", "B002", "B003"]
+    tax_matter = service_hub.center.matters_of_queue("tax")[0].id
+    assert issue(service_hub, tax_matter)["number"] == "N001"
+    # 23:59 in Shanghai is still the same day; 00:00 is the next one (16:00 UTC).
+    clock.set(clock.now().replace(hour=15, minute=59))
+    assert issue(service_hub)["number"] == "B004"
+    clock.advance(minutes=1)
+    assert issue(service_hub)["number"] == "B001"
+
+
+def test_idempotency_key_returns_the_same_ticket_that_day(service_hub, clock):
+    first, created = tickets.issue_ticket(service_hub, matter_id="hukou-move-in", actor=KIOSK,
+                                          idempotency_key="kiosk1-0001")
+    again, created_again = tickets.issue_ticket(service_hub, matter_id="hukou-move-in", actor=KIOSK,
+                                                idempotency_key="kiosk1-0001")
+    assert created and not created_again
+    assert again["id"] == first["id"] and again["number"] == first["number"]
+    assert issue(service_hub)["number"] == "B002"  # the retry used no number
+    clock.advance(days=1)
+    next_day, created = tickets.issue_ticket(service_hub, matter_id="hukou-move-in", actor=KIOSK,
+                                             idempotency_key="kiosk1-0001")
+    assert created and next_day["id"] != first["id"]
+
+
+def test_unknown_matter_changes_nothing(service_hub):
+    with pytest.raises(UnknownMatterError) as info:
+        issue(service_hub, "no-such-matter")
+    assert info.value.status == 422
+    assert issue(service_hub)["number"] == "B001"
+
+
+def test_ahead_and_estimate_follow_the_line(service_hub, clerk_actor):
+    first, second, third = issue(service_hub), issue(service_hub), issue(service_hub)
+    assert [first["ahead"], second["ahead"], third["ahead"]] == [0, 1, 2]
+    assert first["estimated_wait_s"] < second["estimated_wait_s"] < third["estimated_wait_s"]
+    vip = issue(service_hub, priority=True, priority_reason="elderly")
+    assert vip["ahead"] == 0 and vip["priority"] == 1
+    assert tickets.get_ticket(service_hub, third["token"])["ahead"] == 3
+
+
+def test_call_serve_finish_and_the_event_log(service_hub, clerk_actor, clock):
+    clerk = clerk_actor()
+    ticket = issue(service_hub)
+    windows.open_window(service_hub, "w16", clerk)
+    clock.advance(minutes=4)
+    called = windows.call_next(service_hub, "w16", clerk)
+    assert called["id"] == ticket["id"] and called["status"] == "called"
+    assert called["window_number"] == 16
+    with pytest.raises(WindowBusyError):
+        windows.call_next(service_hub, "w16", clerk)
+    windows.recall(service_hub, "w16", clerk)
+    windows.start_service(service_hub, "w16", clerk)
+    clock.advance(minutes=9)
+    done = windows.finish(service_hub, "w16", clerk, "accepted")
+    assert done["status"] == "done" and done["outcome"] == "accepted"
+    with service_hub.reading() as repos:
+        rows = repos.conn.execute(select(events.c.kind, events.c.actor, events.c.window_id)
+                                  .order_by(events.c.id)).all()
+    assert [r.kind for r in rows] == ["ticket_issued", "window_opened", "ticket_called",
+                                      "ticket_recalled", "service_started", "ticket_finished"]
+    assert rows[0].actor == "device:1"
+    assert all(r.actor == f"user:{clerk.id}" for r in rows[1:])
+    assert service_hub.publisher.kinds()[-1] == "ticket_finished"
+
+
+def test_policy_priority_then_longest_wait_across_queues(service_hub, clerk_actor, clock):
+    # Comprehensive window 1 (w69) serves one queue; use a police window and transfer
+    # to build a cross-queue case instead: police B and transfers into tax.
+    clerk = clerk_actor()
+    tax_matter = service_hub.center.matters_of_queue("tax")[0].id
+    early_police = issue(service_hub)
+    clock.advance(seconds=30)
+    tax = issue(service_hub, tax_matter)
+    clock.advance(seconds=30)
+    late_police = issue(service_hub)
+    clock.advance(seconds=30)
+    vip = issue(service_hub, priority=1)
+    windows.open_window(service_hub, "w16", clerk)
+    order = []
+    for _ in range(3):
+        order.append(windows.call_next(service_hub, "w16", clerk)["id"])
+        windows.finish(service_hub, "w16", clerk, "completed")
+    assert order == [vip["id"], early_police["id"], late_police["id"]]
+    with pytest.raises(QueueEmptyError):
+        windows.call_next(service_hub, "w16", clerk)
+    assert tickets.get_ticket(service_hub, tax["token"])["status"] == "waiting"
+
+
+def test_transfer_keeps_number_and_place(service_hub, clerk_actor, clock):
+    clerk, tax_clerk = clerk_actor("clerk1"), clerk_actor("clerk2")
+    tax_matter = service_hub.center.matters_of_queue("tax")[0].id
+    police = issue(service_hub)
+    clock.advance(minutes=1)
+    later_tax = issue(service_hub, tax_matter)
+    windows.open_window(service_hub, "w16", clerk)
+    windows.call_next(service_hub, "w16", clerk)
+    with pytest.raises(UnknownQueueError):
+        windows.transfer(service_hub, "w16", clerk, "no-such-queue")
+    moved = windows.transfer(service_hub, "w16", clerk, "tax")
+    assert moved["status"] == "waiting" and moved["number"] == police["number"]
+    assert moved["queue_id"] == "tax" and moved["ahead"] == 0
+    tax_window = service_hub.center.queue("tax").window_ids[0]
+    windows.open_window(service_hub, tax_window, tax_clerk)
+    assert windows.call_next(service_hub, tax_window, tax_clerk)["id"] == police["id"]
+    windows.finish(service_hub, tax_window, tax_clerk, "completed")
+    assert windows.call_next(service_hub, tax_window, tax_clerk)["id"] == later_tax["id"]
+
+
+def test_no_show_pause_and_resume(service_hub, clerk_actor):
+    clerk = clerk_actor()
+    issue(service_hub), issue(service_hub)
+    windows.open_window(service_hub, "w16", clerk)
+    windows.call_next(service_hub, "w16", clerk)
+    assert windows.no_show(service_hub, "w16", clerk)["status"] == "no_show"
+    paused = windows.pause_window(service_hub, "w16", clerk, "系统维护")
+    assert paused["status"] == "paused" and paused["paused_reason"] == "系统维护"
+    with pytest.raises(WindowPausedError):
+        windows.call_next(service_hub, "w16", clerk)
+    windows.resume_window(service_hub, "w16", clerk)
+    assert windows.call_next(service_hub, "w16", clerk)["number"] == "B002"
+
+
+def test_only_the_windows_clerk_acts(service_hub, clerk_actor):
+    owner, other = clerk_actor("clerk1"), clerk_actor("clerk2")
+    issue(service_hub)
+    windows.open_window(service_hub, "w16", owner)
+    with pytest.raises(NotWindowClerkError):
+        windows.call_next(service_hub, "w16", other)
+    with pytest.raises(NotWindowClerkError):
+        windows.close_window(service_hub, "w16", other)
+
+
+def test_restart_loses_nothing(make_hub, clerk_actor, clock):
+    hub = make_hub()
+    clerk = clerk_actor()
+    waiting = [issue(hub) for _ in range(3)]
+    windows.open_window(hub, "w16", clerk)
+    windows.call_next(hub, "w16", clerk)
+
+    restarted = make_hub()  # a new process on the same database
+    state = windows.get_window_state(restarted, "w16")
+    assert state["window"]["status"] == "open" and state["window"]["clerk"]["id"] == int(clerk.id)
+    assert state["current"]["number"] == waiting[0]["number"]
+    assert [t["number"] for t in state["waiting"]] == [waiting[1]["number"], waiting[2]["number"]]
+    assert issue(restarted)["number"] == "B004"
+    windows.finish(restarted, "w16", clerk, "completed")
+    assert windows.call_next(restarted, "w16", clerk)["number"] == "B002"
+
+
+def test_call_specific_ticket_out_of_turn(service_hub, clerk_actor, clock):
+    clerk = clerk_actor()
+    first, second = issue(service_hub), issue(service_hub)
+    windows.open_window(service_hub, "w16", clerk)
+    called = windows.call_ticket(service_hub, "w16", clerk, second["id"])
+    assert called["id"] == second["id"]
+    windows.finish(service_hub, "w16", clerk, "completed")
+    assert windows.call_next(service_hub, "w16", clerk)["id"] == first["id"]
+
+
+def test_quoted_wait_is_kept_for_accuracy_reports(service_hub, clock):
+    ticket = issue(service_hub)
+    clock.advance(timedelta(minutes=1).total_seconds())
+    assert tickets.get_ticket(service_hub, ticket["token"])["quoted_wait_s"] == ticket["estimated_wait_s"]
