@@ -55,6 +55,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
                                    public_url=app.config.get("PUBLIC_URL")))
     publisher.bind(hub)
     app.extensions["yimen"] = hub
+    app.extensions["yimen_printing"] = _print_service(app, hub)
     app.extensions["yimen_install"] = install
 
     init_i18n(app, babel)
@@ -77,6 +78,24 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
         return {"ok": True, "center": hub.center.name}
 
     return app
+
+
+def _print_service(app: Flask, hub: Hub):
+    """Kiosk printing: agents, network printers named per kiosk, the hub's own printer."""
+    from server.services.printing import (
+        BackgroundTasks,
+        PrintService,
+        PrintSettings,
+        parse_device_printers,
+    )
+
+    settings = PrintSettings(
+        hub_printer=app.config.get("PRINTER"),
+        device_printers=parse_device_printers(app.config.get("KIOSK_PRINTERS")),
+        header=app.config.get("TICKET_HEADER"),
+        footer=app.config.get("TICKET_FOOTER", PrintSettings.footer),
+    )
+    return PrintService(hub, settings, BackgroundTasks(socketio))
 
 
 def _register_pages(app: Flask) -> None:

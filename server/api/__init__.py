@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth_routes, center_routes, openapi, stats_routes, ticket_routes, window_routes  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    auth_routes,
+    center_routes,
+    kiosk_routes,
+    openapi,
+    stats_routes,
+    ticket_routes,
+    window_routes,
+)

@@ -31,6 +31,8 @@ MANAGER = "/manager"  # managers' dashboards, auth {token} of a manager or admin
 
 PRINT_JOB = "print_job"  # hub → kiosk agent: print this ticket
 PRINTER_STATUS = "printer_status"  # hub → kiosk page: its printer's state
+TICKET_PRINTED = "ticket_printed"  # hub → kiosk page: how a print job ended
+PRINT_RESULT = "print_result"  # kiosk agent → hub: how a print job ended
 ALERT = "alert"  # hub → managers
 DASHBOARD = "dashboard"  # hub → managers: the live dashboard snapshot
 

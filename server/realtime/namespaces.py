@@ -78,3 +78,7 @@ def register(socketio) -> None:
     socketio.on_namespace(DisplayNamespace(names.DISPLAY))
     socketio.on_namespace(TicketNamespace(names.TICKET))
     socketio.on_namespace(CounterNamespace(names.COUNTER))
+
+    from .kiosk_namespace import KioskNamespace
+
+    socketio.on_namespace(KioskNamespace(names.KIOSK))

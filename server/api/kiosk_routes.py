@@ -1,0 +1,148 @@
+"""What the lobby kiosk needs beyond the v1 contract (additions only).
+
+* ``GET /kiosk/config``: the kiosk's own settings and its printer's last state;
+* ``GET /kiosk/matters``: every matter with its department, group, pinyin and
+  initials, so the page can search ``hkqr`` → 户口迁入 without a round trip;
+* ``POST /kiosk/tickets``: ``POST /tickets`` plus printing: the ticket is printed only
+  when it was created, so a retry with the same ``idempotency_key`` never prints twice;
+* ``POST /tickets/<token>/print``: print a ticket again (the printer was out of paper);
+* ``GET /tickets/<token>/qr.svg``: the QR code of the visitor's status page.
+"""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from flask import Response, current_app, jsonify, request
+from pypinyin import Style, lazy_pinyin
+
+from server.queueing.center import Center
+from server.services import tickets
+from server.services.accounts import DeviceIdentity, authenticate_device
+from server.services.printing import PrintService, public_status_url
+
+from . import bp
+from .parsing import field, hub, json_body
+
+DEFAULT_IDLE_S = 60
+
+
+def _kiosk() -> DeviceIdentity:
+    return authenticate_device(hub(), request.headers.get("X-Device-Key"), kind="kiosk")
+
+
+def _printing() -> PrintService:
+    return current_app.extensions["yimen_printing"]
+
+
+def _base_url() -> str:
+    return request.host_url
+
+
+def _with_links(ticket: dict) -> dict:
+    return {**ticket, "public_status_url": public_status_url(hub(), ticket, _base_url()),
+            "qr_url": f"/api/v1/tickets/{ticket['token']}/qr.svg"}
+
+
+@bp.get("/kiosk/config")
+def kiosk_config():
+    device = _kiosk()
+    center = hub().center
+    return jsonify({
+        "device": {"id": device.id, "name": device.name},
+        "center": {"name": center.name, "name_en": center.name_en},
+        "idle_s": int(current_app.config.get("KIOSK_IDLE_S", DEFAULT_IDLE_S)),
+        "priority_reasons": list(center.priority_reasons),
+        "printer": _printing().printer_snapshot(device.id),
+    })
+
+
+def _pinyin(text: str) -> tuple[str, str]:
+    """(full pinyin without spaces, initials), lower case: 户口迁入 → (hukouqianru, hkqr)."""
+    syllables = [s.lower() for s in lazy_pinyin(text, errors="ignore")]
+    initials = [s.lower() for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")]
+    return "".join(syllables), "".join(initials)
+
+
+_indexes: dict[int, tuple[Center, list[dict]]] = {}
+
+
+def matter_index(center: Center) -> list[dict]:
+    """Every matter as the kiosk searches it; built once per loaded center."""
+    cached = _indexes.get(id(center))
+    if cached is not None and cached[0] is center:
+        return cached[1]
+    out = []
+    for matter in center.matters.values():
+        unit = center.units[matter.unit_id]
+        queue = center.queue(matter.queue_id)
+        pinyin, initials = _pinyin(matter.name)
+        unit_pinyin, unit_initials = _pinyin(unit.name)
+        out.append({
+            "id": matter.id,
+            "name": matter.name,
+            "name_en": matter.name_en,
+            "category": matter.category,
+            "unit_id": unit.id,
+            "unit_name": unit.name,
+            "unit_name_en": unit.name_en,
+            "unit_name_bo": unit.name_bo,
+            "group": unit.group,
+            "queue_id": queue.id,
+            "prefix": queue.prefix,
+            "window_numbers": [w.number for w in center.windows_of_queue(queue.id)],
+            "guide": matter.guide.to_dict() if matter.guide else None,
+            "pinyin": pinyin,
+            "initials": initials,
+            "unit_pinyin": unit_pinyin,
+            "unit_initials": unit_initials,
+        })
+    _indexes[id(center)] = (center, out)
+    return out
+
+
+@bp.get("/kiosk/matters")
+def kiosk_matters():
+    return jsonify(matter_index(hub().center))
+
+
+@bp.post("/kiosk/tickets")
+def kiosk_issue_ticket():
+    device = _kiosk()
+    data = json_body()
+    matter_id = field(data, "matter_id")
+    key = field(data, "idempotency_key", required=False, max_length=128)
+    reason = field(data, "priority_reason", required=False, max_length=32)
+    ticket, created = tickets.issue_ticket(
+        hub(), matter_id=matter_id, actor=device.actor(), priority=data.get("priority", 0),
+        priority_reason=reason, idempotency_key=key, device_id=str(device.id),
+    )
+    if created and data.get("print", True) is not False:
+        printing = _printing().print_ticket(ticket, device_id=device.id, base_url=_base_url())
+    else:
+        printing = {"job_id": None, "via": None, "state": "not_printed"}
+    return jsonify({**_with_links(ticket), "print": printing}), 201 if created else 200
+
+
+@bp.post("/tickets/<token>/print")
+def print_ticket_again(token: str):
+    device = _kiosk()
+    ticket = tickets.get_ticket(hub(), token)
+    printing = _printing().print_ticket(ticket, device_id=device.id, base_url=_base_url())
+    return jsonify({**_with_links(ticket), "print": printing}), 202
+
+
+@bp.get("/tickets/<token>/qr.svg")
+def ticket_qr(token: str):
+    ticket = tickets.get_ticket(hub(), token)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
+                         image_factory=qrcode.image.svg.SvgPathImage)
+    code.add_data(public_status_url(hub(), ticket, _base_url()))
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer)
+    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,446 @@
+"""Printing queue tickets: what goes on the paper, which printer prints it, and how the
+printer is doing.
+
+Two set-ups (``docs/kiosk.md``):
+
+* a kiosk agent beside a USB or serial printer (``python -m kiosk.agent``): the hub
+  sends a ``print_job`` to the kiosk's device room; the agent prints and answers with
+  ``print_result`` and regular ``printer_status`` reports;
+* a printer the hub drives itself: a network printer named for the kiosk, or the
+  hub's own printer (``YIMEN_PRINTER``, the preview printer by default). The hub prints
+  in gevent's threadpool, never on the request greenlet, so issuing never waits.
+
+Either way the kiosk page hears ``ticket_printed`` with the outcome, the printer's state
+is kept on the device row (``devices.status["printer"]``) and a printer that runs out
+of paper, opens or goes offline raises a manager ``alert``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from hardware.errors import HardwareError, PrinterConfigError
+from hardware.printers import Printer, PrinterStatus, printer_from_spec
+from hardware.ticket import TicketContent, TicketLabels
+from server.realtime import names
+
+from .errors import NotFoundError
+from .hub import Hub
+
+log = logging.getLogger(__name__)
+
+AGENT_STALE_S = 60  # an agent silent for longer is taken as gone (it reports every 15 s)
+NO_PRINTER = ("", "none", "off")
+
+PRIORITY_REASON_NAMES = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇",
+                         "military": "军人"}
+DEFAULT_FOOTER = "请留意大厅屏幕和语音叫号"
+
+# What a printer's trouble is called, and how loud managers hear about it.
+PROBLEM_LEVELS = {"paper_out": "error", "cover_open": "error", "offline": "error",
+                  "print_failed": "error", "paper_near_end": "warning", "no_status": "warning"}
+PROBLEM_MESSAGES = {
+    "paper_out": "取号机打印机缺纸",
+    "cover_open": "取号机打印机纸仓盖未关",
+    "offline": "取号机打印机离线",
+    "print_failed": "取号机打印失败",
+    "paper_near_end": "取号机打印机纸将用尽",
+    "no_status": "取号机打印机不回复状态查询，无法检测缺纸",
+}
+
+
+# --- what is printed ---------------------------------------------------------------------
+def public_status_url(hub: Hub, ticket: dict, base_url: str | None) -> str:
+    """The absolute address of the visitor's status page: the hub's public URL when it
+    is configured (``YIMEN_PUBLIC_URL``), else the address the kiosk reached it at."""
+    base = (hub.settings.public_url or base_url or "").rstrip("/")
+    return f"{base}{ticket['status_url']}"
+
+
+def window_label(numbers: list[int]) -> str:
+    """``[16, 17, 18, 21]`` → ``16-18、21号窗口``: short enough for any ticket."""
+    if not numbers:
+        return ""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [f"{run[0]}-{run[-1]}" if len(run) > 2 else "、".join(map(str, run)) for run in runs]
+    return "、".join(parts) + "号窗口"
+
+
+def window_numbers(hub: Hub, queue_id: str) -> list[int]:
+    return [window.number for window in hub.center.windows_of_queue(queue_id)]
+
+
+def priority_label(ticket: dict) -> str | None:
+    if not ticket.get("priority"):
+        return None
+    reason = PRIORITY_REASON_NAMES.get(ticket.get("priority_reason") or "")
+    return f"优先 · {reason}" if reason else "优先"
+
+
+def ticket_content(hub: Hub, ticket: dict, *, status_url: str, header: str | None = None,
+                   footer: str | None = DEFAULT_FOOTER) -> TicketContent:
+    """The paper ticket of a ticket JSON (the contract's shape), in Chinese."""
+    center = hub.center
+    matter = center.matter(ticket["matter_id"])
+    unit = center.units.get(matter.unit_id)
+    label = window_label(window_numbers(hub, ticket["queue_id"]))
+    return TicketContent(
+        center_name=center.name,
+        number=ticket["number"],
+        matter_name=matter.name,
+        unit_name=unit.name if unit else "",
+        windows=(label,) if label else (),
+        ahead=int(ticket.get("ahead") or 0),
+        estimated_wait_s=ticket.get("estimated_wait_s"),
+        issued_at=datetime.fromisoformat(ticket["issued_at"]),
+        status_url=status_url,
+        materials=tuple(matter.guide.materials) if matter.guide else (),
+        header=header,
+        footer=footer,
+        priority_label=priority_label(ticket),
+    )
+
+
+def content_to_job(content: TicketContent) -> dict[str, Any]:
+    """A ticket's content as JSON, for a ``print_job`` sent to a kiosk agent."""
+    data = asdict(content)
+    data["issued_at"] = content.issued_at.isoformat()
+    data["windows"] = list(content.windows)
+    data["materials"] = list(content.materials)
+    return data
+
+
+def content_from_job(data: dict[str, Any]) -> TicketContent:
+    """The inverse of :func:`content_to_job` (used by the kiosk agent)."""
+    fields = dict(data)
+    fields["issued_at"] = datetime.fromisoformat(fields["issued_at"])
+    fields["windows"] = tuple(fields.get("windows") or ())
+    fields["materials"] = tuple(fields.get("materials") or ())
+    fields["labels"] = TicketLabels(**(fields.get("labels") or {}))
+    return TicketContent(**fields)
+
+
+# --- printer status as JSON --------------------------------------------------------------
+def problem_of(status: PrinterStatus, *, printed: bool | None = None) -> str | None:
+    """One word for what is wrong, or None. A status that got no reply is never fine."""
+    if printed is False:
+        if status.known and status.paper_out:
+            return "paper_out"
+        if status.known and status.cover_open:
+            return "cover_open"
+        return "offline" if status.online is False else "print_failed"
+    if status.known:
+        if status.paper_out:
+            return "paper_out"
+        if status.cover_open:
+            return "cover_open"
+        if status.online is False:
+            return "offline"
+        if status.paper_near_end:
+            return "paper_near_end"
+        return None
+    if printed:
+        return "no_status"
+    return "offline" if status.online is False else "no_status"
+
+
+def status_json(status: PrinterStatus, *, via: str, printer: str, at: datetime,
+                printed: bool | None = None) -> dict[str, Any]:
+    """The ``printer`` entry of a device's status, also sent to its page."""
+    problem = problem_of(status, printed=printed)
+    return {
+        "ok": status.ok and problem is None,
+        "problem": problem,
+        "known": status.known,
+        "online": status.online,
+        "paper_out": status.paper_out,
+        "paper_near_end": status.paper_near_end,
+        "cover_open": status.cover_open,
+        "error": status.error,
+        "via": via,
+        "printer": printer,
+        "at": at.isoformat(timespec="seconds"),
+    }
+
+
+def status_from_report(report: dict[str, Any]) -> PrinterStatus:
+    """A status reported by a kiosk agent; anything malformed counts as unknown."""
+    def flag(name: str) -> bool | None:
+        value = report.get(name)
+        return value if isinstance(value, bool) else None
+
+    error = report.get("error")
+    return PrinterStatus(known=report.get("known") is True, online=flag("online"),
+                         paper_out=flag("paper_out"), paper_near_end=flag("paper_near_end"),
+                         cover_open=flag("cover_open"),
+                         error=str(error)[:300] if error is not None else None)
+
+
+# --- running work off the request greenlet -------------------------------------------------
+class BackgroundTasks:
+    """``spawn`` a greenlet (or thread) through Flask-SocketIO; ``blocking`` runs a
+    function in a real OS thread (gevent's threadpool) while the greenlet waits."""
+
+    def __init__(self, socketio) -> None:
+        self.socketio = socketio
+
+    def spawn(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.socketio.start_background_task(fn, *args)
+
+    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.socketio.async_mode == "gevent":
+            from gevent import get_hub
+
+            return get_hub().threadpool.apply(fn, args)
+        return fn(*args)
+
+
+class InlineTasks:
+    """Runs everything at once, in the caller: for tests and tools."""
+
+    def spawn(self, fn: Callable[..., Any], *args: Any) -> None:
+        fn(*args)
+
+    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return fn(*args)
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    hub_printer: str | None = None  # spec of the hub's own printer; None: no printing by the hub
+    device_printers: tuple[tuple[str, str], ...] = ()  # (device id or name, spec)
+    header: str | None = None
+    footer: str | None = DEFAULT_FOOTER
+
+
+def parse_device_printers(text: str | None) -> tuple[tuple[str, str], ...]:
+    """``"1=network:192.168.1.50;一楼取号机 2=network:192.168.1.51"`` → pairs.
+
+    Specs may contain ``=`` in their options, so only the first ``=`` splits."""
+    pairs = []
+    for item in (text or "").split(";"):
+        name, sep, spec = item.partition("=")
+        if sep and name.strip() and spec.strip():
+            pairs.append((name.strip(), spec.strip()))
+    return tuple(pairs)
+
+
+class PrintService:
+    """Dispatches print jobs and keeps the printers' state for one hub."""
+
+    def __init__(self, hub: Hub, settings: PrintSettings, tasks) -> None:
+        self.hub = hub
+        self.settings = settings
+        self.tasks = tasks
+        self._printers: dict[str, Printer] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        for _name, spec in settings.device_printers:
+            printer_from_spec(spec)  # a bad spec stops the hub at start, not at the first ticket
+        if settings.hub_printer and settings.hub_printer.lower() not in NO_PRINTER:
+            printer_from_spec(settings.hub_printer)
+
+    # --- routing ----------------------------------------------------------------------
+    def _device(self, device_id: int):
+        with self.hub.reading() as repos:
+            record = repos.devices.by_id(int(device_id))
+        if record is None:
+            raise NotFoundError("unknown device", code="unknown_device")
+        return record
+
+    def _hub_spec(self, record) -> str | None:
+        for name, spec in self.settings.device_printers:
+            if name in (str(record.id), record.name):
+                return spec
+        spec = self.settings.hub_printer
+        return None if not spec or spec.lower() in NO_PRINTER else spec
+
+    def agent_present(self, record) -> bool:
+        agent = (record.status or {}).get("agent") or {}
+        if not agent.get("connected") or record.last_seen_at is None:
+            return False
+        return self.hub.now() - record.last_seen_at < timedelta(seconds=AGENT_STALE_S)
+
+    def route(self, device_id: int) -> str:
+        """``agent``, ``hub`` or ``none``: who prints this kiosk's tickets now."""
+        record = self._device(device_id)
+        if self.agent_present(record):
+            return "agent"
+        return "hub" if self._hub_spec(record) else "none"
+
+    # --- printing ---------------------------------------------------------------------
+    def print_ticket(self, ticket: dict, *, device_id: int, base_url: str | None) -> dict:
+        """Send a ticket to the kiosk's printer; returns at once with
+        ``{job_id, via, state}``; the outcome follows as ``ticket_printed``."""
+        record = self._device(device_id)
+        job_id = uuid.uuid4().hex
+        content = ticket_content(self.hub, ticket,
+                                 status_url=public_status_url(self.hub, ticket, base_url),
+                                 header=self.settings.header, footer=self.settings.footer)
+        if self.agent_present(record):
+            self.hub.publisher.send_to_device(record.id, names.PRINT_JOB, {
+                "job_id": job_id, "token": ticket["token"], "number": ticket["number"],
+                "content": content_to_job(content)})
+            return {"job_id": job_id, "via": "agent", "state": "sent"}
+        spec = self._hub_spec(record)
+        if spec is None:
+            return {"job_id": job_id, "via": "none", "state": "no_printer"}
+        self.tasks.spawn(self._print_on_hub, job_id, record.id, ticket["token"], spec, content)
+        return {"job_id": job_id, "via": "hub", "state": "queued"}
+
+    def _printer(self, spec: str) -> tuple[Printer, threading.Lock]:
+        with self._guard:
+            if spec not in self._printers:
+                self._printers[spec] = printer_from_spec(spec)
+                self._locks[spec] = threading.Lock()
+            return self._printers[spec], self._locks[spec]
+
+    def _print_on_hub(self, job_id: str, device_id: int, token: str, spec: str,
+                      content: TicketContent) -> None:
+        """A background greenlet: the printer's I/O runs in the threadpool, then the
+        outcome is recorded and published from here."""
+        try:
+            printer, lock = self._printer(spec)
+            with lock:
+                printed, status, error = self.tasks.blocking(print_checked, printer, content)
+            describe = printer.describe()
+        except PrinterConfigError as exc:
+            printed, error, describe = False, str(exc), spec
+            status = PrinterStatus(known=False, error=error)
+        except Exception as exc:  # noqa: BLE001 - a print job must never kill the hub
+            log.exception("printing %s failed", content.number)
+            printed, error, describe = False, str(exc), spec
+            status = PrinterStatus(known=False, error=error)
+        self.record_result(device_id, {"job_id": job_id, "token": token, "number": content.number,
+                                       "ok": printed, "error": error},
+                           status, via="hub", printer=describe)
+
+    # --- what printers and agents report ------------------------------------------------
+    def record_result(self, device_id: int, result: dict, status: PrinterStatus, *, via: str,
+                      printer: str) -> dict:
+        """A print job's outcome: tell the kiosk page, keep the printer's state."""
+        printed = result.get("ok") is True
+        entry = self.record_status(device_id, status, via=via, printer=printer, printed=printed)
+        payload = {"job_id": str(result.get("job_id") or "")[:64],
+                   "token": result.get("token"), "number": result.get("number"),
+                   "ok": printed, "error": None if printed else (result.get("error") or entry["error"]),
+                   "printer": entry}
+        self.hub.publisher.send_to_device(device_id, names.TICKET_PRINTED, payload)
+        return payload
+
+    def record_status(self, device_id: int, status: PrinterStatus, *, via: str, printer: str,
+                      printed: bool | None = None) -> dict:
+        """Keep a printer's state on its kiosk's row; tell the page; alert managers when
+        the trouble changes (and when it is over)."""
+        now = self.hub.now()
+        entry = status_json(status, via=via, printer=printer, at=now.astimezone(self.hub.tz),
+                            printed=printed)
+        with self.hub.uow() as uow:
+            record = uow.devices.by_id(int(device_id))
+            if record is None:
+                raise NotFoundError("unknown device", code="unknown_device")
+            state = dict(record.status or {})
+            before = (state.get("printer") or {}).get("problem")
+            state["printer"] = entry
+            uow.devices.touch(record.id, now, state)
+            uow.commit()
+        self.hub.publisher.send_to_device(record.id, names.PRINTER_STATUS, entry)
+        if entry["problem"] != before:
+            self._alert(record, entry, before)
+        return entry
+
+    def _alert(self, record, entry: dict, before: str | None) -> None:
+        problem = entry["problem"]
+        if problem is None and before is None:
+            return
+        resolved = problem is None
+        self.hub.publisher.alert({
+            "kind": "printer",
+            "level": "info" if resolved else PROBLEM_LEVELS.get(problem, "warning"),
+            "code": f"printer_{before}_resolved" if resolved else f"printer_{problem}",
+            "message": (f"{record.name}：打印机已恢复" if resolved
+                        else f"{record.name}：{PROBLEM_MESSAGES.get(problem, '打印机异常')}"),
+            "device_id": record.id,
+            "device_name": record.name,
+            "printer": entry,
+            "at": entry["at"],
+        })
+
+    def agent_connected(self, device_id: int, info: dict) -> None:
+        self._set_agent(device_id, {"connected": True, "printer": str(info.get("printer") or "")[:200],
+                                    "version": str(info.get("version") or "")[:40]})
+
+    def agent_disconnected(self, device_id: int) -> None:
+        self._set_agent(device_id, {"connected": False})
+
+    def _set_agent(self, device_id: int, agent: dict) -> None:
+        now = self.hub.now()
+        with self.hub.uow() as uow:
+            record = uow.devices.by_id(int(device_id))
+            if record is None:
+                return
+            state = dict(record.status or {})
+            state["agent"] = {**agent, "at": now.astimezone(self.hub.tz).isoformat(timespec="seconds")}
+            uow.devices.touch(record.id, now, state)
+            uow.commit()
+
+    def printer_snapshot(self, device_id: int) -> dict | None:
+        """The last known printer state of a kiosk, for a page that (re)connects."""
+        record = self._device(device_id)
+        entry = (record.status or {}).get("printer")
+        route = ("agent" if self.agent_present(record)
+                 else "hub" if self._hub_spec(record) else "none")
+        return {**entry, "route": route} if entry else {"route": route, "ok": None,
+                                                         "problem": None}
+
+    def check_hub_printer(self, device_id: int) -> None:
+        """Ask a hub-driven printer how it is (in the background) and record it."""
+        record = self._device(device_id)
+        spec = self._hub_spec(record)
+        if spec is None or self.agent_present(record):
+            return
+        self.tasks.spawn(self._check, record.id, spec)
+
+    def _check(self, device_id: int, spec: str) -> None:
+        try:
+            printer, lock = self._printer(spec)
+            with lock:
+                status = self.tasks.blocking(query_status, printer)
+            self.record_status(device_id, status, via="hub", printer=printer.describe())
+        except Exception:  # noqa: BLE001
+            log.exception("checking printer %s failed", spec)
+
+
+# --- blocking helpers (run in a real thread) -------------------------------------------------
+def query_status(printer: Printer) -> PrinterStatus:
+    try:
+        with printer:
+            return printer.status()
+    except HardwareError as exc:
+        return PrinterStatus(known=False, online=False, error=str(exc))
+
+
+def print_checked(printer: Printer, content: TicketContent) -> tuple[bool, PrinterStatus, str | None]:
+    """Print one ticket unless the printer says it cannot; returns (printed, status,
+    error). Used by the hub and by the kiosk agent alike. Blocking."""
+    try:
+        with printer:
+            before = printer.status()
+            if before.known and not before.ok:
+                return False, before, before.error or "the printer is not ready"
+            printer.print_ticket(content)
+            after = printer.status()
+            return True, after, None
+    except HardwareError as exc:
+        return False, PrinterStatus(known=False, online=False, error=str(exc)), str(exc)
