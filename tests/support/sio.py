@@ -52,6 +52,18 @@ class Listener:
                                        f"got {self.received[name][-3:]}")
                 self._cond.wait(remaining)
 
+    def wait_count(self, name: str, count: int, timeout: float = 5.0) -> list:
+        """Wait until ``count`` ``name`` events have arrived; return them all."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self.received[name]) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"only {len(self.received[name])} {name} on {self.namespace}, "
+                                       f"wanted {count} within {timeout}s")
+                self._cond.wait(remaining)
+            return list(self.received[name])
+
     def count(self, name: str) -> int:
         with self._cond:
             return len(self.received[name])
