@@ -106,6 +106,45 @@ events = Table(
     Index("ix_events_at", "at"),
 )
 
+# Statistics: one row per ticket of a closed service day, folded from the event log by
+# server.services.stats (never written by the services that change tickets), and the
+# days already folded. Reports over long ranges read these instead of the raw events.
+ticket_facts = Table(
+    "ticket_facts",
+    metadata,
+    Column("ticket_id", Integer, primary_key=True, autoincrement=False),
+    Column("service_day", Date, nullable=False),
+    Column("number", String(16)),
+    Column("hour", Integer, nullable=False),  # local hour of issue, 0..23
+    Column("weekday", Integer, nullable=False),  # local weekday of issue, 0 = Monday
+    Column("matter_id", String(64)),
+    Column("unit_id", String(64)),
+    Column("first_queue_id", String(64)),
+    Column("queue_id", String(64)),
+    Column("window_id", String(64)),
+    Column("clerk_id", Integer),
+    Column("status", String(16), nullable=False),
+    Column("outcome", String(16)),
+    Column("priority", Integer, nullable=False, default=0),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("called_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("wait_s", Integer),  # issue → first call
+    Column("service_s", Integer),  # start (or call) → finish, done tickets
+    Column("quoted_wait_s", Integer),
+    Column("transfers", Integer, nullable=False, default=0),
+    Column("recalls", Integer, nullable=False, default=0),
+    Index("ix_ticket_facts_day", "service_day"),
+)
+
+stats_days = Table(
+    "stats_days",
+    metadata,
+    Column("service_day", Date, primary_key=True),
+    Column("built_at", UTCDateTime, nullable=False),
+    Column("tickets", Integer, nullable=False),
+)
+
 users = Table(
     "users",
     metadata,
