@@ -1,11 +1,33 @@
-"""The kiosk pages."""
+"""The kiosk pages: the lobby touch screen where visitors take a ticket.
 
-from flask import Blueprint
+The page holds no business logic: it reads the center, the matter index and the
+queues over REST, issues tickets with ``POST /api/v1/kiosk/tickets`` and listens on
+the ``/kiosk`` Socket.IO namespace for its printer. The kiosk agent (``kiosk.agent``)
+prints on a printer beside the kiosk.
+"""
+
+from flask import Blueprint, current_app, render_template, request
+
+from server.i18n import current_language, texts
+
+from .page_texts import KIOSK_TEXTS
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates",
                static_folder="static")
 
+PAGE_LANGUAGES = (("zh", "中文"), ("en", "English"))
+
 
 @bp.get("/")
 def index():
-    return "kiosk"
+    lang = current_language()
+    idle = request.args.get("idle", type=int)
+    boot = {
+        "lang": lang,
+        "texts": texts(*KIOSK_TEXTS),
+        "idle_s": idle if idle and idle >= 5 else None,
+        "languages": [{"code": code, "name": name} for code, name in PAGE_LANGUAGES],
+    }
+    response = current_app.make_response(render_template("kiosk/index.html", boot=boot, lang=lang))
+    response.headers["Cache-Control"] = "no-store"
+    return response
