@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from server.services import accounts
+from server.services import accounts, views
 
 from . import bp
 from .parsing import bearer_token, field, hub, json_body, staff
@@ -27,6 +27,14 @@ def logout():
 def me():
     actor = staff()
     return jsonify({"id": int(actor.id), "name": actor.name, "role": actor.role})
+
+
+@bp.get("/auth/me/today")
+def my_day():
+    """The logged-in clerk's counts for today (calls, outcomes, no-shows, transfers)."""
+    actor = staff()
+    with hub().reading() as repos:
+        return jsonify(views.clerk_day(hub(), repos, actor))
 
 
 @bp.post("/users")

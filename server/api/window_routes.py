@@ -2,10 +2,26 @@
 
 from flask import jsonify
 
-from server.services import windows
+from server.services import views, windows
 
 from . import bp
 from .parsing import field, hub, json_body, staff
+
+
+@bp.get("/windows")
+def list_windows():
+    """Every window with its state (staff): where a clerk may sit down."""
+    staff()
+    with hub().reading() as repos:
+        return jsonify(views.windows_overview(hub(), repos))
+
+
+@bp.get("/windows/<window_id>/panel")
+def window_panel(window_id: str):
+    """Public: the window's state and current number, for the panel above it."""
+    hub().center.window(window_id)
+    with hub().reading() as repos:
+        return jsonify(views.window_panel(hub(), repos, window_id))
 
 
 @bp.get("/windows/<window_id>")

@@ -200,3 +200,49 @@ def hall_state(hub: Hub, repos, zone_id: str | None = None) -> dict:
         "calls": recent_calls(hub, repos, zone_id),
         "queues": queue_summaries(hub, repos, zone_id),
     }
+
+
+# --- additions for the pages (counter, window panel) ------------------------------------
+def windows_overview(hub: Hub, repos) -> list[dict]:
+    """Every window with its state, for a clerk choosing where to work."""
+    states = repos.windows.all()
+    return [window_view(hub, states.get(w), w) for w in hub.center.windows]
+
+
+def window_panel(hub: Hub, repos, window_id: str) -> dict:
+    """The public view of one window for the panel above it: its state and current number."""
+    view = window_view(hub, repos.windows.get(window_id), window_id)
+    current = repos.tickets.at_window(window_id)
+    return {
+        "window": view,
+        "current": ({"number": current.number, "status": current.status.value,
+                     "called_at": local_iso(hub, current.called_at)} if current else None),
+    }
+
+
+CLERK_DAY_KINDS = ("ticket_called", "ticket_recalled", "service_started", "ticket_finished",
+                   "ticket_no_show", "ticket_transferred")
+
+
+def clerk_day(hub: Hub, repos, actor) -> dict:
+    """How many calls, services and outcomes this staff member recorded today (the event log)."""
+    from sqlalchemy import select
+
+    from server.db.tables import events as e
+
+    day = hub.today()
+    rows = repos.conn.execute(
+        select(e.c.kind, e.c.data)
+        .where(e.c.service_day == day, e.c.actor == str(actor), e.c.kind.in_(CLERK_DAY_KINDS))
+    ).all()
+    counts = dict.fromkeys(("called", "recalled", "started", "finished", "completed", "accepted",
+                            "returned", "no_show", "transferred"), 0)
+    keys = {"ticket_called": "called", "ticket_recalled": "recalled", "service_started": "started",
+            "ticket_finished": "finished", "ticket_no_show": "no_show",
+            "ticket_transferred": "transferred"}
+    for kind, data in rows:
+        counts[keys[kind]] += 1
+        outcome = (data or {}).get("outcome") if kind == "ticket_finished" else None
+        if outcome in ("completed", "accepted", "returned"):
+            counts[outcome] += 1
+    return {"date": day.isoformat(), **counts}
