@@ -40,6 +40,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
         center, source = load_demo_center(), str(DEMO_CENTER_PATH)
     install = install_center(db, center, source, clock)
 
+    from server.realtime.dirty_bus import LocalBus, RedisBus
     from server.realtime.publisher import SocketPublisher
 
     socketio.init_app(
@@ -49,7 +50,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
         channel=app.config.get("MESSAGE_QUEUE_CHANNEL", "yimen"),
         cors_allowed_origins=app.config.get("CORS_ORIGINS"),
     )
-    publisher = SocketPublisher(socketio, app.config["FLUSH_INTERVAL_S"])
+    bus = (RedisBus(app.config["MESSAGE_QUEUE"], app.config.get("MESSAGE_QUEUE_CHANNEL", "yimen"))
+           if app.config.get("MESSAGE_QUEUE") else LocalBus())
+    publisher = SocketPublisher(socketio, app.config["FLUSH_INTERVAL_S"], bus)
     hub = Hub(db, install.center, clock=clock, publisher=publisher,
               settings=HubSettings(token_ttl_s=app.config["TOKEN_TTL_S"],
                                    public_url=app.config.get("PUBLIC_URL")))
@@ -68,6 +71,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     register_error_handlers(app)
     register_namespaces(socketio)
     _register_pages(app)
+    publisher.start()
 
     @app.get("/")
     def index():
@@ -106,6 +110,9 @@ def _register_pages(app: Flask) -> None:
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(display_bp)
     app.register_blueprint(counter_bp)
+    from manager import bp as manager_bp
+
+    app.register_blueprint(manager_bp)
     try:
         from display.phone import bp as phone_bp
     except ImportError:

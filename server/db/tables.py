@@ -73,7 +73,7 @@ tickets = Table(
     Column("device_id", String(64)),
     UniqueConstraint("service_day", "prefix", "sequence"),
     UniqueConstraint("service_day", "idempotency_key"),
-    Index("ix_tickets_waiting", "status", "queue_id", "service_day", "issued_at"),
+    Index("ix_tickets_waiting", "status", "queue_id", "service_day", "priority", "issued_at"),
     Index("ix_tickets_window_status", "window_id", "status"),
     Index("ix_tickets_issued_at", "issued_at"),
 )

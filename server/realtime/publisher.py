@@ -1,10 +1,15 @@
 """The one owner of emits: turns committed domain events into Socket.IO messages.
 
-Calls are urgent: ``ticket_called`` to the hall and the called visitor's
-``ticket_changed`` go out at once. Everything derived (queue lengths, counters'
-waiting lists, the places of waiting visitors) is marked dirty and sent by a flusher a
-moment later, so a burst of a thousand tickets costs a few summaries instead of a
-thousand. Several hubs: Flask-SocketIO's message queue carries each emit to all.
+Two kinds of message:
+
+* Urgent ones go out at once, through the message queue when there is one, so they
+  reach clients on every hub: ``ticket_called`` to the hall and the called visitor's
+  ``ticket_changed``.
+* Derived ones (queue lengths, counters' window states, waiting visitors' places) are
+  marked dirty and sent by a flusher every ``flush_interval_s``: a burst of a thousand
+  tickets costs a few summaries instead of a thousand. Each hub computes them only for
+  the clients connected to it and sends them directly (``ignore_queue``); it learns what
+  changed on other hubs through the dirty bus.
 """
 
 from __future__ import annotations
@@ -18,76 +23,96 @@ from server.services import views
 from server.services.hub import Hub
 
 from . import names
+from .dirty_bus import Dirty, LocalBus
 
 log = logging.getLogger(__name__)
 
-WAITING_UPDATES_PER_QUEUE = 200
+
+class DirtySet:
+    """Queues, windows and tickets whose derived views must be refreshed."""
+
+    def __init__(self) -> None:
+        self.queues: set[str] = set()
+        self.windows: set[str] = set()
+        self.tickets: set[int] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self.queues or self.windows or self.tickets)
+
+    def merge(self, other: Dirty) -> None:
+        self.queues.update(other.get("queues", ()))
+        self.windows.update(other.get("windows", ()))
+        self.tickets.update(other.get("tickets", ()))
+
+    def as_dict(self) -> Dirty:
+        return {"queues": sorted(self.queues), "windows": sorted(self.windows),
+                "tickets": sorted(self.tickets)}
 
 
 class SocketPublisher:
-    def __init__(self, socketio, flush_interval_s: float = 0.1) -> None:
+    def __init__(self, socketio, flush_interval_s: float = 0.1, bus=None) -> None:
         self.socketio = socketio
         self.flush_interval_s = flush_interval_s
+        self.bus = bus or LocalBus()
         self.hub: Hub | None = None
         self._lock = threading.Lock()
-        self._queues: set[str] = set()
-        self._windows: set[str] = set()
-        self._tickets: set[int] = set()
-        self._flusher_started = False
+        self._local = DirtySet()  # changed here: to refresh and to tell the other hubs
+        self._remote = DirtySet()  # changed on another hub: to refresh only
+        self._started = False
 
     def bind(self, hub: Hub) -> None:
         self.hub = hub
+
+    def start(self) -> None:
+        """Start the flusher and the dirty-bus listener (once)."""
+        if self._started:
+            return
+        self._started = True
+        self.socketio.start_background_task(self._run)
+        self.bus.start(self._on_remote_dirty, self.socketio.start_background_task)
 
     # --- called by the services, after commit ---------------------------------------------
     def publish(self, events: Iterable[DomainEvent]) -> None:
         hub = self.hub
         if hub is None:
             return
+        self.start()
         for event in events:
             if isinstance(event, TicketCalled | TicketRecalled):
                 self._emit_call(hub, event)
             self._mark(hub, event)
-        self._ensure_flusher()
 
     def _emit_call(self, hub: Hub, event: DomainEvent) -> None:
         payload = views.call_payload(hub, event.data["number"], event.window_id,
                                      isinstance(event, TicketRecalled), event.at)
-        self.socketio.emit(names.TICKET_CALLED, payload, namespace=names.DISPLAY,
-                           to=names.HALL_ROOM)
-        self.socketio.emit(names.TICKET_CALLED, payload, namespace=names.DISPLAY,
-                           to=names.zone_room(payload["zone_id"]))
+        for room in (names.HALL_ROOM, names.zone_room(payload["zone_id"])):
+            self.socketio.emit(names.TICKET_CALLED, payload, namespace=names.DISPLAY, to=room)
         with hub.reading() as repos:
             ticket = repos.tickets.get(event.ticket_id)
             if ticket is not None:
                 self.socketio.emit(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket),
                                    namespace=names.TICKET, to=names.ticket_room(ticket.token))
-        with self._lock:
-            self._tickets.discard(event.ticket_id)
 
     def _mark(self, hub: Hub, event: DomainEvent) -> None:
-        queues = set()
-        if event.queue_id:
-            queues.add(event.queue_id)
+        center = hub.center
+        queues = {event.queue_id} if event.queue_id else set()
         if isinstance(event, TicketTransferred):
             queues.add(event.data.get("from_queue"))
-        queues.discard(None)
+        if event.window_id and event.window_id in center.windows and event.ticket_id is None:
+            queues.update(center.window(event.window_id).queue_ids)  # opened, closed, paused
+        queues = {q for q in queues if q in center.queues}
         windows = {event.window_id} if event.window_id else set()
         for queue_id in queues:
-            queue = hub.center.queues.get(queue_id)
-            if queue:
-                windows.update(queue.window_ids)
-        if event.window_id and not queues:
-            # a window opened, closed, paused: its queues' estimates changed
-            window = hub.center.windows.get(event.window_id)
-            if window:
-                queues.update(window.queue_ids)
-                for queue_id in window.queue_ids:
-                    windows.update(hub.center.queue(queue_id).window_ids)
+            windows.update(center.queue(queue_id).window_ids)
         with self._lock:
-            self._queues |= queues
-            self._windows |= windows
+            self._local.queues |= queues
+            self._local.windows |= windows
             if event.ticket_id is not None and not isinstance(event, TicketCalled | TicketRecalled):
-                self._tickets.add(event.ticket_id)
+                self._local.tickets.add(event.ticket_id)
+
+    def _on_remote_dirty(self, dirty: Dirty) -> None:
+        with self._lock:
+            self._remote.merge(dirty)
 
     # --- messages that are not domain events -------------------------------------------
     def send_to_device(self, device_id: int | str, event: str, payload: dict) -> None:
@@ -102,11 +127,6 @@ class SocketPublisher:
         self.socketio.emit(event, payload, namespace=names.MANAGER, to=names.MANAGERS_ROOM)
 
     # --- the flusher ------------------------------------------------------------------------
-    def _ensure_flusher(self) -> None:
-        if not self._flusher_started:
-            self._flusher_started = True
-            self.socketio.start_background_task(self._run)
-
     def _run(self) -> None:
         while True:
             self.socketio.sleep(self.flush_interval_s)
@@ -115,38 +135,65 @@ class SocketPublisher:
             except Exception:  # noqa: BLE001 - a bad flush must not stop later ones
                 log.exception("flushing realtime updates failed")
 
+    def _local_rooms(self, namespace: str) -> set[str]:
+        """Rooms of this namespace with at least one client connected to this hub."""
+        rooms = self.socketio.server.manager.rooms.get(namespace, {})
+        return {room for room, members in list(rooms.items()) if room and members}
+
+    def _send(self, event: str, payload, namespace: str, room: str) -> None:
+        self.socketio.emit(event, payload, namespace=namespace, to=room, ignore_queue=True)
+
     def flush(self) -> None:
         hub = self.hub
         with self._lock:
-            queues, windows, tickets = self._queues, self._windows, self._tickets
-            self._queues, self._windows, self._tickets = set(), set(), set()
-        if hub is None or not (queues or windows or tickets):
+            local, remote = self._local, self._remote
+            self._local, self._remote = DirtySet(), DirtySet()
+        if hub is None or not (local or remote):
             return
+        if local:
+            self.bus.broadcast(local.as_dict())
+        local.merge(remote.as_dict())
+        dirty = local
         with hub.reading() as repos:
-            if queues:
-                self._emit_queues(hub, repos)
-            for window_id in sorted(windows):
-                self.socketio.emit(names.WINDOW_STATE, views.window_state(hub, repos, window_id),
-                                   namespace=names.COUNTER, to=names.window_room(window_id))
-            sent = set()
-            for queue_id in sorted(queues):
-                waiting = views.waiting_views(hub, repos, [queue_id], WAITING_UPDATES_PER_QUEUE)
-                for ticket in waiting:
-                    sent.add(ticket["id"])
-                    self.socketio.emit(names.TICKET_CHANGED, ticket, namespace=names.TICKET,
-                                       to=names.ticket_room(ticket["token"]))
-            for ticket_id in tickets - sent:
-                ticket = repos.tickets.get(ticket_id)
-                if ticket is not None:
-                    self.socketio.emit(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket),
-                                       namespace=names.TICKET, to=names.ticket_room(ticket.token))
+            if dirty.queues:
+                self._flush_queues(hub, repos)
+            counter_rooms = self._local_rooms(names.COUNTER)
+            for window_id in sorted(dirty.windows):
+                room = names.window_room(window_id)
+                if room in counter_rooms and window_id in hub.center.windows:
+                    self._send(names.WINDOW_STATE, views.window_state(hub, repos, window_id),
+                               names.COUNTER, room)
+            self._flush_tickets(hub, repos, dirty)
 
-    def _emit_queues(self, hub: Hub, repos) -> None:
+    def _flush_queues(self, hub: Hub, repos) -> None:
+        display_rooms = self._local_rooms(names.DISPLAY)
+        if not display_rooms:
+            return
         summaries = views.queue_summaries(hub, repos)
-        self.socketio.emit(names.QUEUES_CHANGED, summaries, namespace=names.DISPLAY,
-                           to=names.HALL_ROOM)
+        if names.HALL_ROOM in display_rooms:
+            self._send(names.QUEUES_CHANGED, summaries, names.DISPLAY, names.HALL_ROOM)
         for zone_id in hub.center.zones:
-            zone_queues = {q.id for q in hub.center.queues.values()
-                           if any(hub.center.window(w).zone_id == zone_id for w in q.window_ids)}
-            self.socketio.emit(names.QUEUES_CHANGED, [s for s in summaries if s["id"] in zone_queues],
-                               namespace=names.DISPLAY, to=names.zone_room(zone_id))
+            room = names.zone_room(zone_id)
+            if room in display_rooms:
+                served = views.zone_queue_ids(hub, zone_id)
+                self._send(names.QUEUES_CHANGED, [s for s in summaries if s["id"] in served],
+                           names.DISPLAY, room)
+
+    def _flush_tickets(self, hub: Hub, repos, dirty: DirtySet) -> None:
+        ticket_rooms = self._local_rooms(names.TICKET)
+        if not ticket_rooms:
+            return
+        sent: set[int] = set()
+        for queue_id in sorted(dirty.queues):
+            # Everyone waiting in a changed queue may have moved up: one query per queue.
+            for ahead, ticket in enumerate(repos.tickets.waiting([queue_id], hub.today())):
+                room = names.ticket_room(ticket.token)
+                if room in ticket_rooms:
+                    sent.add(ticket.id)
+                    self._send(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket, ahead=ahead),
+                               names.TICKET, room)
+        for ticket_id in sorted(dirty.tickets - sent):
+            ticket = repos.tickets.get(ticket_id)
+            if ticket is not None and names.ticket_room(ticket.token) in ticket_rooms:
+                self._send(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket),
+                           names.TICKET, names.ticket_room(ticket.token))

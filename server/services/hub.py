@@ -16,7 +16,7 @@ from server.queueing.clock import Clock, SystemClock
 from server.queueing.events import DomainEvent
 from server.queueing.numbering import service_day
 
-from .service_times import ServiceTimes
+from .queue_load import LoadCache
 
 
 class Publisher(Protocol):
@@ -64,7 +64,7 @@ class Hub:
         self.publisher: Publisher = publisher or NullPublisher()
         self.settings = settings or HubSettings()
         self.tz = ZoneInfo(center.timezone)
-        self.service_times = ServiceTimes(self)
+        self.load = LoadCache(self)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -83,5 +83,7 @@ class Hub:
 
     def publish(self, events: Iterable[DomainEvent]) -> None:
         events = list(events)
+        if any(e.window_id for e in events):
+            self.load.invalidate_windows()
         if events:
             self.publisher.publish(events)

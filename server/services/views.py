@@ -10,7 +10,7 @@ from datetime import datetime
 
 from server.queueing.estimate import QueueLoad, estimate_wait_s
 from server.queueing.tickets import Ticket, TicketStatus
-from server.queueing.windows import WindowState, WindowStatus
+from server.queueing.windows import WindowState
 
 from .hub import Hub
 
@@ -26,22 +26,15 @@ def local_iso(hub: Hub, at: datetime | None) -> str | None:
 
 # --- queues and their load -------------------------------------------------------------
 def queue_loads(hub: Hub, repos, queue_ids=None) -> dict[str, QueueLoad]:
+    loads = hub.load.loads(repos)
+    return loads if queue_ids is None else {q: loads[q] for q in queue_ids}
+
+
+def zone_queue_ids(hub: Hub, zone_id: str) -> set[str]:
+    """Queues served by at least one window of the zone."""
     center = hub.center
-    states = repos.windows.all()
-    busy = set(repos.tickets.at_windows())
-    result = {}
-    for queue_id in queue_ids or center.queues:
-        window_ids = center.queue(queue_id).window_ids
-        open_ids = [w for w in window_ids
-                    if states.get(w) and states[w].status is WindowStatus.OPEN]
-        result[queue_id] = QueueLoad(
-            queue_id=queue_id,
-            open_windows=len(open_ids),
-            total_windows=len(window_ids),
-            busy_windows=sum(1 for w in open_ids if w in busy),
-            service_s=hub.service_times.mean(queue_id, repos),
-        )
-    return result
+    return {q.id for q in center.queues.values()
+            if any(center.window(w).zone_id == zone_id for w in q.window_ids)}
 
 
 def queue_summaries(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
@@ -50,10 +43,8 @@ def queue_summaries(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
     now = hub.now()
     waiting = repos.tickets.waiting_summary(hub.today(now))
     served = repos.tickets.served_counts(hub.today(now))
-    queue_ids = [
-        q.id for q in center.queues.values()
-        if zone_id is None or any(center.window(w).zone_id == zone_id for w in q.window_ids)
-    ]
+    in_zone = zone_queue_ids(hub, zone_id) if zone_id else None
+    queue_ids = [q for q in center.queues if in_zone is None or q in in_zone]
     loads = queue_loads(hub, repos, queue_ids)
     out = []
     for queue_id in queue_ids:

@@ -190,7 +190,7 @@ def finish(hub: Hub, window_id: str, actor: Actor, outcome: object) -> dict:
     parsed = parse_outcome(outcome)
     now = hub.now()
     view = _act_on_current(hub, window_id, actor, lambda t: t.finish(parsed, now, actor))
-    hub.service_times.invalidate()
+    hub.load.invalidate_service_times()
     return view
 
 

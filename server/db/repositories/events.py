@@ -12,6 +12,8 @@ from server.queueing.events import DomainEvent
 
 from ..tables import events as e
 
+_INSERT = insert(e)
+
 
 class EventLog:
     def __init__(self, conn: Connection) -> None:
@@ -32,7 +34,7 @@ class EventLog:
             for ev in events
         ]
         if rows:
-            self.conn.execute(insert(e), rows)
+            self.conn.execute(_INSERT, rows)
 
     def recent_calls(self, day: date, limit: int) -> list[tuple[str, str, str, object]]:
         """(kind, number, window_id, at) of the day's calls and recalls, newest first."""

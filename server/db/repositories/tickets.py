@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
 from server.queueing.tickets import AT_WINDOW_STATUSES, Outcome, Ticket, TicketStatus
@@ -54,6 +54,18 @@ def row_to_ticket(row: Row) -> Ticket:
     )
 
 
+# Statements run on every ticket issued are built once.
+_INSERT = insert(t).returning(t.c.id)
+_COUNT_AT_LEAST = (
+    select(func.count())
+    .select_from(t)
+    .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id == bindparam("queue_id"),
+           t.c.service_day == bindparam("day"), t.c.priority >= bindparam("priority"))
+)
+_BY_IDEMPOTENCY_KEY = select(t).where(t.c.service_day == bindparam("day"),
+                                      t.c.idempotency_key == bindparam("key"))
+
+
 def _values(ticket: Ticket) -> dict:
     values = {name: getattr(ticket, name) for name in _COLUMNS}
     values["status"] = ticket.status.value
@@ -67,7 +79,7 @@ class TicketRepository:
         self.is_postgres = conn.dialect.name == "postgresql"
 
     def add(self, ticket: Ticket) -> Ticket:
-        ticket.id = self.conn.execute(insert(t).values(_values(ticket)).returning(t.c.id)).scalar_one()
+        ticket.id = self.conn.execute(_INSERT, _values(ticket)).scalar_one()
         return ticket
 
     def save(self, ticket: Ticket, expected_status: TicketStatus) -> None:
@@ -89,9 +101,7 @@ class TicketRepository:
         return row_to_ticket(row) if row else None
 
     def get_by_idempotency_key(self, day: date, key: str) -> Ticket | None:
-        row = self.conn.execute(
-            select(t).where(t.c.service_day == day, t.c.idempotency_key == key)
-        ).first()
+        row = self.conn.execute(_BY_IDEMPOTENCY_KEY, {"day": day, "key": key}).first()
         return row_to_ticket(row) if row else None
 
     def at_window(self, window_id: str) -> Ticket | None:
@@ -195,8 +205,5 @@ class TicketRepository:
     def count_waiting_at_least(self, queue_id: str, day: date, priority: int) -> int:
         """Waiting tickets of a queue with this priority or a higher one."""
         return self.conn.execute(
-            select(func.count())
-            .select_from(t)
-            .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id == queue_id,
-                   t.c.service_day == day, t.c.priority >= priority)
+            _COUNT_AT_LEAST, {"queue_id": queue_id, "day": day, "priority": priority}
         ).scalar_one()

@@ -66,7 +66,7 @@ def upgrade() -> None:
                             name="uq_tickets_service_day_idempotency_key"),
     )
     op.create_index("ix_tickets_waiting", "tickets",
-                    ["status", "queue_id", "service_day", "issued_at"])
+                    ["status", "queue_id", "service_day", "priority", "issued_at"])
     op.create_index("ix_tickets_window_status", "tickets", ["window_id", "status"])
     op.create_index("ix_tickets_issued_at", "tickets", ["issued_at"])
     op.create_table(

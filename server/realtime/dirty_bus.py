@@ -1,0 +1,60 @@
+"""Telling the other hubs what changed, so each can refresh its own clients.
+
+Derived updates (queue lengths, waiting lists, visitors' places) are computed by every
+hub for the clients connected to it, and sent to them directly. For that each hub must
+learn what changed on the others: a tiny Redis pub/sub channel beside Flask-SocketIO's
+message queue carries the sets of changed queues, windows and tickets.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+Dirty = dict[str, list]
+
+
+class LocalBus:
+    """One hub alone: nobody to tell."""
+
+    def broadcast(self, dirty: Dirty) -> None:
+        return None
+
+    def start(self, on_dirty: Callable[[Dirty], None], start_task) -> None:
+        return None
+
+
+class RedisBus:
+    def __init__(self, url: str, channel: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self.channel = f"{channel}:dirty"
+        self.hub_id = uuid.uuid4().hex
+
+    def broadcast(self, dirty: Dirty) -> None:
+        try:
+            self._redis.publish(self.channel, json.dumps({"from": self.hub_id, **dirty}))
+        except Exception as exc:  # noqa: BLE001 - Redis down: the other hubs catch up on reconnect
+            log.warning("cannot tell other hubs about changes: %s", exc)
+
+    def start(self, on_dirty: Callable[[Dirty], None], start_task) -> None:
+        start_task(self._listen, on_dirty)
+
+    def _listen(self, on_dirty: Callable[[Dirty], None]) -> None:
+        while True:
+            try:
+                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self.channel)
+                for message in pubsub.listen():
+                    data = json.loads(message["data"])
+                    if data.pop("from", None) != self.hub_id:
+                        on_dirty(data)
+            except Exception as exc:  # noqa: BLE001 - reconnect after any failure
+                log.warning("listening for other hubs' changes failed (%s); retrying", exc)
+                time.sleep(1.0)
