@@ -1,11 +1,129 @@
-"""The display pages."""
+"""The hall display pages: the hall screen (whole hall or one zone), the panel above a
+window, and the announcement audio they play.
 
-from flask import Blueprint
+The pages only read: they take their first picture from the ``/display`` Socket.IO
+snapshot (``hall_state``) or a public REST call, then follow the live events.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import force_locale, gettext
+
+from .voice import Voice, VoiceError
 
 bp = Blueprint("display", __name__, url_prefix="/display", template_folder="templates",
                static_folder="static")
 
+# Every text the hall screen's script shows, each in Chinese and English at once.
+HALL_TEXTS = (
+    "号窗口", "请 {number} 号到 {window} 号窗口", "暂无呼叫", "无需等候", "小于1分钟", "分钟",
+    "第 {page} / {pages} 页", "已连接", "正在重新连接…",
+)
+PANEL_TEXTS = (
+    "请 {number} 到本窗口办理", "正在办理", "等候叫号", "暂停服务", "未开放", "服务人员",
+    "正在重新连接…", "再次呼叫",
+)
 
+
+def bilingual(msgids) -> dict[str, dict[str, str]]:
+    """msgid → {zh, en}: the hall screens show both languages side by side."""
+    out: dict[str, dict[str, str]] = {m: {} for m in msgids}
+    for lang in ("zh", "en"):
+        with force_locale(lang):
+            for msgid in msgids:
+                out[msgid][lang] = gettext(msgid)
+    return out
+
+
+def _hub():
+    return current_app.extensions["yimen"]
+
+
+@bp.app_template_global()
+def english(msgid: str) -> str:
+    """The English of a msgid, for the second line of a bilingual label."""
+    with force_locale("en"):
+        return gettext(msgid)
+
+
+# --- pages -------------------------------------------------------------------------------
 @bp.get("/")
-def index():
-    return "display"
+def hall():
+    return _hall_page(None)
+
+
+@bp.get("/<zone_id>")
+def zone(zone_id: str):
+    if zone_id not in _hub().center.zones:
+        abort(404)
+    return _hall_page(zone_id)
+
+
+def _hall_page(zone_id: str | None):
+    center = _hub().center
+    zone = center.zones.get(zone_id) if zone_id else None
+    return render_template(
+        "display/hall.html",
+        center=center,
+        zone=zone,
+        page_config={
+            "zone": zone_id,
+            "timezone": center.timezone,
+            "texts": bilingual(HALL_TEXTS),
+            "announce_url": url_for("display.announce"),
+        },
+    )
+
+
+@bp.get("/window/<window_id>")
+def window_panel(window_id: str):
+    center = _hub().center
+    window = center.windows.get(window_id)
+    if window is None:
+        abort(404)
+    return render_template(
+        "display/panel.html",
+        center=center,
+        window=window,
+        page_config={
+            "window_id": window.id,
+            "window_number": window.number,
+            "zone": window.zone_id,
+            "texts": bilingual(PANEL_TEXTS),
+        },
+    )
+
+
+# --- voice -------------------------------------------------------------------------------
+def announcement_voice() -> Voice:
+    """The hub's announcement voice; clip folders from ``VOICE_DIR`` / ``YIMEN_VOICE_DIR``,
+    by default ``<var>/voice/clips`` (generated) and ``<var>/voice/human`` (recorded)."""
+    app = current_app
+    found = app.extensions.get("yimen_voice")
+    if found is None:
+        base = app.config.get("VOICE_DIR") or os.environ.get("YIMEN_VOICE_DIR")
+        base = Path(base) if base else Path(app.config.get("VAR_DIR", "var")) / "voice"
+        found = app.extensions["yimen_voice"] = Voice(base / "clips", base / "human")
+    return found
+
+
+@bp.get("/announce")
+def announce():
+    """One call as a WAV: ``/display/announce?number=B007&window=15``."""
+    number = (request.args.get("number") or "").strip().upper()
+    try:
+        window_number = int(request.args.get("window", ""))
+        data = announcement_voice().announcement(number, window_number)
+    except ValueError:
+        return {"error": {"code": "bad_announcement",
+                          "message": "number must look like B007 and window be a window number"}}, 400
+    except VoiceError as exc:
+        current_app.logger.warning("announcement unavailable: %s", exc)
+        return {"error": {"code": "voice_unavailable", "message": str(exc)}}, 503
+    response = Response(data, mimetype="audio/wav")
+    response.headers["Cache-Control"] = "public, max-age=600"
+    return response

@@ -1,0 +1,49 @@
+"""The visitor's live ticket on their phone: ``/t/<token>`` (the QR code on the ticket).
+
+No login: the unguessable token is the key. The first picture is drawn from the ticket
+rendered into the page, so a slow connection shows the number at once; then the page
+follows ``/ticket`` (``ticket_changed``) and falls back to polling the REST ticket.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, url_for
+
+from server.i18n import LANGUAGE_NAMES, current_language, texts
+from server.queueing.errors import TicketNotFoundError
+from server.services.tickets import get_ticket
+
+bp = Blueprint("phone", __name__, template_folder="templates")
+
+PHONE_TEXTS = (
+    "您的号码", "办理事项", "前面还有", "人", "预计等候", "分钟", "小于1分钟", "请到 {window} 号窗口",
+    "请到 {window} 号窗口办理",
+    "等候中", "已呼叫", "正在办理", "已办结", "已过号", "已取消", "您已被呼叫", "知道了", "请留意叫号",
+    "实时更新", "正在重新连接…", "当场办结", "已受理，转后台办理", "材料退回", "再次呼叫",
+)
+
+
+@bp.get("/t/<token>")
+def ticket(token: str):
+    hub = current_app.extensions["yimen"]
+    try:
+        view = get_ticket(hub, token) if len(token) <= 128 else None
+    except TicketNotFoundError:
+        view = None
+    if view is None:
+        return render_template("phone/missing.html", center=hub.center), 404
+    matter = hub.center.matters.get(view["matter_id"])
+    return render_template(
+        "phone/ticket.html",
+        center=hub.center,
+        ticket=view,
+        matter=matter,
+        languages=LANGUAGE_NAMES,
+        language=current_language(),
+        page_config={
+            "token": token,
+            "ticket": view,
+            "ticket_url": url_for("api.get_ticket", token=token),
+            "texts": texts(*PHONE_TEXTS),
+        },
+    )

@@ -1,0 +1,221 @@
+/* The hall screen: follows /display, shows the newest call large, announces each call.
+ * No business logic: it draws what the hub sends (hall_state, ticket_called,
+ * queues_changed) and asks the hub for the announcement audio. */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("page-config").textContent);
+  var T = config.texts;
+  var MAX_CALLS = 12;          // calls kept in memory (8 shown)
+  var SHOWN_CALLS = 8;
+  var ROWS_PER_PAGE = 8;
+  var PAGE_MS = 10000;
+  var SEEN_MAX = 300;
+  var CATCH_UP_MS = 60000;     // after a reconnect, announce calls missed in the last minute
+
+  var state = { calls: [], queues: [], page: 0, seen: [], snapshotDone: false };
+  var $ = function (id) { return document.getElementById(id); };
+
+  function zh(key) { return (T[key] && T[key].zh) || key; }
+  function en(key) { return (T[key] && T[key].en) || key; }
+  function both(key) { return zh(key) + " · " + en(key); }
+
+  // --- sound ----------------------------------------------------------------------------
+  var overlay = $("sound-overlay");
+  var announcer = new window.YimenAnnouncer({
+    onBlocked: function () { overlay.hidden = false; },
+    onUnblocked: function () { overlay.hidden = true; }
+  });
+  window.yimenAnnouncer = announcer;
+  $("sound-button").addEventListener("click", function () { announcer.unlock(); });
+  announcer.probe();
+
+  function announce(call) {
+    var url = config.announce_url + "?number=" + encodeURIComponent(call.number) +
+      "&window=" + encodeURIComponent(call.window_number);
+    announcer.enqueue({ url: url, number: call.number, window: call.window_number, recall: !!call.recall });
+  }
+
+  // --- calls ----------------------------------------------------------------------------
+  function callKey(call) { return [call.number, call.window_id, call.at, call.recall ? 1 : 0].join("|"); }
+
+  function remember(call) {
+    var key = callKey(call);
+    if (state.seen.indexOf(key) !== -1) return false;
+    state.seen.push(key);
+    if (state.seen.length > SEEN_MAX) state.seen.splice(0, state.seen.length - SEEN_MAX);
+    return true;
+  }
+
+
+  function renderHero(flash) {
+    var hero = $("hero");
+    var call = state.calls[0];
+    if (!call) {
+      hero.classList.add("empty");
+      $("hero-number").textContent = "——";
+      $("hero-window").textContent = "--";
+      $("hero-sub").textContent = both("暂无呼叫");
+      $("hero-recall").hidden = true;
+      return;
+    }
+    hero.classList.remove("empty");
+    $("hero-number").textContent = call.number;
+    $("hero-window").textContent = call.window_number;
+    var say = "请 {number} 号到 {window} 号窗口";
+    var fill = function (text) { return text.replace("{number}", call.number).replace("{window}", call.window_number); };
+    $("hero-sub").textContent = fill(zh(say)) + " · " + fill(en(say));
+    $("hero-recall").hidden = !call.recall;
+    fitHero();
+    hero.dataset.number = call.number;
+    hero.dataset.window = call.window_number;
+    if (flash) {
+      hero.classList.remove("flash");
+      void hero.offsetWidth;  // restart the animation
+      hero.classList.add("flash");
+    }
+  }
+
+  /* Long numbers (HZ012 → 72号窗口) shrink to fit the card rather than being cut. */
+  function fitHero() {
+    var hero = $("hero"), line = hero.querySelector(".hero-line");
+    var style = getComputedStyle(hero);
+    var room = hero.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    var scale = Math.min(1, room / line.scrollWidth);
+    line.style.transform = scale < 1 ? "scale(" + scale.toFixed(3) + ")" : "";
+  }
+
+  function renderRecent() {
+    var list = $("recent");
+    var items = state.calls.slice(1, 1 + SHOWN_CALLS);
+    var html = "";
+    for (var i = 0; i < SHOWN_CALLS; i++) {
+      var c = items[i];
+      if (!c) { html += '<li class="placeholder"><div class="num">——</div><div class="win">&nbsp;</div></li>'; continue; }
+      html += '<li class="' + (c.recall ? "recall" : "") + '" data-number="' + esc(c.number) + '">' +
+        '<div class="num">' + esc(c.number) + '</div>' +
+        '<div class="win">→ <b>' + esc(c.window_number) + "</b>" + esc(zh("号窗口")) + "</div></li>";
+    }
+    list.innerHTML = html;
+  }
+
+  function esc(value) {
+    return String(value).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+    });
+  }
+
+  function addCall(call, speak) {
+    if (!remember(call)) return;
+    state.calls.unshift(call);
+    if (state.calls.length > MAX_CALLS) state.calls.length = MAX_CALLS;
+    renderHero(true);
+    renderRecent();
+    if (speak) announce(call);
+  }
+
+  function onSnapshot(snapshot) {
+    var calls = (snapshot.calls || []).slice(0, MAX_CALLS);
+    var now = Date.now();
+    var missed = [];
+    if (state.snapshotDone) {
+      // a reconnect: calls made while we were away are shown, and recent ones spoken
+      for (var i = calls.length - 1; i >= 0; i--) {
+        var at = Date.parse(calls[i].at);
+        if (state.seen.indexOf(callKey(calls[i])) === -1 && now - at < CATCH_UP_MS) missed.push(calls[i]);
+      }
+    }
+    calls.forEach(remember);
+    state.calls = calls;
+    state.snapshotDone = true;
+    renderHero(missed.length > 0);
+    renderRecent();
+    missed.forEach(announce);
+    onQueues(snapshot.queues || []);
+  }
+
+  // --- queues ---------------------------------------------------------------------------
+  function waitText(queue) {
+    if (!queue.waiting) return [zh("无需等候"), en("无需等候")];
+    var minutes = Math.round((queue.estimated_wait_s || 0) / 60);
+    if (minutes < 1) return [zh("小于1分钟"), en("小于1分钟")];
+    return [minutes + " " + zh("分钟"), minutes + " " + en("分钟")];
+  }
+
+  function onQueues(queues) {
+    // lines with people in them first, each group in the center's own order
+    state.queues = queues.filter(function (q) { return q.waiting > 0; })
+      .concat(queues.filter(function (q) { return !q.waiting; }));
+    renderQueues();
+  }
+
+  function renderQueues() {
+    var pages = Math.max(1, Math.ceil(state.queues.length / ROWS_PER_PAGE));
+    if (state.page >= pages) state.page = 0;
+    var rows = state.queues.slice(state.page * ROWS_PER_PAGE, (state.page + 1) * ROWS_PER_PAGE);
+    var html = "";
+    rows.forEach(function (q) {
+      var wait = waitText(q);
+      html += '<tr data-queue="' + esc(q.id) + '" class="' + (q.waiting ? "" : "idle") + '">' +
+        '<td class="q-name"><span class="prefix">' + esc(q.prefix) + "</span>" + esc(q.name) +
+        '<span class="en">' + esc(q.name_en || "") + "</span></td>" +
+        '<td class="q-count">' + esc(q.waiting) + "</td>" +
+        '<td class="q-wait">' + esc(wait[0]) + "<small>" + esc(wait[1]) + "</small></td></tr>";
+    });
+    $("queue-rows").innerHTML = html;
+    $("queue-page").textContent = pages > 1
+      ? zh("第 {page} / {pages} 页").replace("{page}", state.page + 1).replace("{pages}", pages) : "";
+  }
+
+  setInterval(function () {
+    if (state.queues.length > ROWS_PER_PAGE) { state.page += 1; renderQueues(); }
+  }, PAGE_MS);
+
+  // --- clock ----------------------------------------------------------------------------
+  var tz = config.timezone || undefined;
+  var timeFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  var dateFmt = new Intl.DateTimeFormat("zh-CN", { timeZone: tz, year: "numeric", month: "long", day: "numeric", weekday: "long" });
+  var dateEnFmt = new Intl.DateTimeFormat("en-GB", { timeZone: tz, weekday: "short", day: "numeric", month: "short", year: "numeric" });
+  function tick() {
+    var now = new Date();
+    $("time").textContent = timeFmt.format(now);
+    $("date").textContent = dateFmt.format(now);
+    $("date-en").textContent = dateEnFmt.format(now);
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  // --- connection -----------------------------------------------------------------------
+  function setLink(name) {
+    document.body.dataset.state = name;
+    $("link-text").textContent = name === "live" ? both("已连接") : both("正在重新连接…");
+  }
+  setLink("connecting");
+
+  var auth = config.zone ? { zone: config.zone } : {};
+  var socket = window.io("/display", {
+    auth: auth,
+    transports: ["websocket", "polling"],
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 5000
+  });
+  socket.on("connect", function () { setLink("live"); });
+  socket.on("disconnect", function () { setLink("offline"); });
+  socket.on("connect_error", function () {
+    setLink("offline");
+    if (!socket.active) setTimeout(function () { socket.connect(); }, 5000);  // refused: try again later
+  });
+  socket.on("hall_state", onSnapshot);
+  socket.on("ticket_called", function (call) {
+    if (config.zone && call.zone_id !== config.zone) return;
+    addCall(call, true);
+  });
+  socket.on("queues_changed", onQueues);
+
+  // A screen left on for days: reload once at night when nothing is being said.
+  setInterval(function () {
+    var hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", hour12: false }).format(new Date()));
+    var s = announcer.state();
+    if (hour === 3 && !s.playing && !s.queued.length && performance.now() > 3600000) location.reload();
+  }, 600000);
+})();

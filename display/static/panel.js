@@ -1,0 +1,79 @@
+/* The panel above one window: its current number and state.
+ * The call itself arrives at once on /display (ticket_called for this window); the
+ * window's state (open, paused, closed, serving) comes from the public
+ * GET /api/v1/windows/<id>/panel, fetched on connect and again, at most every two
+ * seconds, whenever the hub reports that the queues changed. */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("page-config").textContent);
+  var T = config.texts;
+  var PANEL_URL = "/api/v1/windows/" + encodeURIComponent(config.window_id) + "/panel";
+  var MIN_REFRESH_MS = 2000;
+  var $ = function (id) { return document.getElementById(id); };
+  function zh(k) { return (T[k] && T[k].zh) || k; }
+  function en(k) { return (T[k] && T[k].en) || k; }
+
+  var last = 0, timer = null, inFlight = false;
+  var known = { window: { status: "open", clerk: null, paused_reason: null }, current: null };
+
+  function show(panel) {
+    known = panel;
+    var win = panel.window, cur = panel.current;
+    var status = win.status === "open" ? (cur ? cur.status : "idle") : win.status;  // open|paused|closed
+    document.body.dataset.status = status;
+    $("number").textContent = cur ? cur.number : "——";
+    $("clerk").textContent = win.clerk && win.clerk.name ? zh("服务人员") + "：" + win.clerk.name : "";
+    var fill = function (text) { return text.replace("{number}", cur ? cur.number : ""); };
+    var lines = {
+      called: [fill(zh("请 {number} 到本窗口办理")), fill(en("请 {number} 到本窗口办理"))],
+      serving: [zh("正在办理"), en("正在办理")],
+      idle: [zh("等候叫号"), en("等候叫号")],
+      paused: [zh("暂停服务") + (win.paused_reason ? "：" + win.paused_reason : ""), en("暂停服务")],
+      closed: [zh("未开放"), en("未开放")]
+    }[status] || ["", ""];
+    $("status").textContent = lines[0];
+    $("status-en").textContent = lines[1];
+  }
+
+  function refresh() {
+    if (inFlight) { schedule(); return; }
+    inFlight = true;
+    last = Date.now();
+    fetch(PANEL_URL, { cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(show)
+      .catch(function () { /* the next event or the slow poll tries again */ })
+      .then(function () { inFlight = false; });
+  }
+
+  function schedule() {
+    if (timer) return;
+    var wait = Math.max(0, MIN_REFRESH_MS - (Date.now() - last));
+    timer = setTimeout(function () { timer = null; refresh(); }, wait);
+  }
+
+  function setLink(name) { document.body.dataset.state = name; }
+
+  var socket = window.io("/display", { auth: { zone: config.zone }, transports: ["websocket", "polling"],
+                                       reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
+  socket.on("connect", function () { setLink("live"); refresh(); });
+  socket.on("disconnect", function () { setLink("offline"); });
+  socket.on("connect_error", function () {
+    setLink("offline");
+    if (!socket.active) setTimeout(function () { socket.connect(); }, 5000);
+  });
+  socket.on("ticket_called", function (call) {
+    if (call.window_id !== config.window_id) return;
+    document.body.dataset.status = "idle";  // restart the flash
+    void document.body.offsetWidth;
+    var win = {};
+    for (var key in known.window) win[key] = known.window[key];
+    win.status = "open";
+    show({ window: win, current: { number: call.number, status: "called" } });
+    schedule();
+  });
+  socket.on("queues_changed", schedule);
+  refresh();
+  setInterval(refresh, 60000);
+})();

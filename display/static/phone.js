@@ -1,0 +1,97 @@
+/* The visitor's live ticket. Draws the ticket rendered into the page at once, then
+ * follows /ticket (ticket_changed); while the socket is down it polls the REST ticket.
+ * When called: a full-screen "go to window N" notice, with vibration where allowed. */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("page-config").textContent);
+  var T = config.texts;
+  var POLL_MS = 20000;
+  var $ = function (id) { return document.getElementById(id); };
+  function t(k) { return T[k] || k; }
+
+  var STATUS = { waiting: "等候中", called: "已呼叫", serving: "正在办理", done: "已办结", no_show: "已过号", cancelled: "已取消" };
+  var OUTCOME = { completed: "当场办结", accepted: "已受理，转后台办理", returned: "材料退回" };
+  var ticket = null;
+  var noticeKey = null;   // the call the notice was last shown for
+  var live = false;
+
+  function waitParts(seconds) {
+    var minutes = Math.round((seconds || 0) / 60);
+    return minutes < 1 ? [t("小于1分钟"), ""] : [String(minutes), t("分钟")];
+  }
+
+  function render(next) {
+    ticket = next;
+    document.body.dataset.status = next.status;
+    $("number").textContent = next.number;
+    var status = t(STATUS[next.status] || next.status);
+    if (next.status === "done" && next.outcome) status += " · " + t(OUTCOME[next.outcome] || next.outcome);
+    $("status").textContent = status;
+    $("ahead").textContent = next.ahead;
+    var wait = waitParts(next.estimated_wait_s);
+    $("wait").textContent = wait[0];
+    $("wait-unit").textContent = wait[1];
+    var line = $("called-line");
+    if ((next.status === "called" || next.status === "serving") && next.window_number) {
+      line.hidden = false;
+      line.textContent = t("请到 {window} 号窗口办理").replace("{window}", next.window_number);
+    } else {
+      line.hidden = true;
+    }
+    if (next.status === "called") {
+      var key = next.called_at + "|" + next.window_id + "|" + next.recalls;
+      if (key !== noticeKey) notify(next, key);
+    } else {
+      $("called").hidden = true;
+    }
+  }
+
+  function notify(next, key) {
+    noticeKey = key;
+    $("called-number").textContent = next.number;
+    var parts = t("请到 {window} 号窗口").split("{window}");
+    var go = $("called-go");
+    go.textContent = "";
+    go.appendChild(document.createTextNode(parts[0] || ""));
+    var big = document.createElement("b");
+    big.id = "called-window";
+    big.textContent = next.window_number;
+    go.appendChild(big);
+    go.appendChild(document.createTextNode(parts[1] || ""));
+    $("called").hidden = false;
+    document.title = "🔔 " + next.number + " → " + next.window_number;
+    try { if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 800]); } catch (e) { /* not allowed */ }
+  }
+
+  $("called-ok").addEventListener("click", function () { $("called").hidden = true; });
+
+  function poll() {
+    if (live) return;
+    fetch(config.ticket_url, { cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data && !live) render(data); })
+      .catch(function () { /* offline for now */ });
+  }
+  setInterval(poll, POLL_MS);
+
+  function setLink(ok) {
+    live = ok;
+    document.body.dataset.live = ok ? "1" : "0";
+    $("link").textContent = ok ? t("实时更新") : t("正在重新连接…");
+  }
+
+  window.yimenLive = function () {
+    var socket = window.io("/ticket", { auth: { token: config.token }, transports: ["websocket", "polling"],
+                                        reconnectionDelay: 1000, reconnectionDelayMax: 10000 });
+    socket.on("connect", function () { setLink(true); });
+    socket.on("disconnect", function () { setLink(false); });
+    socket.on("connect_error", function () {
+      setLink(false);
+      if (!socket.active) setTimeout(function () { socket.connect(); }, 15000);
+    });
+    socket.on("ticket_changed", render);
+  };
+
+  render(config.ticket);
+})();
