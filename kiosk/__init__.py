@@ -7,8 +7,9 @@ prints on a printer beside the kiosk.
 """
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import force_locale
 
-from server.i18n import current_language, texts
+from server.i18n import LANGUAGES, texts
 
 from .page_texts import KIOSK_TEXTS
 
@@ -18,16 +19,24 @@ bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="template
 PAGE_LANGUAGES = (("zh", "中文"), ("en", "English"))
 
 
+def page_language() -> str:
+    """``?lang=``, then the visitor's earlier choice (cookie); else Chinese. A kiosk is the
+    hall's, so the browser's own language does not count."""
+    wanted = request.args.get("lang") or request.cookies.get("lang")
+    return wanted if wanted in LANGUAGES else "zh"
+
+
 @bp.get("/")
 def index():
-    lang = current_language()
+    lang = page_language()
     idle = request.args.get("idle", type=int)
-    boot = {
-        "lang": lang,
-        "texts": texts(*KIOSK_TEXTS),
-        "idle_s": idle if idle and idle >= 5 else None,
-        "languages": [{"code": code, "name": name} for code, name in PAGE_LANGUAGES],
-    }
+    with force_locale(lang):
+        boot = {
+            "lang": lang,
+            "texts": texts(*KIOSK_TEXTS),
+            "idle_s": idle if idle and idle >= 5 else None,
+            "languages": [{"code": code, "name": name} for code, name in PAGE_LANGUAGES],
+        }
     response = current_app.make_response(render_template("kiosk/index.html", boot=boot, lang=lang))
     response.headers["Cache-Control"] = "no-store"
     return response
