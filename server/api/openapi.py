@@ -98,6 +98,23 @@ def build_document() -> dict:
         "/windows/{window_id}/resume": _window_action("Resume the window"),
         "/stats": {"get": _op("The figures of one service day", security="staff", errors=(400, 401, 403),
                               params=[{"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}}])},
+        "/kiosk/config": {"get": _op("A kiosk's settings and its printer's last state", security="kiosk",
+                                     errors=(401, 403))},
+        "/kiosk/matters": {"get": _op("Every matter with its department, group, guide, pinyin and initials",
+                                      {"type": "array", "items": {"type": "object"}})},
+        "/kiosk/tickets": {"post": _op(
+            "POST /tickets plus printing on the kiosk's printer (only when the ticket is created)",
+            TICKET, status="201", security="kiosk", errors=(400, 401, 403, 422),
+            body=_obj(["matter_id"], matter_id=STR, priority={"oneOf": [INT, {"type": "boolean"}]},
+                      priority_reason=STR, idempotency_key=STR, print={"type": "boolean"}))},
+        "/tickets/{token}/print": {"post": _op(
+            "Print a ticket again on this kiosk's printer (202)", status="202", security="kiosk",
+            errors=(401, 403, 404), params=[{"name": "token", "in": "path", "required": True, "schema": STR}])},
+        "/tickets/{token}/qr.svg": {"get": {
+            "summary": "The QR code of the ticket's status page, as SVG",
+            "parameters": [{"name": "token", "in": "path", "required": True, "schema": STR}],
+            "responses": {"200": {"description": "OK", "content": {"image/svg+xml": {}}},
+                          "404": {"description": "error", **_json(ERROR)}}}},
         "/openapi.json": {"get": _op("This document")},
     }
     return {
