@@ -86,7 +86,7 @@ def run_hall(base_urls: list[str]) -> tuple[list[dict], list[int], list[str]]:
             return
 
     kiosks = [threading.Thread(target=kiosk, args=(i,)) for i in range(KIOSKS)]
-    counters = [threading.Thread(target=counter, args=(api, window)) for api, window in zip(clerks, WINDOWS)]
+    counters = [threading.Thread(target=counter, args=(api, window)) for api, window in zip(clerks, WINDOWS, strict=True)]
     for thread in kiosks + counters:
         thread.start()
     for thread in kiosks:

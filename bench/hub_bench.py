@@ -1,0 +1,160 @@
+"""Hub benchmark: ticket-issue throughput and the delay from call-next to the displays.
+
+    python -m bench.hub_bench [--db sqlite|postgresql|both] [--seconds 10] [--write]
+
+For each database it starts a real hub process (run.py) and measures:
+
+1. Issue throughput and latency with 20 concurrent kiosks on keep-alive connections,
+   driven by ``wrk`` (Debian package ``wrk``) with a fresh idempotency key per request.
+2. With 20 displays connected as real Socket.IO clients, the delay from a counter's
+   ``POST /windows/<id>/call-next`` being sent to each display receiving ``ticket_called``.
+
+``--write`` puts the table into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.common import HubProcess, create_pg_database, percentile, pg_available, write_section
+from tests.support.api import Api
+from tests.support.sio import Listener
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Device-Key"] = "demo-kiosk-1"
+local counter = 0
+local matters = {MATTERS}
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+end
+function init(args)
+  n = 0
+end
+function request()
+  n = n + 1
+  local body = string.format('{"matter_id":"%s","idempotency_key":"b%d-%d"}',
+                             matters[(n % #matters) + 1], tid, n)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def issue_throughput(hub: HubProcess, seconds: int, connections: int = 20) -> dict:
+    center = Api(hub.url).get("/center").json()
+    matters = [m["id"] for m in center["matters"]][:40]
+    script = Path(tempfile.mkdtemp()) / "issue.lua"
+    script.write_text(WRK_SCRIPT.replace("{MATTERS}", "{" + ",".join(f'"{m}"' for m in matters) + "}"))
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+         f"{hub.url}/api/v1/tickets"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.M))
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": _ms(latency["50"]),
+        "p99_ms": _ms(latency["99"]),
+        "errors": "Non-2xx" in out or "Socket errors" in out,
+        "raw": out,
+    }
+
+
+def call_to_display(hub: HubProcess, calls: int = 200, displays: int = 20) -> dict:
+    kiosk, clerk = Api.kiosk(hub.url), Api.clerk(hub.url)
+    for _ in range(calls):
+        kiosk.issue("hukou-move-in")
+    clerk.post("/windows/w16/open")
+    screens = [Listener(hub.url, "/display", {}, ("hall_state", "ticket_called")).connect()
+               for _ in range(displays)]
+    for screen in screens:
+        screen.wait_for("hall_state")
+    delays: list[float] = []
+    try:
+        for _ in range(calls):
+            sent = time.perf_counter()
+            response = clerk.post("/windows/w16/call-next")
+            number = response.json()["number"]
+            for screen in screens:
+                screen.wait_for("ticket_called", lambda c, n=number: c["number"] == n, timeout=10)
+                index = max(i for i, c in enumerate(screen.received["ticket_called"]) if c["number"] == number)
+                delays.append((screen.times["ticket_called"][index] - sent) * 1000)
+            clerk.post("/windows/w16/finish", {"outcome": "completed"})
+    finally:
+        for screen in screens:
+            screen.disconnect()
+    return {"p50_ms": percentile(delays, 50), "p99_ms": percentile(delays, 99), "samples": len(delays)}
+
+
+def run(db: str, seconds: int) -> dict:
+    var = Path(tempfile.mkdtemp(prefix="yimen-bench-"))
+    drop = None
+    url = None
+    if db == "postgresql":
+        reason = pg_available()
+        if reason:
+            raise SystemExit(reason)
+        url, drop = create_pg_database()
+    hub = HubProcess(var, db=url).start()
+    try:
+        issue = issue_throughput(hub, seconds)
+        hub.restart()  # a fresh process for the second measurement, same data
+        call = call_to_display(hub)
+    finally:
+        hub.stop()
+        if drop:
+            drop()
+        shutil.rmtree(var, ignore_errors=True)
+    return {"db": db, "issue": issue, "call": call}
+
+
+def table(results: list[dict], seconds: int) -> str:
+    lines = [
+        f"Command: `python -m bench.hub_bench --db both --seconds {seconds} --write`. One hub process "
+        "(gevent), wrk with 20 keep-alive connections issuing tickets (a fresh idempotency key each); "
+        "then 20 displays as real python-socketio clients and one counter calling 200 tickets.",
+        "",
+        "| database | issue tickets/s | issue p50 | issue p99 | call→display p50 | call→display p99 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['db']} | {r['issue']['rps']:.0f} | {r['issue']['p50_ms']:.1f} ms | {r['issue']['p99_ms']:.1f} ms "
+            f"| {r['call']['p50_ms']:.1f} ms | {r['call']['p99_ms']:.1f} ms |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--write", action="store_true", help="write the table to docs/benchmarks.md")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    dbs = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    results = [run(db, args.seconds) for db in dbs]
+    markdown = table(results, args.seconds)
+    print(markdown)
+    if args.write:
+        write_section("hub", markdown)
+
+
+if __name__ == "__main__":
+    threading.excepthook = lambda args: None
+    main()
