@@ -29,6 +29,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--public-url", default=env("YIMEN_PUBLIC_URL"),
                         help="base URL visitors' phones reach the hub at (printed in the QR code)")
     parser.add_argument("--log-level", default=env("YIMEN_LOG_LEVEL", "INFO"))
+    parser.add_argument("--simulate", action="store_true",
+                        default=env("YIMEN_SIMULATE", "") not in ("", "0", "false"),
+                        help="run the hall simulator against this hub (kiosks, counters, dashboards move)")
+    parser.add_argument("--speed", type=float, default=float(env("YIMEN_SIMULATE_SPEED", "30")),
+                        help="with --simulate: how many times faster than real time (default 30)")
     return parser.parse_args(argv)
 
 
@@ -70,6 +75,13 @@ def main(argv=None) -> int:
         print("demo accounts and devices:")
         for line in seed_demo(hub):
             print(line)
+
+    if args.simulate:
+        from server.app import socketio
+        from server.simulation.live import start_live
+
+        start_live(socketio, hub, args.speed)
+        print(f"simulating the hall at {args.speed:g}x real time")
 
     try:
         listener = make_listener(args.host, args.port)

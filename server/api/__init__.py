@@ -8,6 +8,7 @@ from . import (  # noqa: E402,F401
     auth_routes,
     center_routes,
     kiosk_routes,
+    manager_routes,
     openapi,
     stats_routes,
     ticket_routes,

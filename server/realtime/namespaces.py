@@ -82,3 +82,7 @@ def register(socketio) -> None:
     from .kiosk_namespace import KioskNamespace
 
     socketio.on_namespace(KioskNamespace(names.KIOSK))
+
+    from .manager_namespace import register as register_manager
+
+    register_manager(socketio)

@@ -26,7 +26,7 @@ class HubProcess:
 
     def __init__(self, var_dir: Path, *, port: int | None = None, db: str | None = None,
                  message_queue: str | None = None, center: str | None = None, demo: bool = True,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, args: list[str] | None = None) -> None:
         self.var_dir = Path(var_dir)
         self.port = port or free_port()
         self.db = db
@@ -34,6 +34,7 @@ class HubProcess:
         self.center = center
         self.demo = demo
         self.env = env or {}
+        self.args = list(args or [])  # extra run.py flags, e.g. ["--simulate", "--speed", "120"]
         self.proc: subprocess.Popen | None = None
         self.log_path = self.var_dir / f"hub-{self.port}.log"
 
@@ -52,7 +53,7 @@ class HubProcess:
             cmd += ["--center", self.center]
         if self.demo:
             cmd.append("--demo")
-        return cmd
+        return cmd + self.args
 
     def start(self, timeout: float = 30.0) -> HubProcess:
         self.var_dir.mkdir(parents=True, exist_ok=True)

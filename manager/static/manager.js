@@ -1,0 +1,385 @@
+/* The manager page: live dashboard over /manager, reports and planning over REST. */
+(function () {
+  "use strict";
+  const boot = JSON.parse(document.getElementById("manager-boot").textContent);
+  const T = (msgid) => boot.texts[msgid] || msgid;
+  const TOKEN_KEY = "yimen.manager.token";
+  const $ = (sel) => document.querySelector(sel);
+  const el = (tag, cls, text) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  };
+  let token = sessionStorage.getItem(TOKEN_KEY);
+  let socket = null;
+  const charts = {};
+  const alerts = new Map();
+
+  // --- formatting ------------------------------------------------------------------
+  const mins = (s) => (s === null || s === undefined ? "–" : (s / 60).toFixed(s < 600 ? 1 : 0));
+  const clock = (s) => {
+    if (s === null || s === undefined) return "";
+    s = Math.round(s);
+    const m = Math.floor(s / 60), r = s % 60;
+    return m >= 60 ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}:${String(r).padStart(2, "0")}`
+      : `${m}:${String(r).padStart(2, "0")}`;
+  };
+  const pct = (x) => (x === null || x === undefined ? "–" : (x * 100).toFixed(1) + "%");
+  const iso = (d) => d.toLocaleDateString("sv-SE");
+  const hhmm = (text) => (text ? text.slice(11, 16) : "");
+
+  // --- REST ------------------------------------------------------------------------
+  async function api(path, options = {}) {
+    const headers = Object.assign({}, options.headers || {}, { Authorization: `Bearer ${token}` });
+    const response = await fetch(`/api/v1${path}`, Object.assign({}, options, { headers }));
+    if (response.status === 401) { logout(); throw new Error("unauthorized"); }
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
+    return body;
+  }
+
+  // --- login -----------------------------------------------------------------------
+  $("#login-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    $("#login-error").textContent = "";
+    const response = await fetch("/api/v1/auth/login", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
+    });
+    const body = await response.json();
+    if (!response.ok) { $("#login-error").textContent = T("登录失败"); return; }
+    if (!["manager", "admin"].includes(body.user.role)) {
+      $("#login-error").textContent = T("需要大厅主任或管理员账号"); return;
+    }
+    token = body.token;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(TOKEN_KEY + ".user", body.user.name || body.user.username);
+    start();
+  });
+
+  function logout() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    token = null;
+    if (socket) socket.disconnect();
+    $("#app").hidden = true; $("#tabs").hidden = true; $("#logout").hidden = true;
+    $("#login").hidden = false;
+  }
+  $("#logout").addEventListener("click", () => {
+    fetch("/api/v1/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    logout();
+  });
+
+  // --- tabs ------------------------------------------------------------------------
+  const loaded = {};
+  function showTab(name) {
+    document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
+    document.querySelectorAll("main .tab").forEach((s) => { s.hidden = s.dataset.tab !== name; });
+    if (!loaded[name]) {
+      loaded[name] = true;
+      if (name === "reports") runReport();
+      if (name === "accuracy") runAccuracy();
+      if (name === "planning") runPlanning();
+    }
+    Object.values(charts).forEach((c) => c.resize());
+    history.replaceState(null, "", `#${name}`);
+  }
+  document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
+
+  // --- the live dashboard ------------------------------------------------------------
+  const STATES = [["serving", "办理中"], ["called", "已叫号"], ["idle", "空闲"], ["paused", "暂停"],
+    ["unattended", "无人值守"], ["closed", "关闭"]];
+  const STATE_COLOURS = { serving: "--serving", called: "--called", idle: "--idle", paused: "--paused",
+    unattended: "--unattended", closed: "--closed" };
+
+  function kpi(label, value, unit, cls) {
+    const box = el("div", "kpi" + (cls ? " " + cls : ""));
+    box.append(el("div", "label", label));
+    const v = el("div", "value", value);
+    if (unit) v.append(el("small", null, unit));
+    box.append(v);
+    return box;
+  }
+
+  function renderDashboard(snap) {
+    $("#center-name").textContent = snap.center;
+    const t = snap.today;
+    const longest = t.longest_wait_now_s || 0;
+    $("#kpis").replaceChildren(
+      kpi(T("今日取号"), t.issued), kpi(T("已办结"), t.served, null, "good"),
+      kpi(T("过号"), t.no_show), kpi(T("当前等候"), t.waiting_now, T("人"), t.waiting_now > 50 ? "warn" : ""),
+      kpi(T("最长等候"), mins(longest), T("分钟"), longest > 1800 ? "bad" : longest > 900 ? "warn" : ""),
+      kpi(T("平均等候"), mins(t.avg_wait_s), T("分钟")), kpi(T("90%等候"), mins(t.p90_wait_s), T("分钟")),
+      kpi(T("平均办理"), mins(t.avg_service_s), T("分钟")), kpi(T("即办率"), pct(t.on_spot_share), null, "good"));
+    renderFloor(snap);
+    renderQueues(snap.queues);
+    (snap.alerts || []).forEach((a) => alerts.set(a.id, a));
+    renderAlerts();
+  }
+
+  function renderFloor(snap) {
+    const counts = snap.window_states || {};
+    $("#legend").replaceChildren(...STATES.map(([key, label]) => {
+      const span = el("span", null, `${T(label)} ${counts[key] || 0}`);
+      span.style.setProperty("--c", `var(${STATE_COLOURS[key]})`);
+      return span;
+    }));
+    const zones = snap.zones.map((zone) => {
+      const box = el("div", "zone");
+      box.append(el("h3", null, zone.name));
+      const grid = el("div", "zone-grid");
+      snap.windows.filter((w) => w.zone_id === zone.id).forEach((w) => {
+        const tile = el("div", `win ${w.state}`);
+        tile.dataset.window = w.id;
+        tile.title = `${w.name} · ${T(STATES.find(([k]) => k === w.state)[1])}` +
+          (w.clerk ? ` · ${w.clerk.name}` : "") + (w.paused_reason ? ` · ${w.paused_reason}` : "");
+        tile.append(el("div", "no", String(w.number)));
+        if (w.waiting) tile.append(el("span", "waiting", `${w.waiting}`));
+        if (w.current) {
+          tile.append(el("div", "tk", w.current.number));
+          tile.append(el("div", "sub", clock(w.current.status === "serving" ? w.current.serving_for_s : w.current.called_for_s)));
+        } else if (w.state === "paused") {
+          tile.append(el("div", "sub", w.paused_reason || T("暂停")));
+          tile.append(el("div", "sub", clock(w.state_for_s)));
+        } else if (w.state === "unattended") {
+          tile.append(el("div", "sub", T("无人值守")));
+          tile.append(el("div", "sub", clock(w.state_for_s)));
+        } else if (w.state === "idle") {
+          tile.append(el("div", "sub", T("空闲")));
+          tile.append(el("div", "sub", clock(w.state_for_s)));
+        }
+        grid.append(tile);
+      });
+      box.append(grid);
+      return box;
+    });
+    $("#floor").replaceChildren(...zones);
+  }
+
+  function renderQueues(queues) {
+    const rows = [...queues].sort((a, b) => b.longest_wait_s - a.longest_wait_s || b.waiting - a.waiting)
+      .map((q) => {
+        const tr = el("tr");
+        tr.append(el("td", null, q.name), el("td", null, q.waiting),
+          el("td", q.longest_wait_s > 1800 ? "long" : null, mins(q.longest_wait_s)),
+          el("td", null, q.waiting ? mins(q.estimated_wait_s) : "–"), el("td", null, q.served_today),
+          el("td", null, `${q.open_windows}/${q.window_ids.length}`));
+        return tr;
+      });
+    $("#queues tbody").replaceChildren(...rows);
+  }
+
+  function renderAlerts() {
+    const list = [...alerts.values()].filter((a) => a.active !== false);
+    const order = { critical: 0, warning: 1, info: 2 };
+    list.sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3) || String(b.at).localeCompare(String(a.at)));
+    $("#alert-count").textContent = list.length;
+    $("#alert-count").classList.toggle("zero", list.length === 0);
+    if (!list.length) { $("#alerts").replaceChildren(el("li", "empty", T("暂无告警"))); return; }
+    $("#alerts").replaceChildren(...list.map((a) => {
+      const li = el("li", a.severity);
+      li.dataset.kind = a.kind;
+      li.append(el("time", null, hhmm(a.at)), document.createTextNode(a.message));
+      return li;
+    }));
+  }
+
+  function connect() {
+    socket = io("/manager", { auth: { token }, transports: ["websocket", "polling"] });
+    socket.on("connect", () => { $("#live").classList.add("on"); $("#live-text").textContent = T("实时"); });
+    socket.on("disconnect", () => { $("#live").classList.remove("on"); $("#live-text").textContent = T("连接中断"); });
+    socket.on("connect_error", (err) => {
+      $("#live").classList.remove("on");
+      if (/token|role/.test(err.message)) logout();
+    });
+    socket.on("dashboard", (snap) => {
+      alerts.forEach((a, id) => { if (a.kind !== "printer" && !snap.alerts.find((x) => x.id === id)) alerts.delete(id); });
+      renderDashboard(snap);
+    });
+    socket.on("alert", (alert) => {
+      const id = alert.id || `${alert.kind}:${alert.device_id || alert.at}`;
+      if (alert.active === false) alerts.delete(id); else alerts.set(id, Object.assign({ id }, alert));
+      renderAlerts();
+    });
+  }
+
+  // --- charts helpers ---------------------------------------------------------------
+  function chart(id) {
+    if (!charts[id]) charts[id] = echarts.init(document.getElementById(id));
+    return charts[id];
+  }
+  window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+  const PALETTE = ["#1f4e79", "#2e9d5b", "#e0a526", "#d9443b", "#2f6fde", "#7d5ba6"];
+
+  function table(target, headers, rows) {
+    const thead = el("thead"), tr = el("tr");
+    headers.forEach((h) => tr.append(el("th", null, h)));
+    thead.append(tr);
+    const tbody = el("tbody");
+    rows.forEach((row) => {
+      const r = el("tr");
+      row.forEach((cell) => {
+        const td = el("td");
+        if (cell instanceof Node) td.append(cell); else td.textContent = cell ?? "–";
+        r.append(td);
+      });
+      tbody.append(r);
+    });
+    target.replaceChildren(thead, tbody);
+  }
+
+  function setRange(prefix, days) {
+    const to = new Date();
+    const from = new Date();
+    if (days === "year") from.setMonth(0, 1); else from.setDate(to.getDate() - Number(days));
+    $(`#${prefix}-from`).value = iso(from);
+    $(`#${prefix}-to`).value = iso(to);
+  }
+  const rangeQuery = (prefix) => `from=${$(`#${prefix}-from`).value}&to=${$(`#${prefix}-to`).value}`;
+
+  async function download(path, filename) {
+    const response = await fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    const blob = await response.blob();
+    const link = el("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = filename;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+
+  // --- reports ---------------------------------------------------------------------
+  async function runReport() {
+    const by = $("#r-by").value, q = rangeQuery("r");
+    const [report, heat] = await Promise.all([api(`/reports?${q}&by=${by}`), api(`/reports/heatmap?${q}`)]);
+    const t = report.total;
+    $("#r-kpis").replaceChildren(
+      kpi(T("取号数"), t.issued), kpi(T("办结数"), t.served, null, "good"), kpi(T("过号未到"), t.no_show),
+      kpi(T("转办"), t.transfers), kpi(T("平均等候"), mins(t.avg_wait_s), T("分钟")),
+      kpi(T("等候中位数"), mins(t.median_wait_s), T("分钟")), kpi(T("90%等候"), mins(t.p90_wait_s), T("分钟")),
+      kpi(T("最长"), mins(t.max_wait_s), T("分钟"), "warn"), kpi(T("平均办理"), mins(t.avg_service_s), T("分钟")),
+      kpi(T("即办率"), pct(t.on_spot_share), null, "good"));
+    const rows = report.rows;
+    const labels = rows.map((r) => r.label);
+    const rotate = labels.length > 8 ? 40 : 0;
+    chart("c-volume").setOption({
+      color: PALETTE, tooltip: { trigger: "axis" }, legend: { top: 0 },
+      grid: { left: 50, right: 20, bottom: rotate ? 90 : 40, top: 40 },
+      xAxis: { type: "category", data: labels, axisLabel: { rotate, interval: 0, fontSize: 11 } },
+      yAxis: { type: "value" },
+      series: [{ name: T("取号数"), type: "bar", data: rows.map((r) => r.issued) },
+        { name: T("办结数"), type: "bar", data: rows.map((r) => r.served) },
+        { name: T("过号未到"), type: "bar", data: rows.map((r) => r.no_show) }],
+    }, true);
+    chart("c-wait").setOption({
+      color: ["#1f4e79", "#e0a526", "#d9443b", "#2e9d5b"], tooltip: { trigger: "axis" }, legend: { top: 0 },
+      grid: { left: 50, right: 20, bottom: rotate ? 90 : 40, top: 40 },
+      xAxis: { type: "category", data: labels, axisLabel: { rotate, interval: 0, fontSize: 11 } },
+      yAxis: { type: "value", name: T("分钟") },
+      series: [
+        { name: T("平均等候"), type: "bar", data: rows.map((r) => r.avg_wait_s === null ? null : +(r.avg_wait_s / 60).toFixed(1)) },
+        { name: T("90%等候"), type: "line", data: rows.map((r) => r.p90_wait_s === null ? null : +(r.p90_wait_s / 60).toFixed(1)) },
+        { name: T("平均办理"), type: "line", data: rows.map((r) => r.avg_service_s === null ? null : +(r.avg_service_s / 60).toFixed(1)) }],
+    }, true);
+    chart("c-outcome").setOption({
+      color: ["#2e9d5b", "#2f6fde", "#e0a526", "#d9443b"], tooltip: { trigger: "item" }, legend: { bottom: 0 },
+      series: [{ type: "pie", radius: ["40%", "68%"], label: { formatter: "{b}\n{d}%" }, data: [
+        { name: T("即办件"), value: t.completed_on_spot }, { name: T("承诺件"), value: t.accepted },
+        { name: T("退回补正"), value: t.returned }, { name: T("过号未到"), value: t.no_show }] }],
+    }, true);
+    const hours = [...new Set(heat.cells.map((c) => c[1]))].sort((a, b) => a - b);
+    const max = Math.max(1, ...heat.cells.map((c) => c[2]));
+    const weekdays = heat.weekdays.map((w) => T(w));
+    chart("c-heat").setOption({
+      tooltip: { formatter: (p) => `${weekdays[p.value[1]]} ${hours[p.value[0]]}:00 — ${p.value[2]}` },
+      grid: { left: 50, right: 20, top: 10, bottom: 60 },
+      xAxis: { type: "category", data: hours.map((h) => `${h}:00`), splitArea: { show: true } },
+      yAxis: { type: "category", data: weekdays, splitArea: { show: true } },
+      visualMap: { min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0,
+        inRange: { color: ["#f4f7fb", "#9ec5e8", "#1f4e79", "#d9443b"] } },
+      series: [{ type: "heatmap", data: heat.cells.map(([w, h, n]) => [hours.indexOf(h), w, n]),
+        label: { show: hours.length <= 14, fontSize: 10 } }],
+    }, true);
+    table($("#r-table"), [$("#r-by").selectedOptions[0].textContent, T("取号数"), T("办结数"), T("过号未到"), T("转办"),
+      T("平均等候"), T("等候中位数"), T("90%等候"), T("最长"), T("平均办理"), T("即办率")],
+    rows.concat([Object.assign({ label: T("合计") }, t)]).map((r) => [r.label, r.issued, r.served, r.no_show,
+      r.transfers, mins(r.avg_wait_s), mins(r.median_wait_s), mins(r.p90_wait_s), mins(r.max_wait_s),
+      mins(r.avg_service_s), pct(r.on_spot_share)]));
+  }
+  $("#r-run").addEventListener("click", runReport);
+  document.querySelectorAll(".quick button").forEach((b) => b.addEventListener("click", () => {
+    setRange("r", b.dataset.range); runReport();
+  }));
+  $("#x-report-xlsx").addEventListener("click", () => download(`/reports/export?${rangeQuery("r")}&by=${$("#r-by").value}&format=xlsx`, "report.xlsx"));
+  $("#x-report-csv").addEventListener("click", () => download(`/reports/export?${rangeQuery("r")}&by=${$("#r-by").value}&format=csv`, "report.csv"));
+  $("#x-tickets-xlsx").addEventListener("click", () => download(`/reports/export?${rangeQuery("r")}&kind=tickets&format=xlsx`, "tickets.xlsx"));
+
+  // --- accuracy --------------------------------------------------------------------
+  async function runAccuracy() {
+    const result = await api(`/reports/accuracy?${rangeQuery("a")}`);
+    const t = result.total;
+    $("#a-kpis").replaceChildren(kpi(T("票数"), t.tickets), kpi(T("平均绝对误差"), mins(t.mae_s), T("分钟")),
+      kpi(T("5分钟内占比"), pct(t.within_5min_share), null, "good"), kpi(T("平均偏差"), mins(t.bias_s), T("分钟")));
+    chart("c-acc").setOption({
+      color: ["#1f4e79", "#e0a526", "#2e9d5b"], tooltip: { trigger: "axis" }, legend: { top: 0 },
+      grid: { left: 50, right: 50, top: 40, bottom: 30 },
+      xAxis: { type: "category", data: result.by_hour.map((r) => r.label) },
+      yAxis: [{ type: "value", name: T("分钟") }, { type: "value", max: 100, name: "%" }],
+      series: [
+        { name: T("预估"), type: "bar", data: result.by_hour.map((r) => +(r.avg_quoted_s / 60).toFixed(1)) },
+        { name: T("实际"), type: "bar", data: result.by_hour.map((r) => +(r.avg_actual_s / 60).toFixed(1)) },
+        { name: T("5分钟内占比"), type: "line", yAxisIndex: 1, data: result.by_hour.map((r) => +(r.within_5min_share * 100).toFixed(1)) }],
+    }, true);
+    table($("#a-table"), [T("队列"), T("票数"), T("平均绝对误差"), T("平均偏差"), T("5分钟内占比"), T("预估"), T("实际")],
+      result.by_queue.map((r) => [r.label, r.tickets, mins(r.mae_s), mins(r.bias_s), pct(r.within_5min_share),
+        mins(r.avg_quoted_s), mins(r.avg_actual_s)]));
+  }
+  $("#a-run").addEventListener("click", runAccuracy);
+  $("#x-acc-xlsx").addEventListener("click", () => download(`/reports/export?${rangeQuery("a")}&kind=accuracy&format=xlsx`, "accuracy.xlsx"));
+
+  // --- planning --------------------------------------------------------------------
+  const CHANGES = { keep: "保持", to_standalone: "升为独立窗口", to_comprehensive: "并入综合窗口", move_in: "新进驻" };
+  const GROUPS = { whole_unit: "成建制进驻", standalone: "独立窗口", county: "县区", enterprise: "企业", comprehensive: "综合窗口" };
+  function renderUnits(plan) {
+    const rows = [...plan.units].sort((a, b) => (a.change === "keep") - (b.change === "keep") || b.yearly_cases - a.yearly_cases);
+    table($("#p-units"), [T("部门"), T("现设置"), T("年办件量"), T("建议"), T("变化")], rows.map((u) => [
+      u.name, u.group ? T(GROUPS[u.group] || u.group) : "–", u.yearly_cases, T(GROUPS[u.recommended] || u.recommended),
+      el("span", `badge ${u.change}`, T(CHANGES[u.change] || u.change))]));
+  }
+  async function runPlanning() {
+    const q = rangeQuery("p");
+    const share = Number($("#p-share").value) / 100, target = Number($("#p-minutes").value) * 60;
+    const [windows, units] = await Promise.all([
+      api(`/planning/windows?${q}&target_share=${share}&target_s=${target}`), api(`/planning/units?${q}`)]);
+    const hours = windows.hours;
+    const rows = windows.queues.filter((x) => x.hours.some((h) => h.arrivals_per_h > 0)).map((x) => {
+      const change = el("span", `badge ${x.change > 0 ? "down" : x.change < 0 ? "up" : ""}`, x.change > 0 ? `+${x.change}` : String(x.change));
+      return [x.name, x.windows, mins(x.avg_service_s)].concat(x.hours.map((h) => {
+        const cell = el("span", null, h.needed || "·");
+        cell.title = `${h.arrivals_per_h}/h · ${h.erlangs} Erl · ${pct(h.service_level)}`;
+        if (h.needed > x.windows) cell.style.color = "var(--unattended)";
+        return cell;
+      }), [x.peak_needed, change]);
+    });
+    table($("#p-windows"), [T("队列"), T("现有窗口"), T("平均办理")].concat(hours.map((h) => `${h}:00`), [T("高峰需要"), T("增减")]), rows);
+    renderUnits(units);
+  }
+  $("#p-run").addEventListener("click", runPlanning);
+  $("#p-import").addEventListener("click", async () => {
+    renderUnits(await api(`/planning/units?${rangeQuery("p")}`, { method: "POST", body: $("#p-csv").value,
+      headers: { "Content-Type": "text/csv" } }));
+  });
+
+  // --- start -----------------------------------------------------------------------
+  function tick() { $("#clock").textContent = new Date().toLocaleString("zh-CN", { hour12: false }); }
+  function start() {
+    $("#login").hidden = true; $("#app").hidden = false; $("#tabs").hidden = false; $("#logout").hidden = false;
+    $("#user").textContent = sessionStorage.getItem(TOKEN_KEY + ".user") || "";
+    ["r", "a"].forEach((p) => setRange(p, 29));
+    setRange("p", 364);
+    connect();
+    showTab((location.hash || "#dashboard").slice(1));
+  }
+  tick(); setInterval(tick, 1000);
+  if (token) start(); else $("#login").hidden = false;
+})();

@@ -1,0 +1,134 @@
+"""Planning next year's windows from the hall's own data.
+
+* ``unit_plan``: the notice's rule. A unit with 100 or more cases a year earns a
+  standalone window; fewer goes to a comprehensive window. Volumes come from the
+  hub's tickets over the chosen range, scaled to a year when the range is shorter, plus
+  rows imported from a CSV for departments not yet in the hall. Units that moved in
+  whole (``whole_unit``) keep their residency whatever the count.
+* ``window_plan``: for each queue and hour, the windows Erlang C says are needed for a
+  target such as "80 % called within 15 minutes", from the measured arrival rate (per
+  working day with tickets) and the measured mean service time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from server.queueing import erlang
+
+from .errors import BadRequestError
+from .hub import Hub
+from .stats import facts_between
+
+STANDALONE_THRESHOLD = 100  # cases a year (北政办〔2019〕2号)
+OWN_WINDOW_GROUPS = ("standalone", "county", "enterprise")
+
+
+def _annual_factor(first: date, last: date) -> float:
+    days = (last - first).days + 1
+    return 365.0 / days if days < 365 else 1.0
+
+
+def parse_imported_units(text: str) -> list[dict]:
+    """CSV lines ``name,cases[,id]`` (a header line is skipped) → rows for ``unit_plan``."""
+    rows = []
+    for number, line in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not line or not any(cell.strip() for cell in line):
+            continue
+        name = line[0].strip()
+        try:
+            cases = int(float(line[1]))
+        except (IndexError, ValueError):
+            if number == 1:
+                continue  # a header
+            raise BadRequestError(f"line {number}: expected name,cases", code="invalid_csv") from None
+        if cases < 0:
+            raise BadRequestError(f"line {number}: cases must not be negative", code="invalid_csv")
+        rows.append({"id": (line[2].strip() if len(line) > 2 and line[2].strip() else None),
+                     "name": name, "cases": cases})
+    return rows
+
+
+def _recommend(group: str | None, cases: float) -> tuple[str, str]:
+    """(recommended placement, change) for a unit of this group with this yearly volume."""
+    if group == "whole_unit":
+        return "whole_unit", "keep"
+    wanted = "standalone" if cases >= STANDALONE_THRESHOLD else "comprehensive"
+    if group is None:
+        return wanted, "move_in"
+    current = "standalone" if group in OWN_WINDOW_GROUPS else group
+    if current == wanted:
+        return wanted, "keep"
+    return wanted, "to_standalone" if wanted == "standalone" else "to_comprehensive"
+
+
+def unit_plan(hub: Hub, first: date, last: date, imported: list[dict] | None = None) -> dict:
+    counts: dict[str, int] = {}
+    for fact in facts_between(hub, first, last, ("unit_id",)):
+        if fact.unit_id:
+            counts[fact.unit_id] = counts.get(fact.unit_id, 0) + 1
+    factor = _annual_factor(first, last)
+    rows = []
+    for unit in hub.center.units.values():
+        cases = counts.get(unit.id, 0)
+        yearly = round(cases * factor)
+        placement, change = _recommend(unit.group, yearly)
+        rows.append({"unit_id": unit.id, "name": unit.name, "group": unit.group, "cases": cases,
+                     "yearly_cases": yearly, "recommended": placement, "change": change,
+                     "source": "hub"})
+    for item in imported or []:
+        known = hub.center.units.get(item.get("id") or "")
+        placement, change = _recommend(known.group if known else None, item["cases"])
+        rows.append({"unit_id": item.get("id"), "name": item["name"], "group": known.group if known else None,
+                     "cases": item["cases"], "yearly_cases": item["cases"], "recommended": placement,
+                     "change": change, "source": "imported"})
+    changes = [r for r in rows if r["change"] not in ("keep",)]
+    return {"from": first.isoformat(), "to": last.isoformat(), "threshold": STANDALONE_THRESHOLD,
+            "annual_factor": round(factor, 3), "units": rows, "changes": len(changes)}
+
+
+def window_plan(hub: Hub, first: date, last: date, *, target_s: int = 900,
+                target_share: float = 0.8) -> dict:
+    """Windows needed per queue and hour for ``target_share`` called within ``target_s``."""
+    if not 0 < target_share < 1:
+        raise BadRequestError("target_share must be between 0 and 1", code="invalid_field",
+                              field="target_share")
+    if not 0 <= target_s <= 4 * 3600:
+        raise BadRequestError("target_s must be 0..14400", code="invalid_field", field="target_s")
+    arrivals: dict[tuple[str, int], int] = {}
+    services: dict[str, list[int]] = {}
+    days = set()
+    for fact in facts_between(hub, first, last, ("first_queue_id", "queue_id", "hour", "service_s",
+                                                 "service_day")):
+        days.add(fact.service_day)
+        key = (fact.first_queue_id, fact.hour)
+        arrivals[key] = arrivals.get(key, 0) + 1
+        if fact.service_s:
+            services.setdefault(fact.queue_id, []).append(fact.service_s)
+    working_days = max(1, len(days))
+    hours = sorted({h for _, h in arrivals})
+    queues = []
+    for queue in hub.center.queues.values():
+        samples = services.get(queue.id)
+        if samples:
+            service_s = sum(samples) / len(samples)
+        else:
+            minutes = [m.service_minutes for m in hub.center.matters_of_queue(queue.id) if m.service_minutes]
+            service_s = 60.0 * (sum(minutes) / len(minutes) if minutes else 8.0)
+        by_hour = []
+        for hour in hours:
+            rate = arrivals.get((queue.id, hour), 0) / working_days
+            needed = erlang.servers_needed(rate, service_s, target_s, target_share)
+            level = (erlang.service_level(needed, rate, service_s, target_s) if needed else 1.0)
+            by_hour.append({"hour": hour, "arrivals_per_h": round(rate, 2),
+                            "erlangs": round(erlang.traffic_erlangs(rate, service_s), 2),
+                            "needed": needed, "service_level": round(level, 4)})
+        peak = max((h["needed"] for h in by_hour), default=0)
+        queues.append({"queue_id": queue.id, "name": queue.name, "windows": len(queue.window_ids),
+                       "avg_service_s": round(service_s, 1), "peak_needed": peak,
+                       "change": peak - len(queue.window_ids), "hours": by_hour})
+    return {"from": first.isoformat(), "to": last.isoformat(), "target_s": target_s,
+            "target_share": target_share, "working_days": working_days, "hours": hours,
+            "queues": queues}
