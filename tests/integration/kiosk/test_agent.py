@@ -133,3 +133,18 @@ def test_qr_svg_and_reprint(hub, kiosk):
 def test_matter_index_over_rest(hub):
     index = requests.get(hub.url + "/api/v1/kiosk/matters", timeout=5).json()
     assert next(m for m in index if m["initials"] == "hkqr")["id"] == "hukou-move-in"
+
+
+def test_the_hub_process_prints_on_a_network_printer(tmp_path, fake_printer):
+    """The real hub (gevent) drives a network printer from its threadpool."""
+    printer = fake_printer()
+    hub = HubProcess(tmp_path / "var", env={"YIMEN_PRINTER": printer.spec,
+                                            "YIMEN_PUBLIC_URL": "http://hall.example:8080"}).start()
+    try:
+        ticket = Api.kiosk(hub.url).post("/kiosk/tickets", {"matter_id": "hukou-move-in"}).json()
+        data = b"".join(printer.wait_for_connections(1, timeout=10))
+        urls = [s.data.decode() for s in decode(parse_raster(data).convert("L"))]
+        assert urls == [f"http://hall.example:8080/t/{ticket['token']}"]
+        assert ticket["public_status_url"] == urls[0]
+    finally:
+        hub.stop()
