@@ -1,0 +1,16 @@
+"""The WSGI entry for gunicorn (one gevent-websocket worker per hub process).
+
+    gunicorn -k geventwebsocket.gunicorn.workers.GeventWebSocketWorker -w 1 \
+             -b 127.0.0.1:5000 server.wsgi:app
+
+Configuration comes from the YIMEN_* environment variables (see docs/configuration.md).
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+from server.app import create_app  # noqa: E402
+from server.config import Config  # noqa: E402
+
+app = create_app(Config(ASYNC_MODE="gevent"))
