@@ -14,6 +14,7 @@ from hardware.printers import printer_from_spec
 from kiosk.agent import KioskAgent
 from tests.support.api import Api
 from tests.support.hubproc import HubProcess
+from tests.support.sio import Listener
 
 
 def wait_until(check, timeout: float = 10.0, what: str = "condition"):
@@ -68,11 +69,11 @@ def test_the_agent_prints_the_kiosks_ticket(hub, kiosk, start_agent, tmp_path):
 
 
 def test_paper_out_reaches_the_managers(hub, kiosk, start_agent, fake_printer):
-    """Managers see the kiosk's printer out of paper: on the device list (REST) always,
-    and as an ``alert`` on /manager where that namespace is registered."""
+    """Managers see the kiosk's printer out of paper: an ``alert`` on /manager and the
+    state on the device list."""
     printer = fake_printer(paper_out=True)
     manager = Api.clerk(hub.url, "manager")
-    alerts = _manager_listener(hub, manager)
+    alerts = Listener(hub.url, "/manager", {"token": manager.token}, ("alert",)).connect()
     start_agent(hub.url, "demo-kiosk-2", printer.spec)
 
     def kiosk_two():
@@ -81,26 +82,14 @@ def test_paper_out_reaches_the_managers(hub, kiosk, start_agent, fake_printer):
 
     status = wait_until(lambda: (kiosk_two()["status"] or {}).get("printer"), what="a status report")
     assert status["problem"] == "paper_out" and status["ok"] is False and status["via"] == "agent"
-    if alerts is not None:
-        alert = alerts.wait_for("alert", lambda a: a.get("code") == "printer_paper_out", timeout=10)
-        assert alert["device_name"] == "一楼取号机 2"
-        alerts.disconnect()
+    alert = alerts.wait_for("alert", lambda a: a.get("code") == "printer_paper_out", timeout=10)
+    assert alert["device_name"] == "一楼取号机 2" and alert["level"] == "error"
+    alerts.disconnect()
 
     two = Api.kiosk(hub.url, "demo-kiosk-2")
     ticket = two.post("/kiosk/tickets", {"matter_id": "hukou-move-in"}).json()
     assert ticket["number"] == "B001"  # the ticket is issued all the same
     assert two.get("/kiosk/config").json()["printer"]["problem"] == "paper_out"
-
-
-def _manager_listener(hub, manager: Api):
-    from tests.support.sio import Listener
-
-    listener = Listener(hub.url, "/manager", {"token": manager.token}, ("alert",))
-    try:
-        return listener.connect(timeout=3)
-    except Exception:  # noqa: BLE001 - no /manager namespace on this hub yet
-        listener.disconnect()
-        return None
 
 
 def test_issuing_never_waits_for_a_stalled_printer(tmp_path, fake_printer):
