@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask, redirect, url_for
@@ -72,6 +73,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     register_namespaces(socketio)
     _register_pages(app)
     publisher.start()
+    socketio.start_background_task(_close_days_forever, hub)
 
     @app.get("/")
     def index():
@@ -100,6 +102,18 @@ def _print_service(app: Flask, hub: Hub):
         footer=app.config.get("TICKET_FOOTER", PrintSettings.footer),
     )
     return PrintService(hub, settings, BackgroundTasks(socketio))
+
+
+def _close_days_forever(hub: Hub) -> None:
+    """Close what earlier service days left open: at start, then every minute."""
+    from server.services.day_close import close_past_days
+
+    while True:
+        try:
+            close_past_days(hub)
+        except Exception:  # noqa: BLE001 - a database hiccup: try again next minute
+            logging.getLogger(__name__).exception("closing past service days failed")
+        socketio.sleep(60)
 
 
 def _register_pages(app: Flask) -> None:

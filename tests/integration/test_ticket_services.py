@@ -190,3 +190,30 @@ def test_quoted_wait_is_kept_for_accuracy_reports(service_hub, clock):
     ticket = issue(service_hub)
     clock.advance(timedelta(minutes=1).total_seconds())
     assert tickets.get_ticket(service_hub, ticket["token"])["quoted_wait_s"] == ticket["estimated_wait_s"]
+
+
+def test_a_new_day_closes_what_yesterday_left_open(service_hub, clerk_actor, clock):
+    from server.services.day_close import close_past_days
+
+    clerk = clerk_actor()
+    waiting, called, serving = issue(service_hub), issue(service_hub), issue(service_hub)
+    other_clerk = clerk_actor("clerk2")
+    windows.open_window(service_hub, "w16", clerk)
+    windows.open_window(service_hub, "w17", other_clerk)
+    windows.call_ticket(service_hub, "w16", clerk, serving["id"])
+    windows.start_service(service_hub, "w16", clerk)
+    windows.call_ticket(service_hub, "w17", other_clerk, called["id"])
+    assert close_past_days(service_hub) == 0  # same day: nothing to close
+
+    clock.advance(hours=20)  # the next morning in Shanghai
+    assert close_past_days(service_hub) == 3  # waiting, called, and window w17
+    assert tickets.get_ticket(service_hub, waiting["token"])["status"] == "cancelled"
+    assert tickets.get_ticket(service_hub, called["token"])["status"] == "no_show"
+    assert tickets.get_ticket(service_hub, serving["token"])["status"] == "serving"
+    assert windows.get_window_state(service_hub, "w17")["window"]["status"] == "closed"
+    assert windows.get_window_state(service_hub, "w16")["window"]["status"] == "open"
+    assert close_past_days(service_hub) == 0  # idempotent
+    with service_hub.reading() as repos:
+        kinds = [r.kind for r in repos.conn.execute(
+            select(events.c.kind).where(events.c.actor == "system:hub")).all()]
+    assert sorted(kinds) == ["ticket_cancelled", "ticket_no_show", "window_closed"]

@@ -207,3 +207,14 @@ class TicketRepository:
         return self.conn.execute(
             _COUNT_AT_LEAST, {"queue_id": queue_id, "day": day, "priority": priority}
         ).scalar_one()
+
+    def open_before(self, day: date, limit: int) -> list[Ticket]:
+        """Waiting or called tickets of service days before ``day``."""
+        rows = self.conn.execute(
+            select(t)
+            .where(t.c.service_day < day,
+                   t.c.status.in_([TicketStatus.WAITING.value, TicketStatus.CALLED.value]))
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        return [row_to_ticket(r) for r in rows]
