@@ -1,0 +1,126 @@
+"""The page routes and the REST additions they use, against a real hub process."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import wave
+
+import pytest
+import requests
+
+from tests.support.api import Api
+
+
+def page_config(html: str) -> dict:
+    found = re.search(r'<script id="page-config" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "the page hands its configuration to its script"
+    return json.loads(found.group(1))
+
+
+@pytest.mark.parametrize("path", ["/display/", "/display/f1", "/display/f2", "/display/window/w16", "/counter/"])
+def test_pages_are_served_with_their_texts(hub, path):
+    response = requests.get(hub.url + path, timeout=10)
+    assert response.status_code == 200
+    assert "/static/vendor/socket.io-4.8.4.min.js" in response.text
+    assert page_config(response.text)["texts"]
+
+
+def test_the_hall_screen_is_bilingual_whatever_the_browser_language(hub):
+    html = requests.get(hub.url + "/display/", headers={"Accept-Language": "zh-CN"}, timeout=10).text
+    assert "正在呼叫" in html and "Now calling" in html
+    texts = page_config(html)["texts"]
+    assert texts["请 {number} 号到 {window} 号窗口"] == {
+        "zh": "请 {number} 号到 {window} 号窗口", "en": "Number {number}, please go to window {window}"}
+
+
+def test_the_counter_speaks_the_chosen_language(hub):
+    zh = requests.get(hub.url + "/counter/", headers={"Accept-Language": "zh-CN"}, timeout=10).text
+    en = requests.get(hub.url + "/counter/?lang=en", timeout=10).text
+    assert "呼叫下一位" in zh
+    assert "Call next" in en and page_config(en)["texts"]["当前没有等候的号"] == "Nobody is waiting"
+
+
+@pytest.mark.parametrize("path", ["/display/nowhere", "/display/window/w99", "/t/not-a-real-token-000000"])
+def test_unknown_things_are_404(hub, path):
+    assert requests.get(hub.url + path, timeout=10).status_code == 404
+
+
+def test_the_phone_page_carries_the_ticket_and_its_materials(hub, kiosk):
+    ticket = kiosk.issue("hukou-move-in")
+    response = requests.get(hub.url + ticket["status_url"], headers={"Accept-Language": "zh-CN"}, timeout=10)
+    assert response.status_code == 200
+    assert ticket["number"] in response.text and "居民身份证" in response.text
+    config = page_config(response.text)
+    assert config["ticket"]["token"] == ticket["token"]
+    assert config["ticket_url"] == f"/api/v1/tickets/{ticket['token']}"
+    assert len(response.content) < 12_000  # light: the socket.io client comes separately, deferred
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_an_announcement_is_one_wav(hub):
+    response = requests.get(hub.url + "/display/announce", params={"number": "B007", "window": "15"}, timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "audio/wav"
+    with wave.open(io.BytesIO(response.content)) as wav:
+        assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
+        assert 4 < wav.getnframes() / wav.getframerate() < 12
+    assert (hub.var_dir / "voice" / "clips" / "qing.wav").exists()
+
+
+@pytest.mark.parametrize("params", [{}, {"number": "B007"}, {"number": "B007", "window": "x"},
+                                    {"number": "<script>", "window": "1"}])
+def test_a_bad_announcement_request_is_400(hub, params):
+    response = requests.get(hub.url + "/display/announce", params=params, timeout=10)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_announcement"
+
+
+def test_the_window_panel_is_public_and_follows_the_window(hub, clerk, kiosk):
+    public = Api(hub.url)
+    idle = public.get("/windows/w16/panel").json()
+    assert idle["current"] is None and idle["window"]["status"] == "closed"
+    assert public.get("/windows/w99/panel").status_code == 404
+    kiosk.issue("hukou-move-in")
+    clerk.post("/windows/w16/open")
+    clerk.post("/windows/w16/call-next")
+    panel = public.get("/windows/w16/panel").json()
+    assert panel["window"]["status"] == "open" and panel["window"]["clerk"]["name"]
+    assert panel["current"]["number"] == "B001" and panel["current"]["status"] == "called"
+    assert "token" not in json.dumps(panel)  # nothing that opens a visitor's ticket
+
+
+def test_the_window_list_needs_staff(hub, clerk):
+    assert Api(hub.url).get("/windows").status_code == 401
+    windows = clerk.get("/windows").json()
+    assert len(windows) == 72 and {w["status"] for w in windows} == {"closed"}
+
+
+def test_a_clerks_counts_for_today(hub, clerk, kiosk):
+    for _ in range(4):
+        kiosk.issue("hukou-move-in")
+    clerk.post("/windows/w16/open")
+    clerk.post("/windows/w16/call-next")
+    clerk.post("/windows/w16/recall")
+    clerk.post("/windows/w16/start")
+    clerk.post("/windows/w16/finish", {"outcome": "accepted"})
+    clerk.post("/windows/w16/call-next")
+    clerk.post("/windows/w16/no-show")
+    clerk.post("/windows/w16/call-next")
+    clerk.post("/windows/w16/transfer", {"queue_id": "social-insurance"})
+    other = Api.clerk(hub.url, "clerk2")
+    other.post("/windows/w17/open")
+    other.post("/windows/w17/call-next")
+    counts = clerk.get("/auth/me/today").json()
+    assert {k: counts[k] for k in ("called", "recalled", "started", "finished", "accepted", "completed",
+                                   "no_show", "transferred")} == {
+        "called": 3, "recalled": 1, "started": 1, "finished": 1, "accepted": 1, "completed": 0,
+        "no_show": 1, "transferred": 1}
+    assert other.get("/auth/me/today").json()["called"] == 1
+    assert Api(hub.url).get("/auth/me/today").status_code == 401
+
+
+def test_openapi_lists_the_page_routes(hub):
+    paths = Api(hub.url).get("/openapi.json").json()["paths"]
+    assert {"/windows", "/windows/{window_id}/panel", "/auth/me/today"} <= set(paths)
