@@ -1,6 +1,6 @@
 """The center as loaded, and its queues now."""
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 
 from server.services import views
 
@@ -10,7 +10,7 @@ from .parsing import hub
 
 @bp.get("/center")
 def get_center():
-    return jsonify(hub().center.to_dict())
+    return Response(hub().center_json, mimetype="application/json")
 
 
 @bp.get("/queues")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -65,6 +67,11 @@ class Hub:
         self.settings = settings or HubSettings()
         self.tz = ZoneInfo(center.timezone)
         self.load = LoadCache(self)
+
+    @cached_property
+    def center_json(self) -> str:
+        """The center's public JSON; a hub's center never changes while it runs."""
+        return json.dumps(self.center.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
     def now(self) -> datetime:
         return self.clock.now()
