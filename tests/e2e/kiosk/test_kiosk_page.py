@@ -88,7 +88,7 @@ def test_search_guide_take_ticket(open_kiosk, hub, shots, orientation):
 
 def test_browse_by_group_and_priority_ticket_in_english(open_kiosk, shots):
     page = open_kiosk("landscape", "en")
-    assert page.locator(".group-tile[data-group=standalone] .group-name").inner_text() == "Standalone windows"
+    assert page.locator(".group-tile[data-group=standalone] .group-name").inner_text() == "Standalone window"
     page.click(".group-tile[data-group=standalone]")
     visible(page, "units").wait_for()
     page.screenshot(path=shots / "landscape-en-1-units.png")
