@@ -217,15 +217,8 @@ CLERK_DAY_KINDS = ("ticket_called", "ticket_recalled", "service_started", "ticke
 
 def clerk_day(hub: Hub, repos, actor) -> dict:
     """How many calls, services and outcomes this staff member recorded today (the event log)."""
-    from sqlalchemy import select
-
-    from server.db.tables import events as e
-
     day = hub.today()
-    rows = repos.conn.execute(
-        select(e.c.kind, e.c.data)
-        .where(e.c.service_day == day, e.c.actor == str(actor), e.c.kind.in_(CLERK_DAY_KINDS))
-    ).all()
+    rows = repos.events.by_actor(day, str(actor), CLERK_DAY_KINDS)
     counts = dict.fromkeys(("called", "recalled", "started", "finished", "completed", "accepted",
                             "returned", "no_show", "transferred"), 0)
     keys = {"ticket_called": "called", "ticket_recalled": "recalled", "service_started": "started",

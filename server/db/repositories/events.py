@@ -45,3 +45,10 @@ class EventLog:
             .limit(limit)
         ).all()
         return [(kind, (data or {}).get("number"), window_id, at) for kind, data, window_id, at in rows]
+
+    def by_actor(self, day: date, actor: str, kinds) -> list[tuple[str, dict | None]]:
+        """(kind, data) of the day's events of these kinds recorded by one actor."""
+        return [tuple(row) for row in self.conn.execute(
+            select(e.c.kind, e.c.data)
+            .where(e.c.service_day == day, e.c.actor == actor, e.c.kind.in_(tuple(kinds)))
+        )]
