@@ -49,6 +49,7 @@ def main(argv=None) -> int:
         if value:
             os.environ[name] = value
 
+    from hardware.errors import HardwareError
     from server.app import create_app
     from server.config import Config
     from server.db.database import DatabaseConfigError
@@ -59,7 +60,7 @@ def main(argv=None) -> int:
 
     try:
         app = create_app(Config(ASYNC_MODE="gevent"))
-    except (CenterDefinitionError, DatabaseConfigError) as exc:
+    except (CenterDefinitionError, DatabaseConfigError, HardwareError) as exc:
         print(f"yimen: {exc}", file=sys.stderr)
         return 2
     hub = app.extensions["yimen"]

@@ -48,6 +48,10 @@ class Config:
         self.ASYNC_MODE = _env("YIMEN_ASYNC_MODE")  # run.py sets gevent
         self.CORS_ORIGINS = _env("YIMEN_CORS_ORIGINS", "*")
         self.PRINTER = _env("YIMEN_PRINTER", f"preview:{self.VAR_DIR / 'tickets'}")
+        self.KIOSK_PRINTERS = _env("YIMEN_KIOSK_PRINTERS")  # "1=network:10.0.0.50;2=usb:0x0416:0x5011"
+        self.KIOSK_IDLE_S = int(_env("YIMEN_KIOSK_IDLE_S", "60"))
+        self.TICKET_HEADER = _env("YIMEN_TICKET_HEADER")
+        self.TICKET_FOOTER = _env("YIMEN_TICKET_FOOTER", "请留意大厅屏幕和语音叫号")
         for key, value in overrides.items():
             setattr(self, key, value)
         if not getattr(self, "SECRET_KEY", None):

@@ -142,6 +142,8 @@ class SocketPublisher:
 
     def _send(self, event: str, payload, namespace: str, room: str) -> None:
         self.socketio.emit(event, payload, namespace=namespace, to=room, ignore_queue=True)
+        # A flush may send hundreds of messages: let requests (a call-next) run between them.
+        self.socketio.sleep(0)
 
     def flush(self) -> None:
         hub = self.hub

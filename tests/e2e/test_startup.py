@@ -82,3 +82,9 @@ def test_flags_also_read_from_environment(tmp_path):
     assert "listening on http://127.0.0.1:" in hub.output()
     assert Api.clerk(hub.url).token  # demo users exist because YIMEN_DEMO=1
     hub.stop()
+
+
+def test_bad_printer_spec_exits_with_one_line(tmp_path):
+    result = run_hub("--var", str(tmp_path / "var"), env={"YIMEN_PRINTER": "parallel:/dev/lp0"})
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "parallel" in result.stderr
