@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-noto-cjk fonts-wqy-zenhei zbar-tools libzbar0 espeak-ng sox)
+APT_PACKAGES=(chromium fonts-noto-cjk fonts-wqy-zenhei fonts-tibetan-machine zbar-tools libzbar0 espeak-ng sox)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
