@@ -1,8 +1,8 @@
 /* The panel above one window: its current number and state.
- * The call itself arrives at once on /display (ticket_called for this window); the
- * window's state (open, paused, closed, serving) comes from the public
- * GET /api/v1/windows/<id>/panel, fetched on connect and again, at most every two
- * seconds, whenever the hub reports that the queues changed. */
+ * It connects to /display with auth {window}: the hub sends window_panel on connect
+ * and whenever the window changes (opened, paused, serving, finished), and the call
+ * itself arrives at once as ticket_called. The public GET /api/v1/windows/<id>/panel
+ * is a slow fallback poll. */
 (function () {
   "use strict";
 
@@ -55,9 +55,10 @@
 
   function setLink(name) { document.body.dataset.state = name; }
 
-  var socket = window.io("/display", { auth: { zone: config.zone }, transports: ["websocket", "polling"],
+  var socket = window.io("/display", { auth: { zone: config.zone, window: config.window_id }, transports: ["websocket", "polling"],
                                        reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
-  socket.on("connect", function () { setLink("live"); refresh(); });
+  socket.on("connect", function () { setLink("live"); });
+  socket.on("window_panel", show);
   socket.on("disconnect", function () { setLink("offline"); });
   socket.on("connect_error", function () {
     setLink("offline");
@@ -71,9 +72,7 @@
     for (var key in known.window) win[key] = known.window[key];
     win.status = "open";
     show({ window: win, current: { number: call.number, status: "called" } });
-    schedule();
   });
-  socket.on("queues_changed", schedule);
   refresh();
   setInterval(refresh, 60000);
 })();

@@ -39,5 +39,12 @@ DASHBOARD = "dashboard"  # hub → managers: the live dashboard snapshot
 MANAGERS_ROOM = "managers"
 
 
+WINDOW_PANEL = "window_panel"  # hub → the panel above a window (display namespace, auth {window})
+
+
+def panel_room(window_id: str) -> str:
+    return f"panel:{window_id}"
+
+
 def device_room(device_id: int | str) -> str:
     return f"device:{device_id}"

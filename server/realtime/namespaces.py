@@ -26,16 +26,27 @@ def _auth_dict(auth) -> dict:
 
 
 class DisplayNamespace(Namespace):
-    """Hall screens. ``auth``: ``{zone?}``; without a zone the whole hall."""
+    """Hall screens. ``auth``: ``{zone?}``; without a zone the whole hall.
+
+    *(addition)* ``{window}``: the panel above one window; it receives ``window_panel``
+    (on connect and on every change of that window) besides the hall's events.
+    """
 
     def on_connect(self, auth=None):
         hub = _hub()
-        zone_id = _auth_dict(auth).get("zone")
+        auth = _auth_dict(auth)
+        zone_id = auth.get("zone")
+        window_id = auth.get("window")
         if zone_id is not None and zone_id not in hub.center.zones:
             raise ConnectionRefusedError(f"unknown zone {zone_id!r}")
+        if window_id is not None and window_id not in hub.center.windows:
+            raise ConnectionRefusedError(f"unknown window {window_id!r}")
         join_room(names.zone_room(zone_id) if zone_id else names.HALL_ROOM)
         with hub.reading() as repos:
             emit(names.HALL_STATE, views.hall_state(hub, repos, zone_id))
+            if window_id is not None:
+                join_room(names.panel_room(window_id))
+                emit(names.WINDOW_PANEL, views.window_panel(hub, repos, window_id))
 
 
 class TicketNamespace(Namespace):

@@ -159,6 +159,7 @@ class SocketPublisher:
         with hub.reading() as repos:
             if dirty.queues:
                 self._flush_queues(hub, repos)
+            self._flush_panels(hub, repos, dirty)
             counter_rooms = self._local_rooms(names.COUNTER)
             for window_id in sorted(dirty.windows):
                 room = names.window_room(window_id)
@@ -166,6 +167,14 @@ class SocketPublisher:
                     self._send(names.WINDOW_STATE, views.window_state(hub, repos, window_id),
                                names.COUNTER, room)
             self._flush_tickets(hub, repos, dirty)
+
+    def _flush_panels(self, hub: Hub, repos, dirty: DirtySet) -> None:
+        display_rooms = self._local_rooms(names.DISPLAY)
+        for window_id in sorted(dirty.windows):
+            room = names.panel_room(window_id)
+            if room in display_rooms:
+                self._send(names.WINDOW_PANEL, views.window_panel(hub, repos, window_id),
+                           names.DISPLAY, room)
 
     def _flush_queues(self, hub: Hub, repos) -> None:
         display_rooms = self._local_rooms(names.DISPLAY)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+import socketio
+
 from tests.support.api import Api
 from tests.support.sio import Listener
 
@@ -79,3 +82,25 @@ def test_killed_hub_restarts_and_continues(hub, clerk, kiosk):
     finally:
         display.disconnect()
         phone.disconnect()
+
+
+def test_window_panel_is_pushed_on_every_change(hub, clerk, kiosk):
+    panel = Listener(hub.url, "/display", {"window": "w16"}, ("hall_state", "window_panel")).connect()
+    try:
+        assert panel.wait_for("window_panel")["window"]["status"] == "closed"
+        clerk.post("/windows/w16/open")
+        panel.wait_for("window_panel", lambda p: p["window"]["status"] == "open" and p["current"] is None)
+        kiosk.issue()
+        clerk.post("/windows/w16/call-next")
+        panel.wait_for("window_panel", lambda p: p["current"] and p["current"]["status"] == "called")
+        clerk.post("/windows/w16/start")
+        panel.wait_for("window_panel", lambda p: p["current"] and p["current"]["status"] == "serving")
+        clerk.post("/windows/w16/finish", {"outcome": "completed"})
+        clerk.post("/windows/w16/pause", {"reason": "午休"})
+        paused = panel.wait_for("window_panel", lambda p: p["window"]["status"] == "paused")
+        assert paused["window"]["paused_reason"] == "午休" and paused["current"] is None
+        assert "token" not in str(paused)
+    finally:
+        panel.disconnect()
+    with pytest.raises(socketio.exceptions.ConnectionError, match="failed to connect"):
+        Listener(hub.url, "/display", {"window": "w99"}, ()).connect(timeout=5)
