@@ -7,7 +7,7 @@ the order of the definition file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from server.queueing.errors import UnknownMatterError, UnknownQueueError, UnknownWindowError
@@ -16,6 +16,15 @@ UNIT_GROUPS: tuple[str, ...] = ("whole_unit", "standalone", "county", "enterpris
 MATTER_CATEGORIES: tuple[str, ...] = ("approval", "public_service", "other")
 WINDOW_KINDS: tuple[str, ...] = ("whole_unit", "standalone", "comprehensive")
 DEFAULT_PRIORITY_REASONS: tuple[str, ...] = ("elderly", "disabled", "pregnant", "military")
+
+
+def _public(value: Any) -> Any:
+    """A center object as JSON-ready data: every field, tuples as lists, nested objects too."""
+    if is_dataclass(value):
+        return {f.name: _public(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return [_public(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -31,15 +40,7 @@ class Guide:
     notes: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "time_limit_days": self.time_limit_days,
-            "materials": list(self.materials),
-            "fees": self.fees,
-            "basis": self.basis,
-            "procedure": list(self.procedure),
-            "on_the_spot": self.on_the_spot,
-            "notes": self.notes,
-        }
+        return _public(self)
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,7 @@ class Zone:
     floor: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "name_en": self.name_en,
-            "name_bo": self.name_bo,
-            "floor": self.floor,
-        }
+        return _public(self)
 
 
 @dataclass(frozen=True)
@@ -73,13 +68,7 @@ class Unit:
     group: str = "standalone"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "name_en": self.name_en,
-            "name_bo": self.name_bo,
-            "group": self.group,
-        }
+        return _public(self)
 
 
 @dataclass(frozen=True)
@@ -96,16 +85,7 @@ class Matter:
     service_minutes: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "name_en": self.name_en,
-            "unit_id": self.unit_id,
-            "category": self.category,
-            "queue_id": self.queue_id,
-            "service_minutes": self.service_minutes,
-            "guide": self.guide.to_dict() if self.guide is not None else None,
-        }
+        return _public(self)
 
 
 @dataclass(frozen=True)
@@ -121,15 +101,7 @@ class Queue:
     name_en: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "name_en": self.name_en,
-            "prefix": self.prefix,
-            "unit_ids": list(self.unit_ids),
-            "matter_ids": list(self.matter_ids),
-            "window_ids": list(self.window_ids),
-        }
+        return _public(self)
 
 
 @dataclass(frozen=True)
@@ -145,15 +117,7 @@ class Window:
     name_en: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "number": self.number,
-            "name": self.name,
-            "name_en": self.name_en,
-            "zone_id": self.zone_id,
-            "kind": self.kind,
-            "queue_ids": list(self.queue_ids),
-        }
+        return _public(self)
 
 
 @dataclass(frozen=True)

@@ -55,56 +55,50 @@ def _record_and_commit(hub: Hub, uow, events: list[DomainEvent]) -> None:
 
 
 # --- taking and leaving a window ---------------------------------------------------------
-def open_window(hub: Hub, window_id: str, actor: Actor) -> dict:
-    now = hub.now()
+def _change_window(hub: Hub, window_id: str, actor: Actor,
+                   change: Callable[[WindowState, object], DomainEvent | None],
+                   *, clerk_only: bool = True) -> dict:
+    """Lock the window, let ``change(state, uow)`` act on it, save, record, commit, publish."""
     with hub.uow() as uow:
         state = _locked_state(hub, uow, window_id)
-        event = state.open(_user_id(actor), actor.name, now, actor)
+        if clerk_only:
+            _require_clerk(state, actor)
+        event = change(state, uow)
         events = [event] if event else []
         if events:
             uow.windows.save(state)
             _record_and_commit(hub, uow, events)
     hub.publish(events)
     return window_view(hub, state, window_id)
+
+
+def open_window(hub: Hub, window_id: str, actor: Actor) -> dict:
+    now = hub.now()
+    return _change_window(hub, window_id, actor,
+                          lambda state, uow: state.open(_user_id(actor), actor.name, now, actor),
+                          clerk_only=False)
 
 
 def close_window(hub: Hub, window_id: str, actor: Actor) -> dict:
+    """The clerk leaves the window; an admin may close a window someone forgot."""
     now = hub.now()
-    with hub.uow() as uow:
-        state = _locked_state(hub, uow, window_id)
+
+    def close(state: WindowState, uow) -> DomainEvent | None:
         if state.clerk_id is not None and actor.role != "admin":
             _require_clerk(state, actor)
-        event = state.close(uow.tickets.at_window(window_id) is not None, now, actor)
-        events = [event] if event else []
-        if events:
-            uow.windows.save(state)
-            _record_and_commit(hub, uow, events)
-    hub.publish(events)
-    return window_view(hub, state, window_id)
+        return state.close(uow.tickets.at_window(window_id) is not None, now, actor)
+
+    return _change_window(hub, window_id, actor, close, clerk_only=False)
 
 
 def pause_window(hub: Hub, window_id: str, actor: Actor, reason: str | None) -> dict:
     now = hub.now()
-    with hub.uow() as uow:
-        state = _locked_state(hub, uow, window_id)
-        _require_clerk(state, actor)
-        event = state.pause(reason, now, actor)
-        uow.windows.save(state)
-        _record_and_commit(hub, uow, [event])
-    hub.publish([event])
-    return window_view(hub, state, window_id)
+    return _change_window(hub, window_id, actor, lambda state, uow: state.pause(reason, now, actor))
 
 
 def resume_window(hub: Hub, window_id: str, actor: Actor) -> dict:
     now = hub.now()
-    with hub.uow() as uow:
-        state = _locked_state(hub, uow, window_id)
-        _require_clerk(state, actor)
-        event = state.resume(now, actor)
-        uow.windows.save(state)
-        _record_and_commit(hub, uow, [event])
-    hub.publish([event])
-    return window_view(hub, state, window_id)
+    return _change_window(hub, window_id, actor, lambda state, uow: state.resume(now, actor))
 
 
 # --- calling -----------------------------------------------------------------------------
