@@ -51,24 +51,30 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50, help="timed runs per case (default 50)")
     parser.add_argument("--font", help="CJK font file (default: found like the kiosk does)")
+    parser.add_argument("--write", action="store_true", help="write the table to docs/benchmarks.md")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     font = find_cjk_font(args.font)
 
-    print(f"Ticket render + encode, median of {args.runs} runs after one warm-up.")
-    print(
-        f"Python {platform.python_version()}, Pillow {PIL.__version__}, "
-        f"{platform.machine()}, font {font}"
-    )
-    print()
-    print("| paper | mode | median ms | max ms | bytes |")
-    print("|---|---|---:|---:|---:|")
+    lines = [
+        f"Command: `python -m bench.print_bench --runs {args.runs} --write`. Ticket render + "
+        f"encode, median of {args.runs} runs after one warm-up; Pillow {PIL.__version__}, "
+        f"{platform.machine()}, font `{font}`.",
+        "",
+        "| paper | mode | median ms | max ms | bytes |",
+        "|---|---|---:|---:|---:|",
+    ]
     for paper, width in sorted(PAPER_WIDTHS.items(), key=lambda item: item[1]):
         for mode in MODES:
             profile = PrinterProfile(width_dots=width, mode=mode, font_path=font)
             median_ms, max_ms, size = measure(profile, args.runs)
-            print(f"| {paper} | {mode} | {median_ms:.2f} | {max_ms:.2f} | {size:,} |")
+            lines.append(f"| {paper} | {mode} | {median_ms:.2f} | {max_ms:.2f} | {size:,} |")
+    print("\n".join(lines))
+    if args.write:
+        from bench.common import write_section
+
+        write_section("print", "\n".join(lines))
 
 
 if __name__ == "__main__":
