@@ -108,12 +108,15 @@ def _close_days_forever(hub: Hub) -> None:
     """Close what earlier service days left open: at start, then every minute."""
     from server.services.day_close import close_past_days
 
-    while True:
+    while not hub.stopping.is_set():
         try:
             close_past_days(hub)
         except Exception:  # noqa: BLE001 - a database hiccup: try again next minute
             logging.getLogger(__name__).exception("closing past service days failed")
-        socketio.sleep(60)
+        for _ in range(60):
+            if hub.stopping.is_set():
+                return
+            socketio.sleep(1)
 
 
 def _register_pages(app: Flask) -> None:

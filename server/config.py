@@ -60,6 +60,7 @@ class Config:
 
 class TestingConfig(Config):
     TESTING = True
+    __test__ = False  # not a pytest test class, despite its name
 
     def __init__(self, **overrides) -> None:
         overrides.setdefault("ASYNC_MODE", "threading")

@@ -128,7 +128,7 @@ class SocketPublisher:
 
     # --- the flusher ------------------------------------------------------------------------
     def _run(self) -> None:
-        while True:
+        while self.hub is None or not self.hub.stopping.is_set():
             self.socketio.sleep(self.flush_interval_s)
             try:
                 self.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,6 +68,11 @@ class Hub:
         self.settings = settings or HubSettings()
         self.tz = ZoneInfo(center.timezone)
         self.load = LoadCache(self)
+        self.stopping = threading.Event()  # set by stop(): background loops end
+
+    def stop(self) -> None:
+        """End the hub's background loops (tests and orderly shutdown)."""
+        self.stopping.set()
 
     @cached_property
     def center_json(self) -> str:
