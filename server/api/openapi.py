@@ -46,6 +46,39 @@ def _window_action(summary: str, body: dict | None = None, extra: tuple[int, ...
                         errors=AUTH_ERRORS + (400, 409) + extra, params=[WINDOW_PARAM])}
 
 
+def _manager_paths() -> dict:
+    """Managers' reports, exports and planning (server/api/manager_routes.py)."""
+    date = {"type": "string", "format": "date"}
+    span = [{"name": "from", "in": "query", "schema": date}, {"name": "to", "in": "query", "schema": date}]
+    by = {"name": "by", "in": "query",
+          "schema": {"enum": ["queue", "unit", "matter", "window", "clerk", "hour", "weekday", "day"]}}
+    errors = (400, 401, 403)
+
+    def report(summary: str, params=()) -> dict:
+        return {"get": _op(summary, security="staff", errors=errors, params=span + list(params))}
+
+    return {
+        "/dashboard": {"get": _op("The live dashboard snapshot (also sent on /manager)", security="staff",
+                                  errors=(401, 403))},
+        "/reports": report("Figures of a date range grouped by one dimension", [by]),
+        "/reports/heatmap": report("Tickets issued by weekday and hour"),
+        "/reports/accuracy": report("The quoted wait against the real wait, by queue and hour"),
+        "/reports/export": {"get": _op(
+            "A report (kind=report), the accuracy (kind=accuracy) or the ticket log (kind=tickets) as CSV or XLSX",
+            {"type": "string", "format": "binary"}, security="staff", errors=errors,
+            params=span + [by, {"name": "kind", "in": "query", "schema": {"enum": ["report", "accuracy", "tickets"]}},
+                           {"name": "format", "in": "query", "schema": {"enum": ["xlsx", "csv"]}}])},
+        "/planning/units": {
+            "get": _op("Yearly cases per unit and the 100-cases rule", security="staff", errors=errors, params=span),
+            "post": _op("The same with departments imported from a CSV body (name,cases[,unit_id])",
+                        security="staff", errors=errors, params=span),
+        },
+        "/planning/windows": report("Windows needed per queue and hour for a target (Erlang C)", [
+            {"name": "target_s", "in": "query", "schema": INT},
+            {"name": "target_share", "in": "query", "schema": {"type": "number"}}]),
+    }
+
+
 def build_document() -> dict:
     paths = {
         "/center": {"get": _op("The center as loaded: zones, units, matters, queues, windows")},
@@ -115,6 +148,7 @@ def build_document() -> dict:
             "parameters": [{"name": "token", "in": "path", "required": True, "schema": STR}],
             "responses": {"200": {"description": "OK", "content": {"image/svg+xml": {}}},
                           "404": {"description": "error", **_json(ERROR)}}}},
+        **_manager_paths(),
         "/openapi.json": {"get": _op("This document")},
     }
     return {

@@ -2,7 +2,8 @@
 
 * ``unit_plan``: the notice's rule. A unit with 100 or more cases a year earns a
   standalone window; fewer goes to a comprehensive window. Volumes come from the
-  hub's tickets over the chosen range, scaled to a year when the range is shorter, plus
+  hub's tickets over the chosen range, scaled to a year when the days with data span
+  less than one, plus
   rows imported from a CSV for departments not yet in the hall. Units that moved in
   whole (``whole_unit``) keep their residency whatever the count.
 * ``window_plan``: for each queue and hour, the windows Erlang C says are needed for a
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from datetime import date
 
 from server.queueing import erlang
 
 from .errors import BadRequestError
 from .hub import Hub
-from .stats import facts_between
+from .stats import days_with_tickets, facts_between
 
 STANDALONE_THRESHOLD = 100  # cases a year (北政办〔2019〕2号)
 OWN_WINDOW_GROUPS = ("standalone", "county", "enterprise")
@@ -65,11 +67,11 @@ def _recommend(group: str | None, cases: float) -> tuple[str, str]:
 
 
 def unit_plan(hub: Hub, first: date, last: date, imported: list[dict] | None = None) -> dict:
-    counts: dict[str, int] = {}
-    for fact in facts_between(hub, first, last, ("unit_id",)):
-        if fact.unit_id:
-            counts[fact.unit_id] = counts.get(fact.unit_id, 0) + 1
-    factor = _annual_factor(first, last)
+    counts = Counter(r[0] for r in facts_between(hub, first, last, ("unit_id",), positional=True) if r[0])
+    # Scale to a year over the days the hub has data for (a hall opened in March
+    # reports March to December, not January to December).
+    days = days_with_tickets(hub, first, last)
+    factor = _annual_factor(days[0], days[-1]) if days else 1.0
     rows = []
     for unit in hub.center.units.values():
         cases = counts.get(unit.id, 0)
@@ -97,17 +99,13 @@ def window_plan(hub: Hub, first: date, last: date, *, target_s: int = 900,
                               field="target_share")
     if not 0 <= target_s <= 4 * 3600:
         raise BadRequestError("target_s must be 0..14400", code="invalid_field", field="target_s")
-    arrivals: dict[tuple[str, int], int] = {}
+    rows = facts_between(hub, first, last, ("first_queue_id", "hour", "queue_id", "service_s"), positional=True)
+    arrivals = Counter((r[0], r[1]) for r in rows)
     services: dict[str, list[int]] = {}
-    days = set()
-    for fact in facts_between(hub, first, last, ("first_queue_id", "queue_id", "hour", "service_s",
-                                                 "service_day")):
-        days.add(fact.service_day)
-        key = (fact.first_queue_id, fact.hour)
-        arrivals[key] = arrivals.get(key, 0) + 1
-        if fact.service_s:
-            services.setdefault(fact.queue_id, []).append(fact.service_s)
-    working_days = max(1, len(days))
+    for row in rows:
+        if row[3]:
+            services.setdefault(row[2], []).append(row[3])
+    working_days = max(1, len(days_with_tickets(hub, first, last)))
     hours = sorted({h for _, h in arrivals})
     queues = []
     for queue in hub.center.queues.values():

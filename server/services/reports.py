@@ -8,6 +8,7 @@ with the wait each visitor really had; ``ticket_log`` is the raw log for export.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -16,12 +17,11 @@ from server.db.tables import users
 
 from .errors import BadRequestError
 from .hub import Hub
-from .stats import Tally, facts_between
+from .stats import TALLY_COLUMNS, facts_between, figures, group_by
 
 DIMENSIONS = ("queue", "unit", "matter", "window", "clerk", "hour", "weekday", "day")
 MAX_RANGE_DAYS = 3 * 366
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-TALLY_COLUMNS = ("status", "wait_s", "service_s", "outcome", "transfers")
 DIMENSION_COLUMN = {"queue": "queue_id", "unit": "unit_id", "matter": "matter_id",
                     "window": "window_id", "clerk": "clerk_id", "hour": "hour",
                     "weekday": "weekday", "day": "service_day"}
@@ -88,37 +88,24 @@ def _order(hub: Hub, by: str, keys) -> list:
 
 
 def report(hub: Hub, first: date, last: date, by: str) -> dict:
-    column = DIMENSION_COLUMN[by]
-    facts = facts_between(hub, first, last, TALLY_COLUMNS + (column,))
-    total, groups = Tally(), {}
-    for fact in facts:
-        total.add(fact)
-        key = getattr(fact, column)
-        if key is None:
-            continue
-        tally = groups.get(key)
-        if tally is None:
-            tally = groups[key] = Tally()
-        tally.add(fact)
+    rows = facts_between(hub, first, last, TALLY_COLUMNS + (DIMENSION_COLUMN[by],), positional=True)
+    groups = group_by(rows, len(TALLY_COLUMNS))
     label = labeller(hub, by)
-    rows = []
+    out = []
     for key in _order(hub, by, groups):
-        rows.append({"key": key.isoformat() if by == "day" else key, "label": label(key),
-                     **groups[key].figures()})
+        out.append({"key": key.isoformat() if by == "day" else key, "label": label(key),
+                    **figures(groups[key])})
     if by == "unit":
-        for row in rows:
+        for row in out:
             unit = hub.center.units.get(row["key"])
             row["group"] = unit.group if unit else None
     return {"from": first.isoformat(), "to": last.isoformat(), "by": by,
-            "total": total.figures(), "rows": rows}
+            "total": figures(rows), "rows": out}
 
 
 def heatmap(hub: Hub, first: date, last: date) -> dict:
     """Tickets issued by weekday (0 = Monday) and local hour: ``cells`` [[weekday, hour, n]]."""
-    counts: dict[tuple[int, int], int] = {}
-    for fact in facts_between(hub, first, last, ("weekday", "hour")):
-        key = (fact.weekday, fact.hour)
-        counts[key] = counts.get(key, 0) + 1
+    counts = Counter((r[0], r[1]) for r in facts_between(hub, first, last, ("weekday", "hour"), positional=True))
     days = {}
     day = first
     while day <= last:
@@ -129,31 +116,19 @@ def heatmap(hub: Hub, first: date, last: date) -> dict:
             "cells": [[w, h, n] for (w, h), n in sorted(counts.items())]}
 
 
-class _Errors:
-    __slots__ = ("n", "abs_sum", "sum", "within", "hub_sum", "actual_sum")
-
-    def __init__(self) -> None:
-        self.n = self.within = 0
-        self.abs_sum = self.sum = self.hub_sum = self.actual_sum = 0.0
-
-    def add(self, quoted: int, actual: int) -> None:
-        error = quoted - actual
-        self.n += 1
-        self.sum += error
-        self.abs_sum += abs(error)
-        self.hub_sum += quoted
-        self.actual_sum += actual
-        if abs(error) <= WITHIN_S:
-            self.within += 1
-
-    def figures(self) -> dict:
-        n = self.n
-        return {"tickets": n,
-                "mae_s": round(self.abs_sum / n, 1) if n else None,
-                "bias_s": round(self.sum / n, 1) if n else None,
-                "within_5min_share": round(self.within / n, 4) if n else None,
-                "avg_quoted_s": round(self.hub_sum / n, 1) if n else None,
-                "avg_actual_s": round(self.actual_sum / n, 1) if n else None}
+def _errors(rows) -> dict:
+    """Accuracy figures of rows (quoted_wait_s, wait_s, ...) that have both."""
+    errors = [r[0] - r[1] for r in rows]
+    n = len(errors)
+    if not n:
+        return {"tickets": 0, "mae_s": None, "bias_s": None, "within_5min_share": None,
+                "avg_quoted_s": None, "avg_actual_s": None}
+    return {"tickets": n,
+            "mae_s": round(sum(map(abs, errors)) / n, 1),
+            "bias_s": round(sum(errors) / n, 1),
+            "within_5min_share": round(sum(1 for x in errors if -WITHIN_S <= x <= WITHIN_S) / n, 4),
+            "avg_quoted_s": round(sum(r[0] for r in rows) / n, 1),
+            "avg_actual_s": round(sum(r[1] for r in rows) / n, 1)}
 
 
 def accuracy(hub: Hub, first: date, last: date) -> dict:
@@ -161,20 +136,17 @@ def accuracy(hub: Hub, first: date, last: date) -> dict:
 
     ``bias_s`` > 0: the hub promised longer waits than people had.
     """
-    total, by_queue, by_hour = _Errors(), {}, {}
-    for fact in facts_between(hub, first, last, ("quoted_wait_s", "wait_s", "first_queue_id", "hour")):
-        if fact.quoted_wait_s is None or fact.wait_s is None:
-            continue
-        total.add(fact.quoted_wait_s, fact.wait_s)
-        by_queue.setdefault(fact.first_queue_id, _Errors()).add(fact.quoted_wait_s, fact.wait_s)
-        by_hour.setdefault(fact.hour, _Errors()).add(fact.quoted_wait_s, fact.wait_s)
+    columns = ("quoted_wait_s", "wait_s", "first_queue_id", "hour")
+    rows = [r for r in facts_between(hub, first, last, columns, positional=True)
+            if r[0] is not None and r[1] is not None]
+    by_queue, by_hour = group_by(rows, 2), group_by(rows, 3)
     queue_label = labeller(hub, "queue")
     return {
         "from": first.isoformat(), "to": last.isoformat(), "within_s": WITHIN_S,
-        "total": total.figures(),
-        "by_queue": [{"key": q, "label": queue_label(q), **by_queue[q].figures()}
+        "total": _errors(rows),
+        "by_queue": [{"key": q, "label": queue_label(q), **_errors(by_queue[q])}
                      for q in _order(hub, "queue", by_queue)],
-        "by_hour": [{"key": h, "label": f"{h:02d}:00", **by_hour[h].figures()} for h in sorted(by_hour)],
+        "by_hour": [{"key": h, "label": f"{h:02d}:00", **_errors(by_hour[h])} for h in sorted(by_hour)],
     }
 
 

@@ -13,13 +13,14 @@ midnight. Facts of *closed* days (older than yesterday) are stored once in
 ``ticket_facts`` (with the day in ``stats_days``) so that a year's report reads 300,000
 narrow rows instead of 1.5 million events; today's and yesterday's are folded fresh on
 every request. ``GET /api/v1/stats`` is ``day_stats``; reports (``reports.py``) use
-the same facts and the same ``Tally``, so they always agree.
+the same facts and the same ``figures``, so they always agree.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter, defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -198,24 +199,74 @@ def build_facts(hub: Hub, first: date, last: date) -> int:
     return built
 
 
-def facts_between(hub: Hub, first: date, last: date, columns: tuple[str, ...] = FACT_COLUMNS) -> list:
-    """Facts (rows with these attributes) of the tickets issued from ``first`` to ``last``."""
+RAW_COLUMNS = frozenset({"hour", "weekday", "matter_id", "unit_id", "first_queue_id", "queue_id",
+                         "window_id", "clerk_id", "status", "outcome", "priority", "wait_s", "service_s",
+                         "quoted_wait_s", "transfers", "recalls", "number", "ticket_id"})
+
+
+def _stored_facts(conn, columns: tuple[str, ...], first: date, last: date, positional: bool) -> list:
+    """Stored facts of closed days. Columns of plain ints and strings are read through the
+    driver's own cursor: half the time of building 300,000 SQLAlchemy rows."""
+    if not set(columns) <= RAW_COLUMNS:  # dates and times: let SQLAlchemy convert them
+        return conn.execute(
+            select(*(ticket_facts.c[name] for name in columns))
+            .where(ticket_facts.c.service_day >= first, ticket_facts.c.service_day <= last)
+        ).all()
+    record = namedtuple("FactRecord", columns)
+    sqlite = conn.dialect.name == "sqlite"
+    marker = "?" if sqlite else "%s"
+    sql = (f"SELECT {', '.join(columns)} FROM ticket_facts "  # names from RAW_COLUMNS only
+           f"WHERE service_day >= {marker} AND service_day <= {marker}")
+    params = (first.isoformat(), last.isoformat()) if sqlite else (first, last)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows if positional else list(map(record._make, rows))
+
+
+def facts_between(hub: Hub, first: date, last: date, columns: tuple[str, ...] = FACT_COLUMNS, *,
+                  positional: bool = False) -> list:
+    """Facts of the tickets issued from ``first`` to ``last``: rows with these columns,
+    readable by position (``fact[1]``) and, unless ``positional``, by attribute (``fact.wait_s``)."""
     boundary = closed_until(hub)
     result: list = []
     if first <= boundary:
         stored_last = min(last, boundary)
         build_facts(hub, first, stored_last)
         with hub.reading() as repos:
-            result.extend(repos.conn.execute(
-                select(*(ticket_facts.c[name] for name in columns))
-                .where(ticket_facts.c.service_day >= first, ticket_facts.c.service_day <= stored_last)
-            ).all())
+            result.extend(_stored_facts(repos.conn, columns, first, stored_last, positional))
+    fresh_first = max(first, boundary + timedelta(days=1))
+    if fresh_first <= last:
+        record = namedtuple("FactRecord", columns)
+        with hub.reading() as repos:
+            fresh = sorted(_fold_days(hub, repos.conn, fresh_first, last), key=lambda f: f.ticket_id)
+        result.extend(record(*(getattr(f, name) for name in columns)) for f in fresh)
+    return result
+
+
+def days_with_tickets(hub: Hub, first: date, last: date) -> list[date]:
+    """The service days from ``first`` to ``last`` on which tickets were issued."""
+    boundary = closed_until(hub)
+    days: list[date] = []
+    if first <= boundary:
+        stored_last = min(last, boundary)
+        build_facts(hub, first, stored_last)
+        with hub.reading() as repos:
+            days += repos.conn.execute(
+                select(stats_days.c.service_day)
+                .where(stats_days.c.service_day >= first, stats_days.c.service_day <= stored_last,
+                       stats_days.c.tickets > 0).order_by(stats_days.c.service_day)).scalars().all()
     fresh_first = max(first, boundary + timedelta(days=1))
     if fresh_first <= last:
         with hub.reading() as repos:
-            result.extend(sorted(_fold_days(hub, repos.conn, fresh_first, last),
-                                 key=lambda f: f.ticket_id))
-    return result
+            days += repos.conn.execute(
+                select(e.c.service_day).where(e.c.service_day >= fresh_first, e.c.service_day <= last,
+                                              e.c.kind == "ticket_issued")
+                .distinct().order_by(e.c.service_day)).scalars().all()
+    return days
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -231,72 +282,54 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-class Tally:
-    """Counts and durations of a group of tickets; ``figures()`` gives the JSON."""
+TALLY_COLUMNS = ("status", "wait_s", "service_s", "outcome", "transfers")
 
-    __slots__ = ("issued", "called", "served", "no_show", "cancelled", "waiting", "transfers",
-                 "waits", "services", "outcomes")
 
-    def __init__(self) -> None:
-        self.issued = self.called = self.served = self.no_show = 0
-        self.cancelled = self.waiting = self.transfers = 0
-        self.waits: list[int] = []
-        self.services: list[int] = []
-        self.outcomes = {"completed": 0, "accepted": 0, "returned": 0}
+def figures(rows) -> dict:
+    """The figures of a group of facts whose first columns are ``TALLY_COLUMNS``.
 
-    def add(self, fact) -> None:
-        self.issued += 1
-        self.transfers += fact.transfers
-        status = fact.status
-        if fact.wait_s is not None:
-            self.called += 1
-            self.waits.append(fact.wait_s)
-        if status == "done":
-            self.served += 1
-            if fact.service_s is not None:
-                self.services.append(fact.service_s)
-            if fact.outcome in self.outcomes:
-                self.outcomes[fact.outcome] += 1
-        elif status == "no_show":
-            self.no_show += 1
-        elif status == "cancelled":
-            self.cancelled += 1
-        elif status == "waiting":
-            self.waiting += 1
+    Columnar on purpose: a year's report tallies 300,000 facts, one pass per figure.
+    """
+    statuses = Counter(r[0] for r in rows)
+    outcomes = Counter(r[3] for r in rows if r[0] == "done")
+    waits = sorted(r[1] for r in rows if r[1] is not None)
+    services = sorted(r[2] for r in rows if r[0] == "done" and r[2] is not None)
+    served = statuses["done"]
+    return {
+        "issued": len(rows),
+        "called": len(waits),
+        "served": served,
+        "no_show": statuses["no_show"],
+        "cancelled": statuses["cancelled"],
+        "waiting": statuses["waiting"],
+        "transfers": sum(r[4] for r in rows),
+        "avg_wait_s": _round(sum(waits) / len(waits)) if waits else None,
+        "median_wait_s": _round(statistics.median(waits)) if waits else None,
+        "p90_wait_s": _round(percentile(waits, 90)),
+        "max_wait_s": waits[-1] if waits else None,
+        "avg_service_s": _round(sum(services) / len(services)) if services else None,
+        "median_service_s": _round(statistics.median(services)) if services else None,
+        "completed_on_spot": outcomes["completed"],
+        "accepted": outcomes["accepted"],
+        "returned": outcomes["returned"],
+        "on_spot_share": round(outcomes["completed"] / served, 4) if served else None,
+    }
 
-    def figures(self) -> dict:
-        waits = sorted(self.waits)
-        services = sorted(self.services)
-        return {
-            "issued": self.issued,
-            "called": self.called,
-            "served": self.served,
-            "no_show": self.no_show,
-            "cancelled": self.cancelled,
-            "waiting": self.waiting,
-            "transfers": self.transfers,
-            "avg_wait_s": _round(sum(waits) / len(waits)) if waits else None,
-            "median_wait_s": _round(statistics.median(waits)) if waits else None,
-            "p90_wait_s": _round(percentile(waits, 90)),
-            "max_wait_s": waits[-1] if waits else None,
-            "avg_service_s": _round(sum(services) / len(services)) if services else None,
-            "median_service_s": _round(statistics.median(services)) if services else None,
-            "completed_on_spot": self.outcomes["completed"],
-            "accepted": self.outcomes["accepted"],
-            "returned": self.outcomes["returned"],
-            "on_spot_share": round(self.outcomes["completed"] / self.served, 4) if self.served else None,
-        }
+
+def group_by(rows, index: int) -> dict:
+    """Rows grouped by the value at ``index`` (None left out), in first-seen order."""
+    groups: dict = defaultdict(list)
+    for row in rows:
+        groups[row[index]].append(row)
+    groups.pop(None, None)
+    return groups
 
 
 def day_stats(hub: Hub, day: date) -> dict:
     """``GET /api/v1/stats``: the figures of one service day, by queue and by window."""
-    facts = facts_between(hub, day, day)
-    total, by_queue, by_window = Tally(), {}, {}
-    for fact in facts:
-        total.add(fact)
-        by_queue.setdefault(fact.queue_id, Tally()).add(fact)
-        if fact.window_id:
-            by_window.setdefault(fact.window_id, Tally()).add(fact)
+    rows = facts_between(hub, day, day, TALLY_COLUMNS + ("queue_id", "window_id"), positional=True)
+    queue_index, window_index = len(TALLY_COLUMNS), len(TALLY_COLUMNS) + 1
+    by_queue, by_window = group_by(rows, queue_index), group_by(rows, window_index)
     center = hub.center
     queue_order = [q for q in center.queues if q in by_queue] + sorted(
         q for q in by_queue if q not in center.queues)
@@ -304,16 +337,16 @@ def day_stats(hub: Hub, day: date) -> dict:
         w for w in by_window if w not in center.windows)
     return {
         "date": day.isoformat(),
-        **total.figures(),
+        **figures(rows),
         "by_queue": [
             {"queue_id": q, "name": center.queues[q].name if q in center.queues else q,
-             **by_queue[q].figures()}
+             **figures(by_queue[q])}
             for q in queue_order
         ],
         "by_window": [
             {"window_id": w, "number": center.windows[w].number if w in center.windows else None,
              "name": center.windows[w].name if w in center.windows else w,
-             **by_window[w].figures()}
+             **figures(by_window[w])}
             for w in window_order
         ],
     }
