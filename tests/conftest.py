@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.api import Api
+from tests.support.fake_printer import FakeEscposPrinter, PrinterState
 from tests.support.hubproc import ROOT, HubProcess
 from tests.support.services import (
     PG_URL,
@@ -63,6 +64,22 @@ def redis_url() -> str:
 def mq_channel() -> str:
     """A message-queue channel of its own, so parallel runs never hear each other."""
     return f"yimen-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def fake_printer():
+    """``fake_printer(paper_out=True)`` starts a fake ESC/POS network printer on 127.0.0.1;
+    every one started stops after the test."""
+    started: list[FakeEscposPrinter] = []
+
+    def start(**state) -> FakeEscposPrinter:
+        printer = FakeEscposPrinter(PrinterState(**state))
+        started.append(printer)
+        return printer
+
+    yield start
+    for printer in started:
+        printer.stop()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from hardware.ticket import TicketContent
-from tests.integration.hardware.fake_printer import FakeEscposPrinter, PrinterState
 from tests.unit.hardware.sample import fixed_ticket
 
 
@@ -22,21 +21,6 @@ def make_ticket() -> Callable[..., TicketContent]:
         return dataclasses.replace(fixed_ticket(), **changes)
 
     return build
-
-
-@pytest.fixture
-def fake_printer() -> Iterator[Callable[..., FakeEscposPrinter]]:
-    """``fake_printer(paper_out=True)`` starts a fake network printer; all stop after the test."""
-    started: list[FakeEscposPrinter] = []
-
-    def start(**state: Any) -> FakeEscposPrinter:
-        printer = FakeEscposPrinter(PrinterState(**state))
-        started.append(printer)
-        return printer
-
-    yield start
-    for printer in started:
-        printer.stop()
 
 
 @pytest.fixture

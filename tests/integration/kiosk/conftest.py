@@ -14,7 +14,6 @@ from server.services.accounts import create_device
 from server.services.center_setup import install_center
 from server.services.hub import Hub
 from server.services.printing import InlineTasks, PrintService, PrintSettings
-from tests.integration.hardware.fake_printer import FakeEscposPrinter, PrinterState
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Haibei
 
@@ -65,15 +64,3 @@ def make_printing(print_hub) -> Callable[..., PrintService]:
     return build
 
 
-@pytest.fixture
-def fake_printer() -> Iterator[Callable[..., FakeEscposPrinter]]:
-    started: list[FakeEscposPrinter] = []
-
-    def start(**state) -> FakeEscposPrinter:
-        printer = FakeEscposPrinter(PrinterState(**state))
-        started.append(printer)
-        return printer
-
-    yield start
-    for printer in started:
-        printer.stop()
