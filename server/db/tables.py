@@ -76,6 +76,7 @@ tickets = Table(
     Index("ix_tickets_waiting", "status", "queue_id", "service_day", "priority", "issued_at"),
     Index("ix_tickets_window_status", "window_id", "status"),
     Index("ix_tickets_issued_at", "issued_at"),
+    Index("ix_tickets_status_finished_at", "status", "finished_at"),
 )
 
 window_states = Table(

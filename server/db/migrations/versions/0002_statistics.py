@@ -1,6 +1,7 @@
-"""Statistics: per-ticket facts of closed service days and the days already folded.
+"""Statistics: per-ticket facts of closed service days and the days already folded;
+an index for the recent service times the wait estimate reads.
 
-Revision ID: 0003
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-30
 """
@@ -10,7 +11,7 @@ from alembic import op
 
 from server.db.types import UTCDateTime
 
-revision = "0003"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
@@ -51,9 +52,11 @@ def upgrade() -> None:
         sa.Column("tickets", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("service_day", name="pk_stats_days"),
     )
+    op.create_index("ix_tickets_status_finished_at", "tickets", ["status", "finished_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tickets_status_finished_at", table_name="tickets")
     op.drop_table("stats_days")
     op.drop_index("ix_ticket_facts_day", table_name="ticket_facts")
     op.drop_table("ticket_facts")
