@@ -32,6 +32,7 @@ from server.queueing.center import (
     Zone,
 )
 from server.queueing.errors import CenterDefinitionError, CenterUpdateRefusedError
+from server.queueing.hours import ServiceHours
 
 DEMO_CENTER_PATH = Path(__file__).resolve().parent / "centers" / "haibei.yaml"
 
@@ -170,7 +171,7 @@ def _describe(value: object) -> str:
     return repr(value)
 
 
-_CENTER_FIELDS = ("name", "name_en", "timezone", "priority_reasons")
+_CENTER_FIELDS = ("name", "name_en", "timezone", "priority_reasons", "hours")
 _ZONE_FIELDS = ("id", "name", "name_en", "name_bo", "floor")
 _UNIT_FIELDS = ("id", "name", "name_en", "name_bo", "group")
 _MATTER_FIELDS = ("id", "name", "name_en", "unit", "category", "service_minutes", "guide")
@@ -202,6 +203,14 @@ def parse_center(data: object, source: str = "<center>") -> Center:
     if head.get("priority_reasons") is not None:
         path = ("center", "priority_reasons")
         reasons = tuple(reader.ident_list(head["priority_reasons"], path))
+    hours = ServiceHours()
+    if head.get("hours") is not None:
+        if not isinstance(head["hours"], list):
+            raise reader.fail(("center", "hours"), "must be a list like ['09:00-12:00', '14:00-17:30']")
+        try:
+            hours = ServiceHours.parse(head["hours"])
+        except ValueError as exc:
+            raise reader.fail(("center", "hours"), str(exc)) from None
 
     zones = reader.entries(
         document,
@@ -262,6 +271,7 @@ def parse_center(data: object, source: str = "<center>") -> Center:
         windows=windows,
         name_en=reader.text(head, "name_en", ("center",)),
         priority_reasons=reasons,
+        hours=hours,
     )
 
 
@@ -526,6 +536,8 @@ def center_to_document(center: Center) -> dict[str, Any]:
     """The file-format document of a center; ``parse_center`` reads it back equal."""
     head: dict[str, Any] = {"name": center.name, "name_en": center.name_en}
     head.update(timezone=center.timezone, priority_reasons=list(center.priority_reasons))
+    if center.hours:
+        head["hours"] = center.hours.to_texts()
     return {
         "center": _without_none(head),
         "zones": [_without_none(zone.to_dict()) for zone in center.zones.values()],
@@ -625,6 +637,8 @@ def check_update(old: Center, new: Center) -> list[str]:
         refusals.append(f"removes priority reason {dropped[0]!r}")
     added = [reason for reason in new.priority_reasons if reason not in old.priority_reasons]
     changes.extend(f"adds priority reason {reason!r}" for reason in added)
+    if new.hours != old.hours:
+        changes.append(f"sets the opening hours to {', '.join(new.hours.to_texts()) or 'always open'}")
 
     for kind, attribute in _COLLECTIONS.items():
         old_items, new_items = getattr(old, attribute), getattr(new, attribute)

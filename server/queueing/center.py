@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from server.queueing.errors import UnknownMatterError, UnknownQueueError, UnknownWindowError
+from server.queueing.hours import ServiceHours
 
 UNIT_GROUPS: tuple[str, ...] = ("whole_unit", "standalone", "county", "enterprise", "comprehensive")
 MATTER_CATEGORIES: tuple[str, ...] = ("approval", "public_service", "other")
@@ -133,6 +134,7 @@ class Center:
     windows: dict[str, Window]
     name_en: str | None = None
     priority_reasons: tuple[str, ...] = DEFAULT_PRIORITY_REASONS
+    hours: ServiceHours = ServiceHours()  # opening hours; empty: always open
 
     def __post_init__(self) -> None:
         # A derived index, not a dataclass field: it stays out of fields(), eq and repr.
@@ -182,6 +184,7 @@ class Center:
             "name_en": self.name_en,
             "timezone": self.timezone,
             "priority_reasons": list(self.priority_reasons),
+            "hours": self.hours.to_texts(),
             "zones": [zone.to_dict() for zone in self.zones.values()],
             "units": [unit.to_dict() for unit in self.units.values()],
             "matters": [matter.to_dict() for matter in self.matters.values()],

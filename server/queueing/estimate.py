@@ -1,20 +1,26 @@
 """Estimating how long a waiting visitor still waits.
 
-The hub's estimate for a ticket with ``ahead`` tickets before it in a queue served by
-``open_windows`` staffed windows, whose recent mean service time is ``service_s``:
+The hub's estimate for a ticket with ``ahead`` tickets before it in a queue whose recent
+mean service time is ``service_s``:
 
-    wait = ahead * service_s / open_windows + residual
+    work = ahead * service_s / windows + residual
+    wait = the wall-clock time in which the hall's opening hours give ``work`` seconds
 
-where ``residual`` is half a service time when every open window is busy (the visitor
-also waits for someone now at a window to finish) and zero when a window is free.
-With no window open, the queue's windows are assumed to open: their number is used.
-``naive_estimate`` is the textbook formula kept for comparison.
+``windows`` counts the queue's staffed windows, open or paused (a paused clerk comes
+back); with none staffed, all the queue's windows are assumed to open. ``residual`` is
+half a service time when every open window is busy (the visitor also waits for someone
+at a window to finish) and zero when one is free. The opening hours (``ServiceHours``)
+add the time until the hall opens and the breaks the wait runs through, such as lunch.
+``naive_estimate_s`` is the textbook formula kept for comparison.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from .hours import ServiceHours
 
 DEFAULT_SERVICE_S = 300.0
 RECENT_SAMPLES = 20
@@ -27,6 +33,7 @@ class QueueLoad:
     total_windows: int
     busy_windows: int  # open windows with a called or serving ticket
     service_s: float  # recent mean service time
+    paused_windows: int = 0  # staffed but paused (lunch, a short break)
 
 
 def mean_service_s(recent_service_s: Sequence[float], fallback_s: float | None) -> float:
@@ -37,11 +44,17 @@ def mean_service_s(recent_service_s: Sequence[float], fallback_s: float | None) 
     return fallback_s if fallback_s and fallback_s > 0 else DEFAULT_SERVICE_S
 
 
-def estimate_wait_s(ahead: int, load: QueueLoad) -> int:
-    servers = load.open_windows or load.total_windows or 1
+def estimate_wait_s(ahead: int, load: QueueLoad, *, now: datetime | None = None,
+                    hours: ServiceHours | None = None) -> int:
+    """Seconds until a ticket with ``ahead`` before it is called; ``now`` (local, aware)
+    and ``hours`` make it skip closed hours."""
+    servers = (load.open_windows + load.paused_windows) or load.total_windows or 1
     all_busy = load.open_windows > 0 and load.busy_windows >= load.open_windows
     residual = load.service_s / 2 if (all_busy or load.open_windows == 0) else 0.0
-    return round(ahead * load.service_s / servers + residual)
+    work = ahead * load.service_s / servers + residual
+    if hours and now is not None:
+        return round(hours.wall_seconds(now, work))
+    return round(work)
 
 
 def naive_estimate_s(ahead: int, service_s: float, open_windows: int) -> int:

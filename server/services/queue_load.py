@@ -62,12 +62,15 @@ class LoadCache:
         for queue_id, queue in center.queues.items():
             open_ids = [w for w in queue.window_ids
                         if w in states and states[w].status is WindowStatus.OPEN]
+            paused = sum(1 for w in queue.window_ids
+                         if w in states and states[w].status is WindowStatus.PAUSED)
             loads[queue_id] = QueueLoad(
                 queue_id=queue_id,
                 open_windows=len(open_ids),
                 total_windows=len(queue.window_ids),
                 busy_windows=sum(1 for w in open_ids if w in busy),
                 service_s=self.service_s(queue_id, repos),
+                paused_windows=paused,
             )
         self._loads, self._loads_until = loads, now + WINDOWS_TTL_S
         return loads

@@ -8,14 +8,13 @@ from sqlalchemy.exc import IntegrityError
 
 from server.queueing.actors import Actor
 from server.queueing.errors import PriorityNotAllowedError, TicketNotFoundError
-from server.queueing.estimate import estimate_wait_s
 from server.queueing.events import TicketIssued
 from server.queueing.numbering import format_number
 from server.queueing.tickets import Ticket
 
 from .errors import BadRequestError
 from .hub import Hub
-from .views import queue_loads, ticket_view
+from .views import estimate, queue_loads, ticket_view
 
 MAX_PRIORITY = 9
 TOKEN_BYTES = 18  # 24 URL-safe characters
@@ -89,7 +88,7 @@ def issue_ticket(
             # Everyone waiting with the same or a higher priority goes first.
             ahead = uow.tickets.count_waiting_at_least(queue.id, day, level)
             load = queue_loads(hub, uow, [queue.id])[queue.id]
-            ticket.quoted_wait_s = estimate_wait_s(ahead, load)
+            ticket.quoted_wait_s = estimate(hub, ahead, load, now)
             uow.tickets.add(ticket)
             event = TicketIssued(now, actor, ticket.id, None, queue.id,
                                  {"number": ticket.number, "matter_id": matter.id,

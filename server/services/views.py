@@ -30,6 +30,12 @@ def queue_loads(hub: Hub, repos, queue_ids=None) -> dict[str, QueueLoad]:
     return loads if queue_ids is None else {q: loads[q] for q in queue_ids}
 
 
+def estimate(hub: Hub, ahead: int, load: QueueLoad, now: datetime | None = None) -> int:
+    """The hub's wait estimate, through the center's opening hours."""
+    return estimate_wait_s(ahead, load, now=(now or hub.now()).astimezone(hub.tz),
+                           hours=hub.center.hours)
+
+
 def zone_queue_ids(hub: Hub, zone_id: str) -> set[str]:
     """Queues served by at least one window of the zone."""
     center = hub.center
@@ -58,7 +64,7 @@ def queue_summaries(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
             "prefix": queue.prefix,
             "waiting": count,
             "longest_wait_s": max(0, round((now - earliest).total_seconds())) if earliest else 0,
-            "estimated_wait_s": estimate_wait_s(count, load),
+            "estimated_wait_s": estimate(hub, count, load, now),
             "window_ids": list(queue.window_ids),
             "open_windows": load.open_windows,
             "served_today": served.get(queue_id, 0),
@@ -76,7 +82,7 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
             ahead = repos.tickets.ahead_count(ticket)
         if load is None:
             load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]
-        estimated = estimate_wait_s(ahead, load)
+        estimated = estimate(hub, ahead, load)
     else:
         ahead, estimated = 0, 0
     window = center.windows.get(ticket.window_id) if ticket.window_id else None

@@ -271,7 +271,7 @@ def test_to_dict_is_the_json_ready_public_view():
     center = parse_center(small_document(), SOURCE)
     view = json.loads(json.dumps(center.to_dict(), ensure_ascii=False))
     assert list(view) == [
-        "name", "name_en", "timezone", "priority_reasons",
+        "name", "name_en", "timezone", "priority_reasons", "hours",
         "zones", "units", "matters", "queues", "windows",
     ]  # fmt: skip
     assert view["matters"][0]["queue_id"] == "police"

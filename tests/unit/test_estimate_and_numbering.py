@@ -71,3 +71,24 @@ def test_manual_clock_moves_only_when_told():
     assert clock.now() == datetime(2026, 3, 2, 1, 5, tzinfo=UTC)
     with pytest.raises(ValueError):
         ManualClock(datetime(2026, 3, 2))
+
+
+def test_paused_windows_still_count_as_capacity():
+    lunch = QueueLoad("police", open_windows=0, total_windows=8, busy_windows=0, service_s=300.0,
+                      paused_windows=4)
+    assert estimate_wait_s(8, lunch) == 8 * 300 / 4 + 150
+
+
+def test_estimate_runs_through_the_opening_hours():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from server.queueing.hours import ServiceHours
+
+    hours = ServiceHours.parse(["09:00-12:00", "14:00-17:30"])
+    tz = ZoneInfo("Asia/Shanghai")
+    before_lunch = datetime(2026, 3, 2, 11, 50, tzinfo=tz)
+    work = estimate_wait_s(4, load(busy=2))  # 750 s of service time
+    assert estimate_wait_s(4, load(busy=2), now=before_lunch, hours=hours) == work + 2 * 3600
+    morning = datetime(2026, 3, 2, 10, 0, tzinfo=tz)
+    assert estimate_wait_s(4, load(busy=2), now=morning, hours=hours) == work

@@ -1,0 +1,83 @@
+"""The hall's opening hours and what they do to a wait.
+
+A hall that closes from 12:00 to 14:00 for lunch does not serve anyone in between: a
+visitor who needs 40 minutes of service time ahead of them at 11:40 waits until 14:20,
+not until 12:20. ``ServiceHours`` turns "seconds of open time" into wall-clock seconds:
+time before the first period of the day and the breaks between periods are skipped.
+After the day's last period nothing is skipped: clerks serve the line that is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+MAX_DAYS = 7
+
+
+def _parse_clock(text: str) -> time:
+    hours, _, minutes = text.strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+    hour, minute = int(hours), int(minutes)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise ValueError(f"not a time of day (HH:MM): {text!r}")
+    return time(hour, minute)
+
+
+@dataclass(frozen=True)
+class ServiceHours:
+    periods: tuple[tuple[time, time], ...] = ()
+
+    @classmethod
+    def parse(cls, texts: Iterable[str]) -> ServiceHours:
+        """``ServiceHours.parse(["09:00-12:00", "14:00-17:30"])``; ValueError when malformed,
+        unordered or overlapping."""
+        periods = []
+        for text in texts:
+            start, dash, end = str(text).partition("-")
+            if not dash:
+                raise ValueError(f"a period is written 'HH:MM-HH:MM', got {text!r}")
+            begins, ends = _parse_clock(start), _parse_clock(end)
+            if ends <= begins:
+                raise ValueError(f"period {text!r} ends before it begins")
+            if periods and begins < periods[-1][1]:
+                raise ValueError(f"period {text!r} overlaps or precedes the one before it")
+            periods.append((begins, ends))
+        return cls(tuple(periods))
+
+    def to_texts(self) -> list[str]:
+        return [f"{a:%H:%M}-{b:%H:%M}" for a, b in self.periods]
+
+    def __bool__(self) -> bool:
+        return bool(self.periods)
+
+    def wall_seconds(self, start: datetime, work_s: float) -> float:
+        """Wall-clock seconds from ``start`` (local, aware) until ``work_s`` seconds of
+        service time have passed, skipping the time before opening and the breaks."""
+        if not self.periods or work_s <= 0 and not self._closed_at(start):
+            return max(work_s, 0.0)
+        remaining = max(work_s, 0.0)
+        cursor = start
+        for day_offset in range(MAX_DAYS):
+            day = (start + timedelta(days=day_offset)).date()
+            last = len(self.periods) - 1
+            for index, (begins, ends) in enumerate(self.periods):
+                period_start = datetime.combine(day, begins, start.tzinfo)
+                period_end = datetime.combine(day, ends, start.tzinfo)
+                if index == last:
+                    period_end = datetime.max.replace(tzinfo=start.tzinfo)  # serve the line out
+                if period_end <= cursor:
+                    continue
+                cursor = max(cursor, period_start)
+                available = (period_end - cursor).total_seconds()
+                if remaining <= available:
+                    return (cursor - start).total_seconds() + remaining
+                remaining -= available
+                cursor = period_end
+        return (cursor - start).total_seconds() + remaining
+
+    def _closed_at(self, at: datetime) -> bool:
+        now = at.timetz().replace(tzinfo=None)
+        return not any(begins <= now < ends for begins, ends in self.periods)
