@@ -8,8 +8,9 @@ mean service time is ``service_s``:
 
 ``windows`` counts the queue's staffed windows, open or paused (a paused clerk comes
 back); with none staffed, all the queue's windows are assumed to open. ``residual`` is
-half a service time when every open window is busy (the visitor also waits for someone
-at a window to finish) and zero when one is free. The opening hours (``ServiceHours``)
+the wait for the first of the busy windows to free up, ``service_s / (windows + 1)``
+(the expected first finish among ``windows`` services part-way through), and zero when
+a window is free. The opening hours (``ServiceHours``)
 add the time until the hall opens and the breaks the wait runs through, such as lunch.
 ``naive_estimate_s`` is the textbook formula kept for comparison.
 """
@@ -50,7 +51,7 @@ def estimate_wait_s(ahead: int, load: QueueLoad, *, now: datetime | None = None,
     and ``hours`` make it skip closed hours."""
     servers = (load.open_windows + load.paused_windows) or load.total_windows or 1
     all_busy = load.open_windows > 0 and load.busy_windows >= load.open_windows
-    residual = load.service_s / 2 if (all_busy or load.open_windows == 0) else 0.0
+    residual = load.service_s / (servers + 1) if (all_busy or load.open_windows == 0) else 0.0
     work = ahead * load.service_s / servers + residual
     if hours and now is not None:
         return round(hours.wall_seconds(now, work))

@@ -20,8 +20,8 @@ def load(open_windows=2, busy=2, total=4, service_s=300.0):
 
 
 def test_estimate_grows_with_people_ahead_and_shrinks_with_open_windows():
-    assert estimate_wait_s(0, load(busy=2)) == 150  # wait for one of two busy windows
-    assert estimate_wait_s(4, load(busy=2)) == 4 * 300 / 2 + 150
+    assert estimate_wait_s(0, load(busy=2)) == 100  # the first of two busy windows: 300/3
+    assert estimate_wait_s(4, load(busy=2)) == 4 * 300 / 2 + 100
     assert estimate_wait_s(4, load(open_windows=4, busy=4)) < estimate_wait_s(4, load(busy=2))
 
 
@@ -30,7 +30,7 @@ def test_free_window_means_no_residual_wait():
 
 
 def test_no_open_window_assumes_the_queues_windows_open():
-    assert estimate_wait_s(8, load(open_windows=0, busy=0, total=4)) == 8 * 300 / 4 + 150
+    assert estimate_wait_s(8, load(open_windows=0, busy=0, total=4)) == 8 * 300 / 4 + 60
 
 
 def test_mean_service_uses_recent_samples_then_fallbacks():
@@ -76,7 +76,7 @@ def test_manual_clock_moves_only_when_told():
 def test_paused_windows_still_count_as_capacity():
     lunch = QueueLoad("police", open_windows=0, total_windows=8, busy_windows=0, service_s=300.0,
                       paused_windows=4)
-    assert estimate_wait_s(8, lunch) == 8 * 300 / 4 + 150
+    assert estimate_wait_s(8, lunch) == 8 * 300 / 4 + 60
 
 
 def test_estimate_runs_through_the_opening_hours():
@@ -88,7 +88,7 @@ def test_estimate_runs_through_the_opening_hours():
     hours = ServiceHours.parse(["09:00-12:00", "14:00-17:30"])
     tz = ZoneInfo("Asia/Shanghai")
     before_lunch = datetime(2026, 3, 2, 11, 50, tzinfo=tz)
-    work = estimate_wait_s(4, load(busy=2))  # 750 s of service time
+    work = estimate_wait_s(4, load(busy=2))  # 700 s of service time
     assert estimate_wait_s(4, load(busy=2), now=before_lunch, hours=hours) == work + 2 * 3600
     morning = datetime(2026, 3, 2, 10, 0, tzinfo=tz)
     assert estimate_wait_s(4, load(busy=2), now=morning, hours=hours) == work
