@@ -19,6 +19,7 @@ def index():
     lang = current_language()
     boot = {
         "lang": lang,
+        "timezone": current_app.extensions["yimen"].center.timezone,
         "texts": texts(*MANAGER_TEXTS),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in ("zh", "en")],
     }

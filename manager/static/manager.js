@@ -26,7 +26,7 @@
       : `${m}:${String(r).padStart(2, "0")}`;
   };
   const pct = (x) => (x === null || x === undefined ? "–" : (x * 100).toFixed(1) + "%");
-  const iso = (d) => d.toLocaleDateString("sv-SE");
+  const iso = (d) => d.toLocaleDateString("sv-SE", { timeZone: boot.timezone });  // YYYY-MM-DD in the hall
   const hhmm = (text) => (text ? text.slice(11, 16) : "");
 
   // --- REST ------------------------------------------------------------------------
@@ -371,7 +371,7 @@
   });
 
   // --- start -----------------------------------------------------------------------
-  function tick() { $("#clock").textContent = new Date().toLocaleString("zh-CN", { hour12: false }); }
+  function tick() { $("#clock").textContent = new Date().toLocaleString("zh-CN", { hour12: false, timeZone: boot.timezone }); }
   function start() {
     $("#login").hidden = true; $("#app").hidden = false; $("#tabs").hidden = false; $("#logout").hidden = false;
     $("#user").textContent = sessionStorage.getItem(TOKEN_KEY + ".user") || "";
