@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from server.db.tables import users
 
+from .cooperate import pause
 from .errors import BadRequestError
 from .hub import Hub
 from .stats import TALLY_COLUMNS, facts_between, figures, group_by
@@ -95,6 +96,7 @@ def report(hub: Hub, first: date, last: date, by: str) -> dict:
     for key in _order(hub, by, groups):
         out.append({"key": key.isoformat() if by == "day" else key, "label": label(key),
                     **figures(groups[key])})
+        pause()
     if by == "unit":
         for row in out:
             unit = hub.center.units.get(row["key"])

@@ -31,6 +31,7 @@ from server.db.tables import events as e
 from server.db.tables import stats_days, ticket_facts
 from server.queueing.tickets import TicketStatus
 
+from .cooperate import pause
 from .hub import Hub
 
 TICKET_EVENT_KINDS = (
@@ -199,6 +200,7 @@ def build_facts(hub: Hub, first: date, last: date) -> int:
     return built
 
 
+FETCH_CHUNK = 20_000
 RAW_COLUMNS = frozenset({"hour", "weekday", "matter_id", "unit_id", "first_queue_id", "queue_id",
                          "window_id", "clerk_id", "status", "outcome", "priority", "wait_s", "service_s",
                          "quoted_wait_s", "transfers", "recalls", "number", "ticket_id"})
@@ -219,9 +221,12 @@ def _stored_facts(conn, columns: tuple[str, ...], first: date, last: date, posit
            f"WHERE service_day >= {marker} AND service_day <= {marker}")
     params = (first.isoformat(), last.isoformat()) if sqlite else (first, last)
     cursor = conn.connection.dbapi_connection.cursor()
+    rows: list = []
     try:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        while chunk := cursor.fetchmany(FETCH_CHUNK):
+            rows.extend(chunk)
+            pause()  # a year is 300,000 rows: let the hub answer calls in between
     finally:
         cursor.close()
     return rows if positional else list(map(record._make, rows))
