@@ -24,8 +24,10 @@ def _op(summary: str, ok: dict | None = None, *, status: str = "200", body: dict
         op["requestBody"] = {"required": True, **_json(body)}
     if security == "staff":
         op["security"] = [{"bearer": []}]
-    elif security == "kiosk":
+    elif security == "kiosk_or_staff":
         op["security"] = [{"deviceKey": []}, {"bearer": []}]
+    elif security == "kiosk":
+        op["security"] = [{"deviceKey": []}]
     if params:
         op["parameters"] = params
     return op
@@ -88,7 +90,7 @@ def build_document() -> dict:
                              params=[{"name": "zone", "in": "query", "schema": STR}])},
         "/tickets": {"post": _op(
             "Issue a ticket (201); the same idempotency_key again that day answers 200 with the same ticket",
-            TICKET, status="201", security="kiosk", errors=(400, 401, 403, 422),
+            TICKET, status="201", security="kiosk_or_staff", errors=(400, 401, 403, 422),
             body=_obj(["matter_id"], matter_id=STR, priority={"oneOf": [INT, {"type": "boolean"}]},
                       priority_reason=STR, idempotency_key=STR))},
         "/tickets/{token}": {"get": _op("A ticket by its token", TICKET, errors=(404,),
