@@ -50,10 +50,12 @@ class ManagerMonitor:
 
     def tick(self) -> None:
         snap = dashboard.snapshot(self.hub)
+        # Every hub with managers connected runs its own monitor over the shared database:
+        # what it finds goes to its own managers only, so nobody hears an alert twice.
         for change in self.alerts.check(snap):
-            self.hub.publisher.alert(change)
+            self.hub.publisher.alert(change, local=True)
         snap["alerts"] = self.alerts.current()
-        self.hub.publisher.to_managers(names.DASHBOARD, snap)
+        self.hub.publisher.to_managers(names.DASHBOARD, snap, local=True)
 
     def _backfill(self) -> None:
         """One day at a time, yielding in between: folding is CPU work that would

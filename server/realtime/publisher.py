@@ -119,12 +119,15 @@ class SocketPublisher:
         """A message for one kiosk (its page and its agent), e.g. a print job."""
         self.socketio.emit(event, payload, namespace=names.KIOSK, to=names.device_room(device_id))
 
-    def alert(self, payload: dict) -> None:
+    def alert(self, payload: dict, *, local: bool = False) -> None:
         """An alert for every connected manager (printer out of paper, long waits, ...)."""
-        self.socketio.emit(names.ALERT, payload, namespace=names.MANAGER, to=names.MANAGERS_ROOM)
+        self.to_managers(names.ALERT, payload, local=local)
 
-    def to_managers(self, event: str, payload) -> None:
-        self.socketio.emit(event, payload, namespace=names.MANAGER, to=names.MANAGERS_ROOM)
+    def to_managers(self, event: str, payload, *, local: bool = False) -> None:
+        """To managers on every hub; ``local``: only to this hub's managers (what every hub
+        computes for itself, such as the dashboard, so nobody receives it twice)."""
+        self.socketio.emit(event, payload, namespace=names.MANAGER, to=names.MANAGERS_ROOM,
+                           ignore_queue=local)
 
     # --- the flusher ------------------------------------------------------------------------
     def _run(self) -> None:

@@ -36,10 +36,10 @@ class NullPublisher:
     def send_to_device(self, device_id, event: str, payload: dict) -> None:
         return None
 
-    def alert(self, payload: dict) -> None:
+    def alert(self, payload: dict, *, local: bool = False) -> None:
         return None
 
-    def to_managers(self, event: str, payload) -> None:
+    def to_managers(self, event: str, payload, *, local: bool = False) -> None:
         return None
 
 

@@ -12,32 +12,9 @@ from server.queueing.clock import ManualClock
 from server.services.accounts import set_user_password
 from server.services.center_setup import install_center
 from server.services.hub import Hub
+from tests.support.fakes import RecordingPublisher
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 Asia/Shanghai
-
-
-class RecordingPublisher:
-    """A fake publisher that keeps what the services hand it after each commit."""
-
-    def __init__(self) -> None:
-        self.events = []
-        self.alerts = []
-        self.device_messages = []
-
-    def publish(self, events) -> None:
-        self.events.extend(events)
-
-    def kinds(self) -> list[str]:
-        return [e.kind for e in self.events]
-
-    def send_to_device(self, device_id, event, payload) -> None:
-        self.device_messages.append((device_id, event, payload))
-
-    def alert(self, payload) -> None:
-        self.alerts.append(payload)
-
-    def to_managers(self, event, payload) -> None:
-        self.alerts.append((event, payload))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
