@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 
+import gevent
 from gevent import pywsgi
 from geventwebsocket.handler import WebSocketHandler
 
@@ -25,8 +26,14 @@ def make_listener(host: str, port: int, backlog: int = 2048) -> socket.socket:
     return sock
 
 
-class NoDelayHandler(WebSocketHandler):
-    """Sets TCP_NODELAY on each connection too, for systems that do not inherit it."""
+class FairHandler(WebSocketHandler):
+    """One connection's handler: TCP_NODELAY, and a turn for others after each response.
+
+    A keep-alive client that sends its next request at once (a kiosk, a benchmark) finds
+    its data already waiting, so the greenlet reading it never blocks and never yields:
+    it would serve that one connection again and again while the others wait. Yielding
+    after every response makes the hub serve its connections in turn.
+    """
 
     def __init__(self, sock, address, server, rfile=None):
         try:
@@ -35,8 +42,14 @@ class NoDelayHandler(WebSocketHandler):
             pass
         super().__init__(sock, address, server, rfile)
 
+    def handle_one_response(self):
+        try:
+            return super().handle_one_response()
+        finally:
+            gevent.sleep(0)
+
 
 def serve(app, listener: socket.socket, *, access_log: bool = False) -> None:
-    server = pywsgi.WSGIServer(listener, app, handler_class=NoDelayHandler,
+    server = pywsgi.WSGIServer(listener, app, handler_class=FairHandler,
                                log=None if not access_log else "default", error_log="default")
     server.serve_forever()
