@@ -6,8 +6,9 @@ For each database it starts a real hub process (run.py) and measures:
 
 1. Issue throughput and latency with 20 concurrent kiosks on keep-alive connections,
    driven by ``wrk`` (Debian package ``wrk``) with a fresh idempotency key per request.
-2. With 20 displays connected as real Socket.IO clients, the delay from a counter's
-   ``POST /windows/<id>/call-next`` being sent to each display receiving ``ticket_called``.
+2. With 20 displays connected as real Socket.IO clients (asyncio, websocket), the delay
+   from a counter's ``POST /windows/<id>/call-next`` being sent to the first display
+   receiving ``ticket_called``.
 
 ``--write`` puts the table into docs/benchmarks.md.
 """
@@ -15,17 +16,16 @@ For each database it starts a real hub process (run.py) and measures:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import re
 import shutil
 import subprocess
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-from bench.common import HubProcess, create_pg_database, percentile, pg_available, write_section
+from bench import screens_bench as screens
+from bench.common import HubProcess, create_pg_database, pg_available, write_section
 from tests.support.api import Api
-from tests.support.sio import Listener
 
 WRK_SCRIPT = """
 wrk.method = "POST"
@@ -75,29 +75,11 @@ def issue_throughput(hub: HubProcess, seconds: int, connections: int = 20) -> di
 
 
 def call_to_display(hub: HubProcess, calls: int = 200, displays: int = 20) -> dict:
-    kiosk, clerk = Api.kiosk(hub.url), Api.clerk(hub.url)
-    for _ in range(calls):
-        kiosk.issue("hukou-move-in")
-    clerk.post("/windows/w16/open")
-    screens = [Listener(hub.url, "/display", {}, ("hall_state", "ticket_called")).connect()
-               for _ in range(displays)]
-    for screen in screens:
-        screen.wait_for("hall_state")
-    delays: list[float] = []
-    try:
-        for _ in range(calls):
-            sent = time.perf_counter()
-            response = clerk.post("/windows/w16/call-next")
-            number = response.json()["number"]
-            for screen in screens:
-                screen.wait_for("ticket_called", lambda c, n=number: c["number"] == n, timeout=10)
-                index = max(i for i, c in enumerate(screen.received["ticket_called"]) if c["number"] == number)
-                delays.append((screen.times["ticket_called"][index] - sent) * 1000)
-            clerk.post("/windows/w16/finish", {"outcome": "completed"})
-    finally:
-        for screen in screens:
-            screen.disconnect()
-    return {"p50_ms": percentile(delays, 50), "p99_ms": percentile(delays, 99), "samples": len(delays)}
+    """One counter calls ``calls`` tickets while ``displays`` hall screens listen
+    (the asyncio clients of bench.screens_bench)."""
+    result = asyncio.run(screens.run(hub.url, counters=1, displays=displays, phones=0, calls=calls))
+    return {"p50_ms": result["display_p50"], "p99_ms": result["display_p99"],
+            "samples": result["display_samples"]}
 
 
 def run(db: str, seconds: int) -> dict:
@@ -156,5 +138,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    threading.excepthook = lambda args: None
     main()

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, redirect, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_socketio import SocketIO
 
@@ -22,6 +23,17 @@ socketio = SocketIO()
 babel = Babel()
 
 
+class NoCookieSessions(SecureCookieSessionInterface):
+    """The hub keeps no cookie sessions (staff carry bearer tokens, kiosks device keys):
+    skip loading and signing one on every request."""
+
+    def open_session(self, app, request):
+        return self.null_session_class()
+
+    def save_session(self, app, session, response) -> None:
+        return None
+
+
 def create_app(config: Config | None = None, *, clock: Clock | None = None) -> Flask:
     """Build the hub. Raises CenterDefinitionError, CenterUpdateRefusedError or
     DatabaseConfigError with a one-line message when the center or database is bad."""
@@ -30,6 +42,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
                 static_url_path="/static")
     app.config.from_object(config)
     app.json.ensure_ascii = False
+    app.session_interface = NoCookieSessions()
     clock = clock or SystemClock()
 
     db = Database(app.config["DATABASE_URL"])
