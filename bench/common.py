@@ -49,3 +49,17 @@ def write_section(name: str, markdown: str) -> None:
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text)
+
+
+def record(name: str, report, write: bool) -> None:
+    """Run ``report()`` (which prints Markdown), show its output, and with ``write`` keep it
+    in docs/benchmarks.md under ``name``."""
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        report()
+    print(buffer.getvalue(), end="")
+    if write:
+        write_section(name, buffer.getvalue())

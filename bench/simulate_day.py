@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bench.common import record
 from server.db.tables import events as event_log
 from server.queueing import erlang
 from server.services import stats
@@ -38,7 +39,7 @@ def _errors(pairs):
             "within": sum(abs(e) <= 300 for e in errors) / n}
 
 
-def main(argv=None) -> int:
+def report(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
@@ -101,6 +102,17 @@ def main(argv=None) -> int:
     for name, rate, service_s, windows, predicted, simulated in sorted(rows, key=lambda r: -r[1]):
         print(f"| {name} | {rate:.1f} | {service_s / 60:.1f} min | {windows} | {predicted:.1%} | {simulated:.1%} |")
     hub.db.engine.dispose()
+    return 0
+
+
+def main(argv=None) -> int:
+    """``report`` with ``--write``: its Markdown is also kept in docs/benchmarks.md."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    write = "--write" in args
+    args = [a for a in args if a != "--write"]
+    record("simulation", lambda: report(args), write)
     return 0
 
 

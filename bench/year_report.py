@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench.common import record
 from server.db.tables import events, tickets
 from server.services import planning, reports, stats
 from server.simulation.bulk import BulkHistory
@@ -40,7 +41,7 @@ def timed(fn, repeat: int = 3) -> tuple[float, object]:
     return statistics.median(runs), result
 
 
-def main(argv=None) -> int:
+def report(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=250)
     parser.add_argument("--db")
@@ -95,6 +96,17 @@ def main(argv=None) -> int:
     print(f"\nThe year report covers {total:,} tickets; every full-year report answers in "
           f"{max(t for _, t, _ in timings):.2f} s or less (median of 3 runs, warm facts).")
     hub.db.engine.dispose()
+    return 0
+
+
+def main(argv=None) -> int:
+    """``report`` with ``--write``: its Markdown is also kept in docs/benchmarks.md."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    write = "--write" in args
+    args = [a for a in args if a != "--write"]
+    record("year", lambda: report(args), write)
     return 0
 
 
