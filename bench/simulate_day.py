@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bench.common import record
+from bench.common import run_report
 from server.db.tables import events as event_log
 from server.queueing import erlang
 from server.services import stats
@@ -106,14 +106,7 @@ def report(argv=None) -> int:
 
 
 def main(argv=None) -> int:
-    """``report`` with ``--write``: its Markdown is also kept in docs/benchmarks.md."""
-    import sys
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    write = "--write" in args
-    args = [a for a in args if a != "--write"]
-    record("simulation", lambda: report(args), write)
-    return 0
+    return run_report("simulation", report, argv)
 
 
 if __name__ == "__main__":

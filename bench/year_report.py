@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.common import record
+from bench.common import run_report
 from server.db.tables import events, tickets
 from server.services import planning, reports, stats
 from server.simulation.bulk import BulkHistory
@@ -100,14 +100,7 @@ def report(argv=None) -> int:
 
 
 def main(argv=None) -> int:
-    """``report`` with ``--write``: its Markdown is also kept in docs/benchmarks.md."""
-    import sys
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    write = "--write" in args
-    args = [a for a in args if a != "--write"]
-    record("year", lambda: report(args), write)
-    return 0
+    return run_report("year", report, argv)
 
 
 if __name__ == "__main__":
