@@ -69,6 +69,8 @@ def run_report(name: str, report, argv=None) -> int:
     """A scenario's entry point: ``report(args)`` prints Markdown; ``--write`` among the
     arguments also keeps it in docs/benchmarks.md under ``name``."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in args or "--help" in args:
+        return report(args)
     write = "--write" in args
     record(name, lambda: report([a for a in args if a != "--write"]), write)
     return 0
