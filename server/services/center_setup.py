@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.center_file import center_to_document, check_update, parse_center
+from server.center_file import center_to_document, parse_center
 from server.db.database import Database
 from server.db.migrate import upgrade
 from server.db.uow import UnitOfWork
 from server.queueing.center import Center
+from server.queueing.center_update import check_update
 from server.queueing.clock import Clock
 
 
@@ -23,7 +24,7 @@ def install_center(db: Database, center: Center | None, source: str, clock: Cloc
     """Migrate the schema, then load ``center`` (or keep the stored one when None).
 
     On a database that holds a center already, the file may only add things or rename
-    them (server.center_file.check_update); anything else raises
+    them (server.queueing.center_update.check_update); anything else raises
     CenterUpdateRefusedError with a one-line reason and changes nothing.
     """
     upgrade(db)

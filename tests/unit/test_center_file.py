@@ -9,11 +9,11 @@ import pytest
 
 from server.center_file import (
     center_to_document,
-    check_update,
     load_center_file,
     parse_center,
 )
 from server.queueing.center import Center, Guide
+from server.queueing.center_update import check_update
 from server.queueing.errors import (
     CenterDefinitionError,
     CenterUpdateRefusedError,

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server.center_file import center_to_document, check_update, parse_center
+from server.center_file import center_to_document, parse_center
+from server.queueing.center_update import check_update
 from server.queueing.errors import CenterDefinitionError
 from server.queueing.hours import ServiceHours
 
