@@ -1,4 +1,4 @@
-"""Center definition files: load, validate, write back, and compare for updates.
+"""Center definition files: load, validate, and write back as a document.
 
 The file format is described in ``docs/contract.md`` ("The center definition file").
 Every broken rule raises ``CenterDefinitionError`` with one line naming the source,
