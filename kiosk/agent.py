@@ -26,7 +26,8 @@ import socketio
 from hardware.errors import PrinterConfigError
 from hardware.printers import Printer, PrinterStatus, printer_from_spec
 from server.realtime import names
-from server.services.printing import content_from_job, print_checked, query_status
+from server.services.printer_health import print_checked, query_status
+from server.services.ticket_paper import content_from_job
 
 log = logging.getLogger("kiosk.agent")
 

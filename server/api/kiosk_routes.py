@@ -21,7 +21,8 @@ from pypinyin import Style, lazy_pinyin
 from server.queueing.center import Center
 from server.services import tickets
 from server.services.accounts import DeviceIdentity, authenticate_device
-from server.services.printing import PrintService, public_status_url
+from server.services.printing import PrintService
+from server.services.ticket_paper import public_status_url
 
 from . import bp
 from .parsing import field, hub, json_body

@@ -12,7 +12,8 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from server.services.accounts import authenticate_device
 from server.services.errors import ServiceError
-from server.services.printing import PrintService, status_from_report
+from server.services.printer_health import status_from_report
+from server.services.printing import PrintService
 
 from . import names
 

@@ -21,170 +21,30 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from hardware.errors import HardwareError, PrinterConfigError
+from hardware.errors import PrinterConfigError
 from hardware.printers import Printer, PrinterStatus, printer_from_spec
-from hardware.ticket import TicketContent, TicketLabels
+from hardware.ticket import TicketContent
 from server.realtime import names
 
 from .errors import NotFoundError
 from .hub import Hub
+from .printer_health import (
+    PROBLEM_LEVELS,
+    PROBLEM_MESSAGES,
+    print_checked,
+    query_status,
+    status_json,
+)
+from .ticket_paper import DEFAULT_FOOTER, content_to_job, public_status_url, ticket_content
 
 log = logging.getLogger(__name__)
 
 AGENT_STALE_S = 60  # an agent silent for longer is taken as gone (it reports every 15 s)
 NO_PRINTER = ("", "none", "off")
-
-PRIORITY_REASON_NAMES = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇",
-                         "military": "军人"}
-DEFAULT_FOOTER = "请留意大厅屏幕和语音叫号"
-
-# What a printer's trouble is called, and how loud managers hear about it.
-PROBLEM_LEVELS = {"paper_out": "error", "cover_open": "error", "offline": "error",
-                  "print_failed": "error", "paper_near_end": "warning", "no_status": "warning"}
-PROBLEM_MESSAGES = {
-    "paper_out": "取号机打印机缺纸",
-    "cover_open": "取号机打印机纸仓盖未关",
-    "offline": "取号机打印机离线",
-    "print_failed": "取号机打印失败",
-    "paper_near_end": "取号机打印机纸将用尽",
-    "no_status": "取号机打印机不回复状态查询，无法检测缺纸",
-}
-
-
-# --- what is printed ---------------------------------------------------------------------
-def public_status_url(hub: Hub, ticket: dict, base_url: str | None) -> str:
-    """The absolute address of the visitor's status page: the hub's public URL when it
-    is configured (``YIMEN_PUBLIC_URL``), else the address the kiosk reached it at."""
-    base = (hub.settings.public_url or base_url or "").rstrip("/")
-    return f"{base}{ticket['status_url']}"
-
-
-def window_label(numbers: list[int]) -> str:
-    """``[16, 17, 18, 21]`` → ``16-18、21号窗口``: short enough for any ticket."""
-    if not numbers:
-        return ""
-    runs: list[list[int]] = []
-    for number in sorted(set(numbers)):
-        if runs and number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    parts = [f"{run[0]}-{run[-1]}" if len(run) > 2 else "、".join(map(str, run)) for run in runs]
-    return "、".join(parts) + "号窗口"
-
-
-def window_numbers(hub: Hub, queue_id: str) -> list[int]:
-    return [window.number for window in hub.center.windows_of_queue(queue_id)]
-
-
-def priority_label(ticket: dict) -> str | None:
-    if not ticket.get("priority"):
-        return None
-    reason = PRIORITY_REASON_NAMES.get(ticket.get("priority_reason") or "")
-    return f"优先 · {reason}" if reason else "优先"
-
-
-def ticket_content(hub: Hub, ticket: dict, *, status_url: str, header: str | None = None,
-                   footer: str | None = DEFAULT_FOOTER) -> TicketContent:
-    """The paper ticket of a ticket JSON (the contract's shape), in Chinese."""
-    center = hub.center
-    matter = center.matter(ticket["matter_id"])
-    unit = center.units.get(matter.unit_id)
-    label = window_label(window_numbers(hub, ticket["queue_id"]))
-    return TicketContent(
-        center_name=center.name,
-        number=ticket["number"],
-        matter_name=matter.name,
-        unit_name=unit.name if unit else "",
-        windows=(label,) if label else (),
-        ahead=int(ticket.get("ahead") or 0),
-        estimated_wait_s=ticket.get("estimated_wait_s"),
-        issued_at=datetime.fromisoformat(ticket["issued_at"]),
-        status_url=status_url,
-        materials=tuple(matter.guide.materials) if matter.guide else (),
-        header=header,
-        footer=footer,
-        priority_label=priority_label(ticket),
-    )
-
-
-def content_to_job(content: TicketContent) -> dict[str, Any]:
-    """A ticket's content as JSON, for a ``print_job`` sent to a kiosk agent."""
-    data = asdict(content)
-    data["issued_at"] = content.issued_at.isoformat()
-    data["windows"] = list(content.windows)
-    data["materials"] = list(content.materials)
-    return data
-
-
-def content_from_job(data: dict[str, Any]) -> TicketContent:
-    """The inverse of :func:`content_to_job` (used by the kiosk agent)."""
-    fields = dict(data)
-    fields["issued_at"] = datetime.fromisoformat(fields["issued_at"])
-    fields["windows"] = tuple(fields.get("windows") or ())
-    fields["materials"] = tuple(fields.get("materials") or ())
-    fields["labels"] = TicketLabels(**(fields.get("labels") or {}))
-    return TicketContent(**fields)
-
-
-# --- printer status as JSON --------------------------------------------------------------
-def problem_of(status: PrinterStatus, *, printed: bool | None = None) -> str | None:
-    """One word for what is wrong, or None. A status that got no reply is never fine."""
-    if printed is False:
-        if status.known and status.paper_out:
-            return "paper_out"
-        if status.known and status.cover_open:
-            return "cover_open"
-        return "offline" if status.online is False else "print_failed"
-    if status.known:
-        if status.paper_out:
-            return "paper_out"
-        if status.cover_open:
-            return "cover_open"
-        if status.online is False:
-            return "offline"
-        if status.paper_near_end:
-            return "paper_near_end"
-        return None
-    if printed:
-        return "no_status"
-    return "offline" if status.online is False else "no_status"
-
-
-def status_json(status: PrinterStatus, *, via: str, printer: str, at: datetime,
-                printed: bool | None = None) -> dict[str, Any]:
-    """The ``printer`` entry of a device's status, also sent to its page."""
-    problem = problem_of(status, printed=printed)
-    return {
-        "ok": status.ok and problem is None,
-        "problem": problem,
-        "known": status.known,
-        "online": status.online,
-        "paper_out": status.paper_out,
-        "paper_near_end": status.paper_near_end,
-        "cover_open": status.cover_open,
-        "error": status.error,
-        "via": via,
-        "printer": printer,
-        "at": at.isoformat(timespec="seconds"),
-    }
-
-
-def status_from_report(report: dict[str, Any]) -> PrinterStatus:
-    """A status reported by a kiosk agent; anything malformed counts as unknown."""
-    def flag(name: str) -> bool | None:
-        value = report.get(name)
-        return value if isinstance(value, bool) else None
-
-    error = report.get("error")
-    return PrinterStatus(known=report.get("known") is True, online=flag("online"),
-                         paper_out=flag("paper_out"), paper_near_end=flag("paper_near_end"),
-                         cover_open=flag("cover_open"),
-                         error=str(error)[:300] if error is not None else None)
 
 
 # --- running work off the request greenlet -------------------------------------------------
@@ -420,27 +280,3 @@ class PrintService:
             self.record_status(device_id, status, via="hub", printer=printer.describe())
         except Exception:  # noqa: BLE001
             log.exception("checking printer %s failed", spec)
-
-
-# --- blocking helpers (run in a real thread) -------------------------------------------------
-def query_status(printer: Printer) -> PrinterStatus:
-    try:
-        with printer:
-            return printer.status()
-    except HardwareError as exc:
-        return PrinterStatus(known=False, online=False, error=str(exc))
-
-
-def print_checked(printer: Printer, content: TicketContent) -> tuple[bool, PrinterStatus, str | None]:
-    """Print one ticket unless the printer says it cannot; returns (printed, status,
-    error). Used by the hub and by the kiosk agent alike. Blocking."""
-    try:
-        with printer:
-            before = printer.status()
-            if before.known and not before.ok:
-                return False, before, before.error or "the printer is not ready"
-            printer.print_ticket(content)
-            after = printer.status()
-            return True, after, None
-    except HardwareError as exc:
-        return False, PrinterStatus(known=False, online=False, error=str(exc)), str(exc)

@@ -12,14 +12,13 @@ from hardware.printers import PrinterStatus
 from hardware.ticket import PAPER_WIDTHS, PrinterProfile
 from server.center_file import load_demo_center
 from server.services.hub import HubSettings
-from server.services.printing import (
+from server.services.printer_health import problem_of, status_json
+from server.services.printing import parse_device_printers
+from server.services.ticket_paper import (
     content_from_job,
     content_to_job,
-    parse_device_printers,
     priority_label,
-    problem_of,
     public_status_url,
-    status_json,
     ticket_content,
     window_label,
 )

@@ -1,0 +1,90 @@
+"""What goes on a queue ticket's paper, and a print job as JSON for a kiosk agent."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from hardware.ticket import TicketContent, TicketLabels
+
+from .hub import Hub
+
+PRIORITY_REASON_NAMES = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇",
+                         "military": "军人"}
+DEFAULT_FOOTER = "请留意大厅屏幕和语音叫号"
+
+
+def public_status_url(hub: Hub, ticket: dict, base_url: str | None) -> str:
+    """The absolute address of the visitor's status page: the hub's public URL when it
+    is configured (``YIMEN_PUBLIC_URL``), else the address the kiosk reached it at."""
+    base = (hub.settings.public_url or base_url or "").rstrip("/")
+    return f"{base}{ticket['status_url']}"
+
+
+def window_label(numbers: list[int]) -> str:
+    """``[16, 17, 18, 21]`` → ``16-18、21号窗口``: short enough for any ticket."""
+    if not numbers:
+        return ""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [f"{run[0]}-{run[-1]}" if len(run) > 2 else "、".join(map(str, run)) for run in runs]
+    return "、".join(parts) + "号窗口"
+
+
+def window_numbers(hub: Hub, queue_id: str) -> list[int]:
+    return [window.number for window in hub.center.windows_of_queue(queue_id)]
+
+
+def priority_label(ticket: dict) -> str | None:
+    if not ticket.get("priority"):
+        return None
+    reason = PRIORITY_REASON_NAMES.get(ticket.get("priority_reason") or "")
+    return f"优先 · {reason}" if reason else "优先"
+
+
+def ticket_content(hub: Hub, ticket: dict, *, status_url: str, header: str | None = None,
+                   footer: str | None = DEFAULT_FOOTER) -> TicketContent:
+    """The paper ticket of a ticket JSON (the contract's shape), in Chinese."""
+    center = hub.center
+    matter = center.matter(ticket["matter_id"])
+    unit = center.units.get(matter.unit_id)
+    label = window_label(window_numbers(hub, ticket["queue_id"]))
+    return TicketContent(
+        center_name=center.name,
+        number=ticket["number"],
+        matter_name=matter.name,
+        unit_name=unit.name if unit else "",
+        windows=(label,) if label else (),
+        ahead=int(ticket.get("ahead") or 0),
+        estimated_wait_s=ticket.get("estimated_wait_s"),
+        issued_at=datetime.fromisoformat(ticket["issued_at"]),
+        status_url=status_url,
+        materials=tuple(matter.guide.materials) if matter.guide else (),
+        header=header,
+        footer=footer,
+        priority_label=priority_label(ticket),
+    )
+
+
+def content_to_job(content: TicketContent) -> dict[str, Any]:
+    """A ticket's content as JSON, for a ``print_job`` sent to a kiosk agent."""
+    data = asdict(content)
+    data["issued_at"] = content.issued_at.isoformat()
+    data["windows"] = list(content.windows)
+    data["materials"] = list(content.materials)
+    return data
+
+
+def content_from_job(data: dict[str, Any]) -> TicketContent:
+    """The inverse of :func:`content_to_job` (used by the kiosk agent)."""
+    fields = dict(data)
+    fields["issued_at"] = datetime.fromisoformat(fields["issued_at"])
+    fields["windows"] = tuple(fields.get("windows") or ())
+    fields["materials"] = tuple(fields.get("materials") or ())
+    fields["labels"] = TicketLabels(**(fields.get("labels") or {}))
+    return TicketContent(**fields)
