@@ -68,6 +68,11 @@ def issue_ticket(
                 existing = uow.tickets.get_by_idempotency_key(day, idempotency_key)
                 if existing is not None:
                     return ticket_view(hub, uow, existing), False
+            # Everyone waiting with the same or a higher priority goes first. Counted
+            # before the number is drawn: the counter row stays locked (PostgreSQL)
+            # from the draw to the commit, so that stretch is kept short.
+            ahead = uow.tickets.count_waiting_at_least(queue.id, day, level)
+            load = queue_loads(hub, uow, [queue.id])[queue.id]
             sequence = uow.numbers.next(day, queue.prefix)
             ticket = Ticket(
                 id=None,
@@ -85,17 +90,14 @@ def issue_ticket(
                 idempotency_key=idempotency_key,
                 device_id=device_id,
             )
-            # Everyone waiting with the same or a higher priority goes first.
-            ahead = uow.tickets.count_waiting_at_least(queue.id, day, level)
-            load = queue_loads(hub, uow, [queue.id])[queue.id]
             ticket.quoted_wait_s = estimate(hub, ahead, load, now)
             uow.tickets.add(ticket)
             event = TicketIssued(now, actor, ticket.id, None, queue.id,
                                  {"number": ticket.number, "matter_id": matter.id,
                                   "priority": level, "quoted_wait_s": ticket.quoted_wait_s})
             uow.events.append([event], day)
-            view = ticket_view(hub, uow, ticket, ahead=ahead, load=load)
             uow.commit()
+        view = ticket_view(hub, None, ticket, ahead=ahead, load=load)
     except IntegrityError:
         # Another hub inserted the same idempotency key between our read and write.
         if not idempotency_key:
