@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from server.queueing.errors import QueueingError
@@ -55,6 +56,17 @@ def register_error_handlers(app) -> None:
             return exc
         status = exc.code or 500
         return error_response(status, HTTP_CODES.get(status, "http_error"), exc.description or exc.name)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_down(exc: Exception):
+        # The database is unreachable or restarting: nothing was changed; try again.
+        log.error("database unavailable on %s %s: %s", request.method, request.path,
+                  str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        if not _is_api():
+            return "The hub's database is unavailable; please try again shortly.", 503
+        return error_response(503, "database_unavailable",
+                              "the hub cannot reach its database just now; nothing was changed, try again")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -48,3 +48,23 @@ def test_every_operation_has_responses_and_known_security(app):
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "path":
                     assert "{" + parameter["name"] + "}" in path
+
+
+def test_an_unreachable_database_answers_503_and_changes_nothing(app):
+    """A real engine to an address where no database listens stands in for a database
+    that went down while the hub runs."""
+    from sqlalchemy import create_engine
+
+    hub = app.extensions["yimen"]
+    working = hub.db.engine
+    hub.db.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/gone",
+                                  connect_args={"connect_timeout": 2})
+    try:
+        client = app.test_client()
+        response = client.get("/api/v1/queues")
+        assert response.status_code == 503
+        assert response.get_json()["error"]["code"] == "database_unavailable"
+    finally:
+        hub.db.engine.dispose()
+        hub.db.engine = working
+    assert app.test_client().get("/api/v1/queues").status_code == 200
