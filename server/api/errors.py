@@ -48,7 +48,10 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(ServiceError)
     def _service(exc: ServiceError):
-        return error_response(exc.status, exc.code, exc.message)
+        response = error_response(exc.status, exc.code, exc.message)
+        if "retry_after_s" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after_s"])
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -38,10 +38,14 @@ def user_json(user) -> dict:
 
 # --- staff ---------------------------------------------------------------------------------
 def login(hub: Hub, username: str, password: str) -> dict:
+    moment = time.monotonic()
+    hub.login_guard.check(username, moment)
     with hub.reading() as repos:
         user = repos.users.by_username(username)
     if user is None or not user.active or not verify_password(password, user.password_hash):
+        hub.login_guard.failed(username, moment)
         raise AuthenticationError("wrong username or password", code="invalid_credentials")
+    hub.login_guard.succeeded(username)
     token = secrets.token_urlsafe(32)
     now = hub.now()
     expires = now + timedelta(seconds=hub.settings.token_ttl_s)

@@ -19,6 +19,7 @@ from server.queueing.clock import Clock, SystemClock
 from server.queueing.events import DomainEvent
 from server.queueing.numbering import service_day
 
+from .login_guard import LoginGuard
 from .queue_load import LoadCache
 
 
@@ -68,6 +69,7 @@ class Hub:
         self.settings = settings or HubSettings()
         self.tz = ZoneInfo(center.timezone)
         self.load = LoadCache(self)
+        self.login_guard = LoginGuard()
         self.stopping = threading.Event()  # set by stop(): background loops end
 
     def stop(self) -> None:

@@ -122,3 +122,13 @@ def test_random_garbage_never_causes_a_500(hub, clerk):
         if response.status_code >= 400:
             assert "error" in response.json()
     assert "Traceback" not in hub.output()
+
+
+def test_password_guessing_is_slowed_down(hub):
+    api = Api(hub.url)
+    for _ in range(5):
+        assert_error(api.post("/auth/login", {"username": "clerk3", "password": "guess"}), 401)
+    held = api.post("/auth/login", {"username": "clerk3", "password": "yimen-demo"})
+    assert_error(held, 429, "too_many_attempts")
+    assert int(held.headers["Retry-After"]) > 0
+    assert Api(hub.url).login("clerk4").token  # others log in as usual
