@@ -59,6 +59,7 @@ def test_a_call_reaches_every_screen(hub, kiosk, screens, shots):
     assert not phone.locator("#called").is_hidden()
     assert "16" in phone.inner_text("#called-window")
     display.wait_for_selector('#hero[data-number="B001"]', timeout=1000)
+    phone.wait_for_timeout(500)  # the notice pops in over 0.4 s
     phone.screenshot(path=str(shots / "phone-called.png"))
 
     # A recall is announced again.
