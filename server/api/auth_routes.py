@@ -44,7 +44,8 @@ def create_user():
     for name in ("username", "password", "role"):
         field(data, name, max_length=200)
     user = accounts.create_user(hub(), username=data["username"], password=data["password"],
-                                role=data["role"], name=data.get("name"))
+                                role=data["role"], name=data.get("name"),
+                                unit_id=data.get("unit_id"))
     return jsonify(user), 201
 
 

@@ -102,7 +102,7 @@ def build_document() -> dict:
         "/users": {
             "post": _op("Create a staff user (admin)", status="201", security="staff", errors=(400, 401, 403, 409),
                         body=_obj(["username", "password", "role"], username=STR, password=STR,
-                                  role={"enum": ["admin", "manager", "clerk"]}, name=STR)),
+                                  role={"enum": ["admin", "manager", "clerk"]}, name=STR, unit_id=STR)),
             "get": _op("List staff users (admin, manager)", security="staff", errors=(401, 403)),
         },
         "/devices": {
@@ -118,7 +118,15 @@ def build_document() -> dict:
                                                   params=[WINDOW_PARAM], errors=(404,))},
         "/windows/{window_id}": {"get": _op("A window's state, current ticket and waiting line", security="staff",
                                             errors=(401, 404), params=[WINDOW_PARAM])},
-        "/windows/{window_id}/open": _window_action("The clerk takes the window"),
+        "/windows/{window_id}/posts": {
+            "get": _op("The window's A/B posts (and, for a comprehensive window, its monthly rotation)",
+                       security="staff", errors=(401, 404), params=[WINDOW_PARAM]),
+            "put": _op("Assign the window's posts: {A: username|null, B: username|null} (admin, manager)",
+                       security="staff", errors=(400, 401, 403, 404, 422), params=[WINDOW_PARAM],
+                       body={"type": "object", "properties": {"A": {"type": "string", "nullable": True},
+                                                              "B": {"type": "string", "nullable": True}}}),
+        },
+        "/windows/{window_id}/open": _window_action("The clerk takes the window (403 not_posted_here, not_on_duty)"),
         "/windows/{window_id}/close": _window_action("The clerk leaves the window"),
         "/windows/{window_id}/call-next": _window_action("Call the next ticket (404 queue_empty, 409 window_busy)"),
         "/windows/{window_id}/call": _window_action("Call one waiting ticket out of turn", _obj(["ticket_id"], ticket_id=INT)),

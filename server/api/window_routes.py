@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from server.services import views, windows
+from server.services import staffing, views, windows
 
 from . import bp
 from .parsing import field, hub, json_body, staff
@@ -91,3 +91,15 @@ def pause(window_id: str):
 @bp.post("/windows/<window_id>/resume")
 def resume(window_id: str):
     return jsonify(windows.resume_window(hub(), window_id, staff()))
+
+
+@bp.get("/windows/<window_id>/posts")
+def get_posts(window_id: str):
+    staff()
+    return jsonify(staffing.get_posts(hub(), window_id))
+
+
+@bp.put("/windows/<window_id>/posts")
+def put_posts(window_id: str):
+    staff("admin", "manager")
+    return jsonify(staffing.assign_posts(hub(), window_id, json_body()))

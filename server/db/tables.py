@@ -88,6 +88,7 @@ window_states = Table(
     Column("clerk_name", String(200)),
     Column("paused_reason", String(500)),
     Column("since", UTCDateTime),
+    Column("clerk_post", String(1)),
 )
 
 events = Table(
@@ -156,6 +157,17 @@ users = Table(
     Column("password_hash", String(300), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("unit_id", String(64)),  # the clerk's home unit (department), if any
+)
+
+window_posts = Table(
+    "window_posts",
+    metadata,
+    Column("window_id", String(64), primary_key=True),
+    Column("post", String(1), primary_key=True),  # "A" works, "B" stands in
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("assigned_at", UTCDateTime, nullable=False),
+    Index("ix_window_posts_user_id", "user_id"),
 )
 
 sessions = Table(

@@ -7,7 +7,12 @@ from contextlib import ExitStack
 from sqlalchemy.engine import Connection
 
 from .database import Database
-from .repositories.accounts import DeviceRepository, SessionRepository, UserRepository
+from .repositories.accounts import (
+    DeviceRepository,
+    PostRepository,
+    SessionRepository,
+    UserRepository,
+)
 from .repositories.center_store import CenterStore
 from .repositories.events import EventLog
 from .repositories.numbering import NumberCounter
@@ -27,6 +32,7 @@ class Repositories:
         self.users = UserRepository(conn)
         self.sessions = SessionRepository(conn)
         self.devices = DeviceRepository(conn)
+        self.posts = PostRepository(conn)
         self.center = CenterStore(conn)
 
 

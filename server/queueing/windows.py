@@ -31,8 +31,10 @@ class WindowState:
     clerk_name: str | None = None
     paused_reason: str | None = None
     since: datetime | None = None
+    clerk_post: str | None = None  # "A" or "B" when the clerk holds a post at this window
 
-    def open(self, clerk_id: int, clerk_name: str | None, at: datetime, actor: Actor) -> WindowOpened | None:
+    def open(self, clerk_id: int, clerk_name: str | None, at: datetime, actor: Actor,
+             post: str | None = None) -> WindowOpened | None:
         """The clerk takes the window. Taking it again is harmless; another clerk's window is refused."""
         if self.status is not WindowStatus.CLOSED:
             if self.clerk_id == clerk_id:
@@ -44,9 +46,11 @@ class WindowState:
         self.status = WindowStatus.OPEN
         self.clerk_id = clerk_id
         self.clerk_name = clerk_name
+        self.clerk_post = post
         self.paused_reason = None
         self.since = at
-        return WindowOpened(at, actor, None, self.window_id, None, {"clerk_id": clerk_id})
+        return WindowOpened(at, actor, None, self.window_id, None,
+                            {"clerk_id": clerk_id, "post": post} if post else {"clerk_id": clerk_id})
 
     def close(self, has_open_ticket: bool, at: datetime, actor: Actor) -> WindowClosed | None:
         if self.status is WindowStatus.CLOSED:
@@ -60,6 +64,7 @@ class WindowState:
         self.status = WindowStatus.CLOSED
         self.clerk_id = None
         self.clerk_name = None
+        self.clerk_post = None
         self.paused_reason = None
         self.since = at
         return WindowClosed(at, actor, None, self.window_id, None, {"clerk_id": clerk_id})

@@ -13,7 +13,13 @@ from sqlalchemy.exc import IntegrityError
 
 from server.queueing.actors import Actor
 
-from .errors import AuthenticationError, BadRequestError, ConflictError, ForbiddenError
+from .errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    UnprocessableError,
+)
 from .hub import Hub
 from .passwords import hash_password, verify_password
 
@@ -33,7 +39,8 @@ def staff_actor(user) -> Actor:
 
 
 def user_json(user) -> dict:
-    return {"id": user.id, "username": user.username, "name": user.name, "role": user.role}
+    return {"id": user.id, "username": user.username, "name": user.name, "role": user.role,
+            "unit_id": user.unit_id}
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -80,7 +87,7 @@ def require_role(actor: Actor, *roles: str) -> None:
 
 
 def create_user(hub: Hub, *, username: object, password: object, role: object,
-                name: object = None) -> dict:
+                name: object = None, unit_id: object = None) -> dict:
     if not isinstance(username, str) or not USERNAME.match(username):
         raise BadRequestError("username: 1-64 letters, digits, '.', '_' or '-'",
                               code="invalid_field", field="username")
@@ -92,16 +99,21 @@ def create_user(hub: Hub, *, username: object, password: object, role: object,
                               field="role")
     if name is not None and not isinstance(name, str):
         raise BadRequestError("name must be a string", code="invalid_field", field="name")
+    if unit_id is not None:
+        if not isinstance(unit_id, str):
+            raise BadRequestError("unit_id must be a string", code="invalid_field", field="unit_id")
+        if unit_id not in hub.center.units:
+            raise UnprocessableError(f"unknown unit {unit_id!r}", code="unknown_unit")
     hashed = hash_password(password)
     try:
         with hub.uow() as uow:
             if uow.users.by_username(username) is not None:
                 raise ConflictError(f"user {username!r} exists", code="user_exists")
-            user_id = uow.users.add(username, name, role, hashed, hub.now())
+            user_id = uow.users.add(username, name, role, hashed, hub.now(), unit_id)
             uow.commit()
     except IntegrityError:
         raise ConflictError(f"user {username!r} exists", code="user_exists") from None
-    return {"id": user_id, "username": username, "name": name, "role": role}
+    return {"id": user_id, "username": username, "name": name, "role": role, "unit_id": unit_id}
 
 
 def set_user_password(hub: Hub, username: str, password: str, *, role: str = "admin",

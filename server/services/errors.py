@@ -46,3 +46,10 @@ class ConflictError(ServiceError):
 class NotFoundError(ServiceError):
     code = "not_found"
     status = 404
+
+
+class UnprocessableError(ServiceError):
+    """An id in the body that does not exist (unknown_unit, unknown_user)."""
+
+    code = "unprocessable"
+    status = 422

@@ -13,6 +13,7 @@ from server.queueing.tickets import Ticket, TicketStatus
 from server.queueing.windows import WindowState
 
 from .hub import Hub
+from .staffing import duty_unit
 
 
 def iso(at: datetime | None) -> str | None:
@@ -145,8 +146,9 @@ def window_view(hub: Hub, state: WindowState | None, window_id: str) -> dict:
         "kind": window.kind,
         "queue_ids": list(window.queue_ids),
         "status": state.status.value,
-        "clerk": ({"id": state.clerk_id, "name": state.clerk_name}
+        "clerk": ({"id": state.clerk_id, "name": state.clerk_name, "post": state.clerk_post}
                   if state.clerk_id is not None else None),
+        "duty_unit": duty_unit(hub, window_id),
         "paused_reason": state.paused_reason,
         "since": local_iso(hub, state.since),
     }

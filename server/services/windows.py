@@ -23,6 +23,7 @@ from server.queueing.windows import WindowState
 
 from .errors import NotWindowClerkError
 from .hub import Hub
+from .staffing import post_for
 from .views import ticket_view, window_state, window_view
 
 CLAIM_ATTEMPTS = 5
@@ -73,10 +74,14 @@ def _change_window(hub: Hub, window_id: str, actor: Actor,
 
 
 def open_window(hub: Hub, window_id: str, actor: Actor) -> dict:
+    """The clerk takes the window, if its posts and rotation allow (services.staffing)."""
     now = hub.now()
-    return _change_window(hub, window_id, actor,
-                          lambda state, uow: state.open(_user_id(actor), actor.name, now, actor),
-                          clerk_only=False)
+
+    def take(state: WindowState, uow) -> DomainEvent | None:
+        post = post_for(hub, uow, window_id, actor)
+        return state.open(_user_id(actor), actor.name, now, actor, post)
+
+    return _change_window(hub, window_id, actor, take, clerk_only=False)
 
 
 def close_window(hub: Hub, window_id: str, actor: Actor) -> dict:

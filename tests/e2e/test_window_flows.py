@@ -104,3 +104,20 @@ def test_window_panel_is_pushed_on_every_change(hub, clerk, kiosk):
         panel.disconnect()
     with pytest.raises(socketio.exceptions.ConnectionError, match="failed to connect"):
         Listener(hub.url, "/display", {"window": "w99"}, ()).connect(timeout=5)
+
+
+def test_posts_are_assigned_by_managers_and_kept_at_the_window(hub, clerk):
+    manager = Api(hub.url).login("manager")
+    denied = clerk.put("/windows/w20/posts", {"A": "clerk2"})
+    assert denied.status_code == 403
+    assigned = manager.put("/windows/w20/posts", {"A": "clerk2", "B": "clerk3"})
+    assert assigned.status_code == 200, assigned.text
+    assert assigned.json()["posts"]["B"]["username"] == "clerk3"
+    refused = clerk.post("/windows/w20/open")  # clerk1 holds no post at w20
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_posted_here"
+    stand_in = Api.clerk(hub.url, "clerk3").post("/windows/w20/open")
+    assert stand_in.status_code == 200 and stand_in.json()["clerk"]["post"] == "B"
+    unknown = manager.put("/windows/w20/posts", {"A": "nobody"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "unknown_user"
+    bad = manager.put("/windows/w20/posts", {"C": "clerk2"})
+    assert bad.status_code == 400

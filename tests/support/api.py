@@ -30,6 +30,10 @@ class Api:
         return self.session.post(self.base_url + "/api/v1" + path, json=json, headers=self._headers(),
                                  timeout=10, **kw)
 
+    def put(self, path: str, json=None, **kw) -> requests.Response:
+        return self.session.put(self.base_url + "/api/v1" + path, json=json, headers=self._headers(),
+                                timeout=10, **kw)
+
     def login(self, username: str, password: str = DEMO_PASSWORD) -> Api:
         response = self.post("/auth/login", {"username": username, "password": password})
         response.raise_for_status()

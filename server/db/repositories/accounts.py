@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..tables import devices, sessions, users
+from ..tables import devices, sessions, users, window_posts
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class UserRecord:
     role: str
     password_hash: str
     active: bool
+    unit_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class DeviceRecord:
 
 def _user(row) -> UserRecord:
     m = row._mapping
-    return UserRecord(m["id"], m["username"], m["name"], m["role"], m["password_hash"], m["active"])
+    return UserRecord(m["id"], m["username"], m["name"], m["role"], m["password_hash"], m["active"],
+                      m["unit_id"])
 
 
 def _device(row) -> DeviceRecord:
@@ -53,11 +55,12 @@ class UserRepository:
         row = self.conn.execute(select(users).where(users.c.id == user_id)).first()
         return _user(row) if row else None
 
-    def add(self, username: str, name: str | None, role: str, password_hash: str, at: datetime) -> int:
+    def add(self, username: str, name: str | None, role: str, password_hash: str, at: datetime,
+            unit_id: str | None = None) -> int:
         return self.conn.execute(
             insert(users)
             .values(username=username, name=name, role=role, password_hash=password_hash,
-                    active=True, created_at=at)
+                    active=True, created_at=at, unit_id=unit_id)
             .returning(users.c.id)
         ).scalar_one()
 
@@ -120,3 +123,36 @@ class DeviceRepository:
         if status is not None:
             values["status"] = status
         self.conn.execute(update(devices).where(devices.c.id == device_id).values(**values))
+
+
+class PostRepository:
+    """Which clerk holds post A (works) and post B (stands in) at each window."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def of_window(self, window_id: str) -> dict[str, UserRecord]:
+        rows = self.conn.execute(
+            select(window_posts.c.post, users)
+            .join(users, users.c.id == window_posts.c.user_id)
+            .where(window_posts.c.window_id == window_id)
+        ).all()
+        return {row.post: _user(row) for row in rows}
+
+    def all(self) -> dict[str, dict[str, UserRecord]]:
+        rows = self.conn.execute(
+            select(window_posts.c.window_id, window_posts.c.post, users)
+            .join(users, users.c.id == window_posts.c.user_id)
+        ).all()
+        result: dict[str, dict[str, UserRecord]] = {}
+        for row in rows:
+            result.setdefault(row.window_id, {})[row.post] = _user(row)
+        return result
+
+    def assign(self, window_id: str, post: str, user_id: int | None, at: datetime) -> None:
+        """Give ``post`` of the window to a clerk, or leave it empty with None."""
+        self.conn.execute(delete(window_posts).where(window_posts.c.window_id == window_id,
+                                                     window_posts.c.post == post))
+        if user_id is not None:
+            self.conn.execute(insert(window_posts).values(window_id=window_id, post=post,
+                                                          user_id=user_id, assigned_at=at))

@@ -21,6 +21,7 @@ def _row_to_state(row: Row) -> WindowState:
         clerk_name=m["clerk_name"],
         paused_reason=m["paused_reason"],
         since=m["since"],
+        clerk_post=m["clerk_post"],
     )
 
 
@@ -59,6 +60,7 @@ class WindowRepository:
                 clerk_name=state.clerk_name,
                 paused_reason=state.paused_reason,
                 since=state.since,
+                clerk_post=state.clerk_post,
             )
         )
 
