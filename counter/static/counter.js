@@ -27,6 +27,7 @@
   var ERRORS = {
     queue_empty: "当前没有等候的号", window_busy: "请先处理当前的号", window_taken: "该窗口已由其他人员使用",
     not_window_clerk: "您不是该窗口的办理人员", window_paused: "窗口已暂停，请先恢复", window_closed: "窗口未开放",
+    not_posted_here: "您不在该窗口的 A/B 岗", not_on_duty: "本月不是您单位值班",
     invalid_transition: "该号已被其他窗口呼叫", network: "网络连接失败，请重试"
   };
 
@@ -221,9 +222,13 @@
     var state = S.state;
     var win = state && state.window;
     var centerWindow = S.center.windows.filter(function (w) { return w.id === S.windowId; })[0];
+    var post = win && win.clerk && win.clerk.post;
+    var dutyUnit = win && win.duty_unit && S.center.units.filter(function (u) { return u.id === win.duty_unit; })[0];
     $("window-title").innerHTML = centerWindow
       ? "<b>" + esc(centerWindow.name) + "</b><span class=\"wstatus " + esc(win ? win.status : "") + "\">" +
-        esc(win ? t(WINDOW_STATUS[win.status] || win.status) : t("加载中…")) + "</span>"
+        esc(win ? t(WINDOW_STATUS[win.status] || win.status) : t("加载中…")) + "</span>" +
+        (post ? "<span class=\"wpost\">" + esc(t("{post}岗", { post: post })) + "</span>" : "") +
+        (dutyUnit ? "<span class=\"wduty\">" + esc(t("本月值班：{unit}", { unit: dutyUnit.name })) + "</span>" : "")
       : "";
     renderCurrent(state ? state.current : null);
     renderWaiting(state ? state.waiting : []);
