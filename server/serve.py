@@ -8,6 +8,7 @@ algorithm waiting ~40 ms for the client's delayed ACK on keep-alive connections.
 
 from __future__ import annotations
 
+import signal
 import socket
 
 import gevent
@@ -49,7 +50,18 @@ class FairHandler(WebSocketHandler):
             gevent.sleep(0)
 
 
-def serve(app, listener: socket.socket, *, access_log: bool = False) -> None:
+def serve(app, listener: socket.socket, *, access_log: bool = False, grace_s: float = 5.0) -> None:
+    """Serve until SIGTERM or SIGINT, then stop accepting and give requests in flight
+    ``grace_s`` seconds to finish (every change is a committed transaction either way)."""
     server = pywsgi.WSGIServer(listener, app, handler_class=FairHandler,
                                log=None if not access_log else "default", error_log="default")
+
+    def stop() -> None:
+        hub = app.extensions.get("yimen")
+        if hub is not None:
+            hub.stop()
+        gevent.spawn(server.stop, timeout=grace_s)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        gevent.signal_handler(signum, stop)
     server.serve_forever()

@@ -88,3 +88,19 @@ def test_bad_printer_spec_exits_with_one_line(tmp_path):
     result = run_hub("--var", str(tmp_path / "var"), env={"YIMEN_PRINTER": "parallel:/dev/lp0"})
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "parallel" in result.stderr
+
+
+def test_sigterm_stops_the_hub_cleanly(tmp_path):
+    import signal
+    import time
+
+    hub = HubProcess(tmp_path / "var").start()
+    ticket = Api.kiosk(hub.url).issue()
+    started = time.monotonic()
+    hub.proc.send_signal(signal.SIGTERM)
+    assert hub.proc.wait(15) == 0  # a clean exit, as systemd expects
+    assert time.monotonic() - started < 10
+    hub.proc = None
+    hub.start()
+    assert Api(hub.url).get(f"/tickets/{ticket['token']}").json()["status"] == "waiting"
+    hub.stop()
