@@ -93,6 +93,9 @@ def build_document() -> dict:
             TICKET, status="201", security="kiosk_or_staff", errors=(400, 401, 403, 422),
             body=_obj(["matter_id"], matter_id=STR, priority={"oneOf": [INT, {"type": "boolean"}]},
                       priority_reason=STR, idempotency_key=STR))},
+        "/tickets/{token}/history": {"get": _op(
+            "A ticket and every event of it, who did what where (manager, admin)", security="staff",
+            errors=(401, 403, 404), params=[{"name": "token", "in": "path", "required": True, "schema": STR}])},
         "/tickets/{token}": {"get": _op("A ticket by its token", TICKET, errors=(404,),
                                         params=[{"name": "token", "in": "path", "required": True, "schema": STR}])},
         "/auth/login": {"post": _op("Staff login; answers a bearer token", errors=(400, 401),

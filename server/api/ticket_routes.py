@@ -5,7 +5,7 @@ from flask import jsonify
 from server.services import tickets
 
 from . import bp
-from .parsing import field, hub, json_body, kiosk_or_staff
+from .parsing import field, hub, json_body, kiosk_or_staff, staff
 
 
 @bp.post("/tickets")
@@ -25,3 +25,10 @@ def issue_ticket():
 @bp.get("/tickets/<token>")
 def get_ticket(token: str):
     return jsonify(tickets.get_ticket(hub(), token))
+
+
+@bp.get("/tickets/<token>/history")
+def ticket_history(token: str):
+    """Every event of one ticket, for managers and supervisors."""
+    staff("manager", "admin")
+    return jsonify(tickets.ticket_history(hub(), token))

@@ -14,7 +14,7 @@ from server.queueing.tickets import Ticket
 
 from .errors import BadRequestError
 from .hub import Hub
-from .views import estimate, queue_loads, ticket_view
+from .views import estimate, local_iso, queue_loads, ticket_view
 
 MAX_PRIORITY = 9
 TOKEN_BYTES = 18  # 24 URL-safe characters
@@ -117,3 +117,34 @@ def get_ticket(hub: Hub, token: str) -> dict:
         if ticket is None:
             raise TicketNotFoundError("no ticket with this token")
         return ticket_view(hub, repos, ticket)
+
+
+def ticket_history(hub: Hub, token: str) -> dict:
+    """The ticket and every event of it, with who did what where: for supervisors
+    following up a complaint ("who called me, and when?")."""
+    with hub.reading() as repos:
+        ticket = repos.tickets.get_by_token(token)
+        if ticket is None:
+            raise TicketNotFoundError("no ticket with this token")
+        events = repos.events.of_ticket(ticket.id)
+        names: dict[str, str | None] = {}
+        for event in events:
+            kind, _, ident = event["actor"].partition(":")
+            if event["actor"] not in names:
+                user = repos.users.by_id(int(ident)) if kind == "user" and ident.isdigit() else None
+                names[event["actor"]] = (user.name or user.username) if user else None
+        view = ticket_view(hub, repos, ticket)
+    steps = []
+    for event in events:
+        window = hub.center.windows.get(event["window_id"]) if event["window_id"] else None
+        steps.append({
+            "at": local_iso(hub, event["at"]),
+            "kind": event["kind"],
+            "actor": event["actor"],
+            "actor_name": names.get(event["actor"]),
+            "window_id": event["window_id"],
+            "window_number": window.number if window else None,
+            "queue_id": event["queue_id"],
+            "data": event["data"] or {},
+        })
+    return {"ticket": view, "events": steps}

@@ -121,3 +121,21 @@ def test_posts_are_assigned_by_managers_and_kept_at_the_window(hub, clerk):
     assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "unknown_user"
     bad = manager.put("/windows/w20/posts", {"C": "clerk2"})
     assert bad.status_code == 400
+
+
+def test_a_tickets_history_says_who_did_what_where(hub, clerk, kiosk):
+    ticket = kiosk.issue()
+    clerk.post("/windows/w16/open")
+    clerk.post("/windows/w16/call-next")
+    clerk.post("/windows/w16/recall")
+    clerk.post("/windows/w16/finish", {"outcome": "returned"})
+    assert clerk.get(f"/tickets/{ticket['token']}/history").status_code == 403
+    history = Api(hub.url).login("supervisor").get(f"/tickets/{ticket['token']}/history").json()
+    assert history["ticket"]["outcome"] == "returned"
+    steps = history["events"]
+    assert [s["kind"] for s in steps] == ["ticket_issued", "ticket_called", "ticket_recalled",
+                                          "ticket_finished"]
+    assert steps[0]["actor"].startswith("device:")
+    assert {s["actor_name"] for s in steps[1:]} == {"窗口人员1"}
+    assert steps[1]["window_number"] == 16 and steps[3]["data"]["outcome"] == "returned"
+    assert steps[0]["at"].endswith("+08:00")

@@ -52,3 +52,12 @@ class EventLog:
             select(e.c.kind, e.c.data)
             .where(e.c.service_day == day, e.c.actor == actor, e.c.kind.in_(tuple(kinds)))
         )]
+
+    def of_ticket(self, ticket_id: int) -> list[dict]:
+        """Every event of one ticket, oldest first."""
+        rows = self.conn.execute(
+            select(e.c.at, e.c.kind, e.c.actor, e.c.window_id, e.c.queue_id, e.c.data)
+            .where(e.c.ticket_id == ticket_id)
+            .order_by(e.c.id)
+        )
+        return [dict(row._mapping) for row in rows]
