@@ -81,6 +81,7 @@
       if (name === "reports") runReport();
       if (name === "accuracy") runAccuracy();
       if (name === "planning") runPlanning();
+      if (name === "lookup" && !$("#l-date").value) $("#l-date").value = iso(new Date());
     }
     Object.values(charts).forEach((c) => c.resize());
     history.replaceState(null, "", `#${name}`);
@@ -336,6 +337,52 @@
   }
   $("#a-run").addEventListener("click", runAccuracy);
   $("#x-acc-xlsx").addEventListener("click", () => download(`/reports/export?${rangeQuery("a")}&kind=accuracy&format=xlsx`, "accuracy.xlsx"));
+
+  // --- one ticket's history (complaints, supervision) ---------------------------------
+  const EVENT_NAMES = { ticket_issued: "取号", ticket_called: "叫号", ticket_recalled: "重呼",
+    service_started: "开始办理", ticket_finished: "办结", ticket_no_show: "过号", ticket_transferred: "转办",
+    ticket_cancelled: "取消" };
+  const STATUS_NAMES = { waiting: "等候中", called: "已呼叫", serving: "正在办理", done: "已办结",
+    no_show: "过号", cancelled: "已取消" };
+  const OUTCOME_NAMES = { completed: "即办件", accepted: "承诺件", returned: "退回补正" };
+  function actorLabel(step) {
+    if (step.actor_name) return step.actor_name;
+    if (step.actor.startsWith("device:")) return T("取号机");
+    if (step.actor.startsWith("system:")) return T("系统");
+    return step.actor;
+  }
+  function stepNote(step) {
+    const d = step.data || {};
+    if (step.kind === "ticket_finished") return T(OUTCOME_NAMES[d.outcome] || d.outcome || "");
+    if (step.kind === "ticket_transferred") return `${d.from_queue || ""} → ${d.to_queue || ""}`;
+    if (step.kind === "ticket_issued" && d.quoted_wait_s != null) return `${T("预估")} ${mins(d.quoted_wait_s)} ${T("分钟")}`;
+    if (step.kind === "ticket_cancelled") return d.reason || "";
+    return "";
+  }
+  async function runLookup(event) {
+    if (event) event.preventDefault();
+    $("#l-error").textContent = "";
+    const number = $("#l-number").value.trim();
+    if (!number) return;
+    let result;
+    try {
+      result = await api(`/tickets/lookup?number=${encodeURIComponent(number)}&date=${$("#l-date").value}`);
+    } catch (error) {
+      $("#l-kpis").replaceChildren();
+      $("#l-table").replaceChildren();
+      $("#l-error").textContent = `${T("未找到该号票")}（${error.message}）`;
+      return;
+    }
+    const ticket = result.ticket;
+    const wait = ticket.called_at ? (Date.parse(ticket.called_at) - Date.parse(ticket.issued_at)) / 1000 : null;
+    $("#l-kpis").replaceChildren(kpi(T("号码"), ticket.number), kpi(T("事项"), ticket.matter_name || ticket.matter_id),
+      kpi(T("状态"), T(STATUS_NAMES[ticket.status] || ticket.status)),
+      kpi(T("预估"), mins(ticket.quoted_wait_s), T("分钟")), kpi(T("实际"), mins(wait), T("分钟")));
+    table($("#l-table"), [T("时间"), T("事件"), T("操作人"), T("窗口"), T("说明")],
+      result.events.map((step) => [hhmm(step.at) + step.at.slice(16, 19), T(EVENT_NAMES[step.kind] || step.kind),
+        actorLabel(step), step.window_number ?? "–", stepNote(step)]));
+  }
+  $("#l-form").addEventListener("submit", runLookup);
 
   // --- planning --------------------------------------------------------------------
   const CHANGES = { keep: "保持", to_standalone: "升为独立窗口", to_comprehensive: "并入综合窗口", move_in: "新进驻" };

@@ -93,6 +93,11 @@ def build_document() -> dict:
             TICKET, status="201", security="kiosk_or_staff", errors=(400, 401, 403, 422),
             body=_obj(["matter_id"], matter_id=STR, priority={"oneOf": [INT, {"type": "boolean"}]},
                       priority_reason=STR, idempotency_key=STR))},
+        "/tickets/lookup": {"get": _op(
+            "A ticket's history by number and service day (manager, admin)", security="staff",
+            errors=(400, 401, 403, 404),
+            params=[{"name": "number", "in": "query", "required": True, "schema": STR},
+                    {"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}}])},
         "/tickets/{token}/history": {"get": _op(
             "A ticket and every event of it, who did what where (manager, admin)", security="staff",
             errors=(401, 403, 404), params=[{"name": "token", "in": "path", "required": True, "schema": STR}])},

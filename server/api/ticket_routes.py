@@ -1,8 +1,11 @@
 """Issuing tickets and looking them up."""
 
-from flask import jsonify
+from datetime import date
+
+from flask import jsonify, request
 
 from server.services import tickets
+from server.services.errors import BadRequestError
 
 from . import bp
 from .parsing import field, hub, json_body, kiosk_or_staff, staff
@@ -32,3 +35,20 @@ def ticket_history(token: str):
     """Every event of one ticket, for managers and supervisors."""
     staff("manager", "admin")
     return jsonify(tickets.ticket_history(hub(), token))
+
+
+@bp.get("/tickets/lookup")
+def ticket_lookup():
+    """A ticket's history by its number and service day (``?number=B007&date=2026-03-02``),
+    for supervisors who have the visitor's paper ticket but not its token."""
+    staff("manager", "admin")
+    number = request.args.get("number", "")
+    if not number.strip():
+        raise BadRequestError("give the ticket number: ?number=B007", code="missing_field",
+                              field="number")
+    raw = request.args.get("date")
+    try:
+        day = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise BadRequestError("date must be YYYY-MM-DD", code="invalid_date") from None
+    return jsonify(tickets.ticket_history(hub(), number=number, day=day))

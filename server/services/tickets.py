@@ -119,13 +119,17 @@ def get_ticket(hub: Hub, token: str) -> dict:
         return ticket_view(hub, repos, ticket)
 
 
-def ticket_history(hub: Hub, token: str) -> dict:
-    """The ticket and every event of it, with who did what where: for supervisors
-    following up a complaint ("who called me, and when?")."""
+def ticket_history(hub: Hub, token: str | None = None, *, number: str | None = None,
+                   day=None) -> dict:
+    """The ticket (by token, or by number and service day) and every event of it, with who
+    did what where: for supervisors following up a complaint ("who called me, and when?")."""
     with hub.reading() as repos:
-        ticket = repos.tickets.get_by_token(token)
+        if token is not None:
+            ticket = repos.tickets.get_by_token(token)
+        else:
+            ticket = repos.tickets.get_by_number(day or hub.today(), (number or "").strip().upper())
         if ticket is None:
-            raise TicketNotFoundError("no ticket with this token")
+            raise TicketNotFoundError("no such ticket")
         events = repos.events.of_ticket(ticket.id)
         names: dict[str, str | None] = {}
         for event in events:

@@ -218,3 +218,9 @@ class TicketRepository:
             .limit(limit)
         )
         return [row_to_ticket(r) for r in rows]
+
+    def get_by_number(self, day: date, number: str) -> Ticket | None:
+        row = self.conn.execute(
+            select(t).where(t.c.service_day == day, t.c.number == number)
+        ).first()
+        return row_to_ticket(row) if row else None

@@ -1,0 +1,43 @@
+"""A supervisor looks up a visitor's ticket by its number and sees every step."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.api import Api
+
+pytestmark = pytest.mark.browser
+
+
+def test_lookup_by_number_in_api_and_page(chromium, hub, artifacts):
+    ticket = Api.kiosk(hub.url).issue()
+    clerk = Api.clerk(hub.url)
+    clerk.post("/windows/w16/open")
+    clerk.post("/windows/w16/call-next")
+    clerk.post("/windows/w16/finish", {"outcome": "accepted"})
+    manager = Api(hub.url).login("manager")
+    history = manager.get("/tickets/lookup", params={"number": ticket["number"].lower()}).json()
+    assert history["ticket"]["token"] == ticket["token"]
+    assert manager.get("/tickets/lookup", params={"number": "Z999"}).status_code == 404
+    assert manager.get("/tickets/lookup", params={"number": ""}).status_code == 400
+    assert clerk.get("/tickets/lookup", params={"number": ticket["number"]}).status_code == 403
+
+    context = chromium.new_context(viewport={"width": 1600, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(hub.url + "/manager/")
+        page.fill("input[name=username]", "supervisor")
+        page.fill("input[name=password]", "yimen-demo")
+        page.press("input[name=password]", "Enter")
+        page.click('#tabs button[data-tab="lookup"]')
+        page.fill("#l-number", ticket["number"])
+        page.click("#l-run")
+        page.wait_for_selector("#l-table tbody tr:nth-child(3)")
+        rows = page.locator("#l-table tbody tr").all_inner_texts()
+        assert "取号" in rows[0] and "叫号" in rows[1] and "16" in rows[1]
+        assert "办结" in rows[2] and "承诺件" in rows[2] and "窗口人员1" in rows[2]
+        folder = artifacts / "manager"
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / "ticket-lookup.png"))
+    finally:
+        context.close()
