@@ -80,7 +80,7 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
     center = hub.center
     if ticket.status is TicketStatus.WAITING:
         if ahead is None:
-            ahead = repos.tickets.ahead_count(ticket)
+            ahead = repos.tickets.ahead_count(ticket, now=hub.now())
         if load is None:
             load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]
         estimated = estimate(hub, ahead, load)
@@ -122,7 +122,8 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
 
 def waiting_views(hub: Hub, repos, queue_ids, limit: int | None = None) -> list[dict]:
     """Waiting tickets of these queues in calling order, each with its place in its queue."""
-    tickets = repos.tickets.waiting(list(queue_ids), hub.today(), limit)
+    now = hub.now()
+    tickets = repos.tickets.waiting(list(queue_ids), hub.today(now), limit, now=now)
     loads = queue_loads(hub, repos, list(queue_ids))
     places: dict[str, int] = {}
     out = []
