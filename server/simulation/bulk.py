@@ -4,9 +4,11 @@ The discrete-event simulator (``engine.py``) runs the real services and takes ~1
 day; a year of history for benchmarks and demos needs something faster. This writer
 draws the same day (``HallModel``: arrivals, queues, service times, no-shows, lunch)
 and serves each queue first come, first served on its staffed windows in plain Python,
-then inserts the ticket rows and their event rows (issued, called, recalled, started,
-finished, no-show; windows opened, paused and closed) in large batches. The rows are
-exactly what the services would have written, so every statistic reads them alike.
+writes the event rows (issued, called, recalled, started, finished, no-show; windows
+opened, paused and closed: the core's event classes) and folds them with the core's
+``queueing.facts.fold`` into the ticket rows, then inserts both in large batches. The
+rows are what the services would have written for the same day (a test replays a day
+through the services and compares them), so every statistic reads them alike.
 """
 
 from __future__ import annotations
@@ -20,11 +22,26 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from server.db.tables import events, number_counters, tickets
+from server.queueing.events import (
+    ServiceStarted,
+    TicketCalled,
+    TicketFinished,
+    TicketIssued,
+    TicketNoShow,
+    TicketRecalled,
+    WindowClosed,
+    WindowOpened,
+    WindowPaused,
+    WindowResumed,
+)
+from server.queueing.facts import EventRecord, fold, ticket_state
 from server.queueing.numbering import format_number
 from server.services.hub import Hub
 
 from .engine import LUNCH_REASON, ensure_sim_clerks
 from .model import HallModel
+
+SIMULATOR = "device:simulator"  # the actor of the tickets it issues
 
 
 class BulkHistory:
@@ -55,6 +72,7 @@ class BulkHistory:
             arrivals.setdefault(center.matters[matter_id].queue_id, []).append((self._at(day, at), matter_id))
         ticket_rows, event_rows, counters = [], [], []
         opens = self._at(day, hours(model.opens))
+        closes = {w: self._at(day, 18.0) for w in staffed}  # or after the window's last ticket
         for queue_id, visitors in arrivals.items():
             queue = center.queue(queue_id)
             windows = [w for w in queue.window_ids if w in staffed] or list(queue.window_ids[:1])
@@ -69,60 +87,62 @@ class BulkHistory:
                 call = max(arrived, available)
                 if lunch[0] <= call < lunch[1]:
                     call = lunch[1] + timedelta(seconds=rng.uniform(0, 120))
+                call = max(call, calls[-1]) if calls else call  # first come, first called
                 ahead = len(calls) - bisect.bisect_right(calls, arrived)
                 mean = sum(services[-20:]) / len(services[-20:]) if services else 480.0
                 busy = all(t > arrived for t, _ in free) and available > arrived
                 quoted = round(ahead * mean / len(windows) + (mean / 2 if busy else 0))
                 calls.append(call)
-                clerk = self.clerks[window_id]
+                clerk = str(self.clerks[window_id])
                 number = format_number(queue.prefix, sequence)
-                actor = f"user:{clerk.id}"
-                base = {"ticket_id": ticket_id, "window_id": window_id, "queue_id": queue_id,
-                        "service_day": day, "actor": actor}
-                event_rows.append({**base, "kind": "ticket_issued", "at": arrived, "window_id": None,
-                                   "actor": "device:simulator",
-                                   "data": {"number": number, "matter_id": matter_id, "priority": 0,
-                                            "quoted_wait_s": quoted}})
-                event_rows.append({**base, "kind": "ticket_called", "at": call, "data": {"number": number}})
-                row = {"id": ticket_id, "token": secrets.token_urlsafe(12), "service_day": day,
-                       "prefix": queue.prefix, "sequence": sequence, "number": number, "matter_id": matter_id,
-                       "queue_id": queue_id, "unit_id": center.matters[matter_id].unit_id, "priority": 0,
-                       "priority_reason": None, "window_id": window_id, "clerk_id": int(clerk.id),
-                       "issued_at": arrived, "called_at": call, "recalls": 0, "transfers": 0,
-                       "quoted_wait_s": quoted, "idempotency_key": None, "device_id": None}
+                steps = [(TicketIssued, arrived, {"number": number, "matter_id": matter_id,
+                                                  "priority": 0, "quoted_wait_s": quoted}),
+                         (TicketCalled, call, {"number": number})]
                 if rng.random() < model.no_show_share:
-                    recall = call + timedelta(seconds=model.no_show_after_s / 2)
-                    gone = call + timedelta(seconds=model.no_show_after_s)
-                    event_rows.append({**base, "kind": "ticket_recalled", "at": recall,
-                                       "data": {"number": number, "recalls": 1}})
-                    event_rows.append({**base, "kind": "ticket_no_show", "at": gone, "data": {"number": number}})
-                    row.update(status="no_show", started_at=None, finished_at=gone, outcome=None, recalls=1)
-                    done = gone
+                    done = call + timedelta(seconds=model.no_show_after_s)
+                    steps += [(TicketRecalled, call + timedelta(seconds=model.no_show_after_s / 2),
+                               {"number": number, "recalls": 1}),
+                              (TicketNoShow, done, {"number": number})]
                 else:
                     start = call + timedelta(seconds=rng.uniform(*model.walk_up_s))
                     seconds = model.service_s(rng, center, matter_id)
                     services.append(seconds)
                     done = start + timedelta(seconds=seconds)
-                    outcome = model.outcome(rng)
-                    event_rows.append({**base, "kind": "service_started", "at": start, "data": {"number": number}})
-                    event_rows.append({**base, "kind": "ticket_finished", "at": done,
-                                       "data": {"number": number, "outcome": outcome}})
-                    row.update(status="done", started_at=start, finished_at=done, outcome=outcome)
-                ticket_rows.append(row)
+                    steps += [(ServiceStarted, start, {"number": number}),
+                              (TicketFinished, done, {"number": number, "outcome": model.outcome(rng)})]
+                event_rows += [
+                    EventRecord(at, day, cls.kind, clerk, ticket_id, window_id, queue_id, data)
+                    if cls is not TicketIssued else
+                    EventRecord(at, day, cls.kind, SIMULATOR, ticket_id, None, queue_id, data)
+                    for cls, at, data in steps
+                ]
+                ticket_rows.append({
+                    "id": ticket_id, "token": secrets.token_urlsafe(12), "service_day": day,
+                    "prefix": queue.prefix, "sequence": sequence, "number": number,
+                    "matter_id": matter_id, "unit_id": center.matters[matter_id].unit_id,
+                    "priority": 0, "priority_reason": None, "issued_at": arrived,
+                    "quoted_wait_s": quoted, "idempotency_key": None, "device_id": None})
+                closes[window_id] = max(closes.get(window_id, done), done)
                 heapq.heappush(free, (done + timedelta(seconds=rng.uniform(*model.between_tickets_s)), window_id))
             counters.append({"service_day": day, "prefix": queue.prefix, "last_number": len(visitors)})
         for window_id in staffed:
             clerk = self.clerks[window_id]
-            base = {"ticket_id": None, "window_id": window_id, "queue_id": None, "service_day": day,
-                    "actor": f"user:{clerk.id}"}
+            actor = str(clerk)
             event_rows += [
-                {**base, "kind": "window_opened", "at": opens, "data": {"clerk_id": int(clerk.id)}},
-                {**base, "kind": "window_paused", "at": lunch[0], "data": {"reason": LUNCH_REASON}},
-                {**base, "kind": "window_resumed", "at": lunch[1], "data": None},
-                {**base, "kind": "window_closed", "at": self._at(day, 18.0), "data": {"clerk_id": int(clerk.id)}},
+                EventRecord(at, day, cls.kind, actor, None, window_id, None, data)
+                for cls, at, data in (
+                    (WindowOpened, opens, {"clerk_id": int(clerk.id)}),
+                    (WindowPaused, lunch[0], {"reason": LUNCH_REASON}),
+                    (WindowResumed, lunch[1], None),
+                    (WindowClosed, closes[window_id], {"clerk_id": int(clerk.id)}),
+                )
             ]
-        event_rows.sort(key=lambda r: r["at"])
-        return ticket_rows, event_rows, counters
+        event_rows.sort(key=lambda r: r.at)
+        # The ticket rows' state is what their events make of them: the core's fold.
+        facts = fold(event_rows, center, self.hub.tz)
+        for row in ticket_rows:
+            row.update(ticket_state(facts[row["id"]]))
+        return ticket_rows, [r._asdict() for r in event_rows], counters
 
     def write_days(self, days: list[date]) -> int:
         """Generate and insert these days; return how many tickets were written."""
