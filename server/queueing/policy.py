@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cmp_to_key
+from functools import cached_property, cmp_to_key
 
 from .tickets import Ticket, TicketStatus
 
@@ -75,7 +75,7 @@ class CallContext:
     queue_ids: Sequence[str]
     now: datetime | None = None
 
-    @property
+    @cached_property
     def rank(self) -> Mapping[str, int]:
         return {queue_id: i for i, queue_id in enumerate(self.queue_ids)}
 

@@ -14,6 +14,7 @@ One schema per test; each example runs in a transaction that is rolled back.
 
 from __future__ import annotations
 
+import typing
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -33,6 +34,7 @@ from server.queueing.policy import (
     QueueRank,
     Reached,
     SortTerm,
+    Source,
     ahead_of,
     choose_next,
     in_call_order,
@@ -84,12 +86,19 @@ def halls(draw):
     return windows, tickets
 
 
+SOURCE_POOL = [Field("priority"), Field("issued_at"), QueueRank(), Reached("issued_at"),
+               Field("transfers"), Field("sequence")]
+
+
+def test_the_pool_has_every_kind_of_source():
+    """A new kind of source must join the pool, so that its SQL form is tested below."""
+    assert {type(s) for s in SOURCE_POOL} == set(typing.get_args(Source))
+
+
 @st.composite
 def orders(draw):
     """A random calling order of every kind of term, ending on the unique id."""
-    pool = [Field("priority"), Field("issued_at"), QueueRank(), Reached("issued_at"),
-            Field("transfers"), Field("sequence")]
-    sources = draw(st.permutations(pool))[:draw(st.integers(0, len(pool)))]
+    sources = draw(st.permutations(SOURCE_POOL))[:draw(st.integers(0, len(SOURCE_POOL)))]
     terms = [SortTerm(s, descending=draw(st.booleans())) for s in sources]
     return (*terms, SortTerm(Field("id"), descending=draw(st.booleans())))
 
