@@ -97,8 +97,9 @@ def play_through_services(hub, clock, event_rows, clerks) -> None:
             assert view["number"] == row["data"]["number"], "the policy calls another ticket"
 
 
-def test_a_generated_day_is_what_the_services_write(tmp_path):
-    bulk_hub, _ = offline_hub(f"sqlite:///{tmp_path / 'bulk.sqlite3'}", start=START)
+def test_a_generated_day_is_what_the_services_write(db_url, tmp_path):
+    """The generator writes to SQLite or PostgreSQL, the services to SQLite."""
+    bulk_hub, _ = offline_hub(db_url, start=START)
     real_hub, clock = offline_hub(f"sqlite:///{tmp_path / 'real.sqlite3'}", start=START)
     try:
         generator = BulkHistory(bulk_hub, MODEL, seed=3)
