@@ -241,7 +241,8 @@ def clerk_day(hub: Hub, repos, actor) -> dict:
     day = hub.today()
     rows = repos.events.by_actor(day, str(actor), CLERK_DAY_COUNTS)
     outcomes = [o.value for o in Outcome]
-    counts = dict.fromkeys((*CLERK_DAY_COUNTS.values(), *outcomes), 0)
+    counts = dict.fromkeys(("called", "recalled", "started", "finished", *outcomes, "no_show",
+                            "transferred"), 0)
     for kind, data in rows:
         counts[CLERK_DAY_COUNTS[kind]] += 1
         outcome = (data or {}).get("outcome") if kind == TicketFinished.kind else None
