@@ -3,12 +3,13 @@
 The discrete-event simulator (``engine.py``) runs the real services and takes ~15 s a
 day; a year of history for benchmarks and demos needs something faster. This writer
 draws the same day (``HallModel``: arrivals, queues, service times, no-shows, lunch)
-and serves each queue first come, first served on its staffed windows in plain Python,
-writes the event rows (issued, called, recalled, started, finished, no-show; windows
-opened, paused and closed: the core's event classes) and folds them with the core's
-``queueing.facts.fold`` into the ticket rows, then inserts both in large batches. The
-rows are what the services would have written for the same day (a test replays a day
-through the services and compares them), so every statistic reads them alike.
+and serves each queue first come, first served on its staffed windows in plain Python.
+It quotes each visitor's wait with the core's estimate, writes the event rows (issued,
+called, recalled, started, finished, no-show; windows opened, paused and closed: the
+core's event classes), folds them with the core's ``queueing.facts.fold`` into the
+ticket rows, and inserts both in large batches. The rows are what the services write
+for the same day (a test plays a day through the services and compares them), so every
+statistic reads them alike.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from server.db.tables import events, number_counters, tickets
+from server.queueing.estimate import (
+    RECENT_SAMPLES,
+    QueueLoad,
+    estimate_wait_s,
+    matters_service_s,
+    mean_service_s,
+)
 from server.queueing.events import (
     ServiceStarted,
     TicketCalled,
@@ -44,6 +52,16 @@ from .model import HallModel
 SIMULATOR = "device:simulator"  # the actor of the tickets it issues
 
 
+def _has_ticket(at_window: list[tuple[datetime, datetime]], at: datetime) -> bool:
+    """Whether a window whose tickets were there (called, done) has one at it at ``at``."""
+    for called, done in reversed(at_window):
+        if done <= at:
+            return False
+        if called <= at:
+            return True
+    return False
+
+
 class BulkHistory:
     def __init__(self, hub: Hub, model: HallModel | None = None, *, seed: int = 1) -> None:
         self.hub = hub
@@ -52,12 +70,27 @@ class BulkHistory:
         center = hub.center
         self.clerks = ensure_sim_clerks(hub, [w for w in center.windows if center.window(w).queue_ids])
         self.pick = self.model.matter_picker(center)
+        self.fallback_s = {q: matters_service_s(center, q) for q in center.queues}
         with hub.reading() as repos:
             self.next_id = (repos.conn.execute(select(func.max(tickets.c.id))).scalar() or 0) + 1
 
     def _at(self, day: date, hours: float) -> datetime:
         midnight = datetime(day.year, day.month, day.day, tzinfo=self.hub.tz)
         return (midnight + timedelta(hours=hours)).astimezone(UTC)
+
+    def _quote(self, queue, arrived: datetime, ahead: int, staffed: int, busy: int,
+               finished: list[tuple[datetime, float]], lunch: tuple[datetime, datetime]) -> int:
+        """The wait the hub quotes at ``arrived``: the core's estimate over the queue's load
+        then (its staffed windows, paused over lunch, and the services finished by then)."""
+        paused = lunch[0] <= arrived < lunch[1]
+        done_by_now = bisect.bisect_right(finished, (arrived, float("inf")))
+        recent = [s for _, s in finished[max(0, done_by_now - RECENT_SAMPLES):done_by_now]]
+        load = QueueLoad(queue.id, open_windows=0 if paused else staffed,
+                         total_windows=len(queue.window_ids), busy_windows=0 if paused else busy,
+                         service_s=mean_service_s(recent, self.fallback_s[queue.id]),
+                         paused_windows=staffed if paused else 0)
+        return estimate_wait_s(ahead, load, now=arrived.astimezone(self.hub.tz),
+                               hours=self.hub.center.hours)
 
     def day_rows(self, day: date) -> tuple[list[dict], list[dict], list[dict]]:
         """(tickets, events, counters) of one simulated day."""
@@ -78,8 +111,9 @@ class BulkHistory:
             windows = [w for w in queue.window_ids if w in staffed] or list(queue.window_ids[:1])
             free = [(opens, w) for w in windows]
             heapq.heapify(free)
+            at_window: dict[str, list[tuple[datetime, datetime]]] = {w: [] for w in windows}
             calls: list[datetime] = []
-            services: list[float] = []
+            finished: list[tuple[datetime, float]] = []  # (when, service seconds), in time order
             for sequence, (arrived, matter_id) in enumerate(visitors, start=1):
                 ticket_id = self.next_id
                 self.next_id += 1
@@ -89,9 +123,8 @@ class BulkHistory:
                     call = lunch[1] + timedelta(seconds=rng.uniform(0, 120))
                 call = max(call, calls[-1]) if calls else call  # first come, first called
                 ahead = len(calls) - bisect.bisect_right(calls, arrived)
-                mean = sum(services[-20:]) / len(services[-20:]) if services else 480.0
-                busy = all(t > arrived for t, _ in free) and available > arrived
-                quoted = round(ahead * mean / len(windows) + (mean / 2 if busy else 0))
+                busy = sum(_has_ticket(at_window[w], arrived) for w in windows)
+                quoted = self._quote(queue, arrived, ahead, len(windows), busy, finished, lunch)
                 calls.append(call)
                 clerk = str(self.clerks[window_id])
                 number = format_number(queue.prefix, sequence)
@@ -106,8 +139,8 @@ class BulkHistory:
                 else:
                     start = call + timedelta(seconds=rng.uniform(*model.walk_up_s))
                     seconds = model.service_s(rng, center, matter_id)
-                    services.append(seconds)
                     done = start + timedelta(seconds=seconds)
+                    bisect.insort(finished, (done, (done - start).total_seconds()))
                     steps += [(ServiceStarted, start, {"number": number}),
                               (TicketFinished, done, {"number": number, "outcome": model.outcome(rng)})]
                 event_rows += [
@@ -123,6 +156,7 @@ class BulkHistory:
                     "priority": 0, "priority_reason": None, "issued_at": arrived,
                     "quoted_wait_s": quoted, "idempotency_key": None, "device_id": None})
                 closes[window_id] = max(closes.get(window_id, done), done)
+                at_window[window_id].append((call, done))
                 heapq.heappush(free, (done + timedelta(seconds=rng.uniform(*model.between_tickets_s)), window_id))
             counters.append({"service_day": day, "prefix": queue.prefix, "last_number": len(visitors)})
         for window_id in staffed:
