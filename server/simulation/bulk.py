@@ -81,7 +81,9 @@ class BulkHistory:
     def _quote(self, queue, arrived: datetime, ahead: int, staffed: int, busy: int,
                finished: list[tuple[datetime, float]], lunch: tuple[datetime, datetime]) -> int:
         """The wait the hub quotes at ``arrived``: the core's estimate over the queue's load
-        then (its staffed windows, paused over lunch, and the services finished by then)."""
+        then (its staffed windows, paused over lunch, and the services finished by then).
+        Only the day's own services count: a morning's first quotes use the matters' times,
+        where a hub running for days would still remember yesterday's."""
         paused = lunch[0] <= arrived < lunch[1]
         done_by_now = bisect.bisect_right(finished, (arrived, float("inf")))
         recent = [s for _, s in finished[max(0, done_by_now - RECENT_SAMPLES):done_by_now]]
