@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .center import Center
 from .hours import ServiceHours
 
 DEFAULT_SERVICE_S = 300.0
@@ -35,6 +36,12 @@ class QueueLoad:
     busy_windows: int  # open windows with a called or serving ticket
     service_s: float  # recent mean service time
     paused_windows: int = 0  # staffed but paused (lunch, a short break)
+
+
+def matters_service_s(center: Center, queue_id: str) -> float | None:
+    """The mean of the queue's matters' ``service_minutes``, in seconds, before any sample."""
+    minutes = [m.service_minutes for m in center.matters_of_queue(queue_id) if m.service_minutes]
+    return 60.0 * sum(minutes) / len(minutes) if minutes else None
 
 
 def mean_service_s(recent_service_s: Sequence[float], fallback_s: float | None) -> float:

@@ -95,20 +95,19 @@ class WindowResumed(DomainEvent):
     kind: ClassVar[str] = "window_resumed"
 
 
-EVENT_TYPES: dict[str, type[DomainEvent]] = {
-    cls.kind: cls
-    for cls in (
-        TicketIssued,
-        TicketCalled,
-        TicketRecalled,
-        ServiceStarted,
-        TicketFinished,
-        TicketNoShow,
-        TicketTransferred,
-        TicketCancelled,
-        WindowOpened,
-        WindowClosed,
-        WindowPaused,
-        WindowResumed,
-    )
-}
+# Each class's ``kind`` is the one spelling of that event: the event row's ``kind``
+# column and every query and fold over the log use it, never a literal.
+TICKET_EVENTS: tuple[type[DomainEvent], ...] = (
+    TicketIssued,
+    TicketCalled,
+    TicketRecalled,
+    ServiceStarted,
+    TicketFinished,
+    TicketNoShow,
+    TicketTransferred,
+    TicketCancelled,
+)
+WINDOW_EVENTS: tuple[type[DomainEvent], ...] = (WindowOpened, WindowClosed, WindowPaused, WindowResumed)
+EVENT_TYPES: dict[str, type[DomainEvent]] = {cls.kind: cls for cls in TICKET_EVENTS + WINDOW_EVENTS}
+TICKET_EVENT_KINDS: tuple[str, ...] = tuple(cls.kind for cls in TICKET_EVENTS)
+CALL_KINDS: tuple[str, ...] = (TicketCalled.kind, TicketRecalled.kind)  # what the hall announces

@@ -198,9 +198,10 @@ class SocketPublisher:
         if not ticket_rooms:
             return
         sent: set[int] = set()
+        now = hub.now()
         for queue_id in sorted(dirty.queues):
             # Everyone waiting in a changed queue may have moved up: one query per queue.
-            for ahead, ticket in enumerate(repos.tickets.waiting([queue_id], hub.today())):
+            for ahead, ticket in enumerate(repos.tickets.waiting([queue_id], hub.today(now), now=now)):
                 room = names.ticket_room(ticket.token)
                 if room in ticket_rooms:
                     sent.add(ticket.id)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.db.tables import events as e
+from server.queueing.events import WindowOpened
+from server.queueing.tickets import TicketStatus
 from server.queueing.windows import WindowStatus
 
 from . import stats, views
@@ -26,7 +28,7 @@ def window_rows(hub: Hub, repos, queues: dict[str, dict]) -> list[dict]:
     states = repos.windows.all()
     at_windows = repos.tickets.at_windows()
     opened_today = set(repos.conn.execute(
-        select(e.c.window_id).where(e.c.service_day == today, e.c.kind == "window_opened").distinct()
+        select(e.c.window_id).where(e.c.service_day == today, e.c.kind == WindowOpened.kind).distinct()
     ).scalars())
     rows = []
     for window in hub.center.windows.values():
@@ -36,7 +38,7 @@ def window_rows(hub: Hub, repos, queues: dict[str, dict]) -> list[dict]:
         waiting = sum(queues[q]["waiting"] for q in window.queue_ids if q in queues)
         status = view["status"]
         if ticket is not None:
-            shown = "serving" if ticket.status.value == "serving" else "called"
+            shown = "serving" if ticket.status is TicketStatus.SERVING else "called"
             since = ticket.started_at if shown == "serving" else ticket.called_at
         elif status == WindowStatus.OPEN.value:
             shown, since = "idle", state.since if state else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from server.queueing.estimate import QueueLoad, mean_service_s
+from server.queueing.estimate import QueueLoad, matters_service_s, mean_service_s
 from server.queueing.windows import WindowStatus
 
 if TYPE_CHECKING:
@@ -31,9 +31,7 @@ class LoadCache:
         self._fallbacks = {queue_id: self._fallback(queue_id) for queue_id in hub.center.queues}
 
     def _fallback(self, queue_id: str) -> float | None:
-        minutes = [m.service_minutes for m in self._hub.center.matters_of_queue(queue_id)
-                   if m.service_minutes]
-        return 60.0 * sum(minutes) / len(minutes) if minutes else None
+        return matters_service_s(self._hub.center, queue_id)
 
     def invalidate_windows(self) -> None:
         self._loads_until = float("-inf")

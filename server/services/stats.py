@@ -1,12 +1,8 @@
 """Figures from the event log: one fact per ticket, folded from its events.
 
-Every statistic of the hub starts here. The events of a ticket (issued, called,
-recalled, started, finished, no-show, transferred, cancelled; see ``queueing.events``)
-are folded in order into one *fact*: when it was issued (hour and weekday in the
-center's time zone), in which queue it ended, at which window and by which clerk it was
-served, how long the visitor waited (issue → first call) and was served (start, or
-call when the clerk never pressed Start, → finish), its outcome and the wait the hub
-quoted at issue.
+Every statistic of the hub starts here. The events of a ticket are folded in order
+into one *fact* by the core's pure ``queueing.facts.fold`` (what a fact holds is
+written there); this module reads the events, stores and reads facts, and tallies them.
 
 A ticket belongs to the service day of its issue, even when it is finished after
 midnight. Facts of *closed* days (older than yesterday) are stored once in
@@ -21,124 +17,28 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict, namedtuple
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from server.db.tables import events as e
 from server.db.tables import stats_days, ticket_facts
-from server.queueing.tickets import TicketStatus
+from server.queueing.events import TICKET_EVENT_KINDS, TicketIssued
+from server.queueing.facts import Fact, fold
+from server.queueing.tickets import Outcome, TicketStatus
 
 from .cooperate import pause
 from .hub import Hub
 
-TICKET_EVENT_KINDS = (
-    "ticket_issued", "ticket_called", "ticket_recalled", "service_started", "ticket_finished",
-    "ticket_no_show", "ticket_transferred", "ticket_cancelled",
-)
 FRESH_DAYS = 2  # today and yesterday are always folded from the events
 BUILD_CHUNK_DAYS = 31
 FACT_COLUMNS = tuple(c.name for c in ticket_facts.columns)
 
 
-# --- folding ---------------------------------------------------------------------------
-@dataclass(slots=True)
-class Fact:
-    ticket_id: int
-    service_day: date
-    number: str | None
-    hour: int
-    weekday: int
-    matter_id: str | None
-    unit_id: str | None
-    first_queue_id: str | None
-    queue_id: str | None
-    issued_at: datetime
-    quoted_wait_s: int | None
-    priority: int = 0
-    window_id: str | None = None
-    clerk_id: int | None = None
-    status: str = TicketStatus.WAITING.value
-    outcome: str | None = None
-    called_at: datetime | None = None  # the latest call
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    wait_s: int | None = None  # issue → first call
-    service_s: int | None = None
-    transfers: int = 0
-    recalls: int = 0
-
-    def row(self) -> dict:
-        return {name: getattr(self, name) for name in FACT_COLUMNS}
-
-
-def _clerk_id(actor: str | None) -> int | None:
-    kind, _, ident = (actor or "").partition(":")
-    return int(ident) if kind == "user" and ident.isdigit() else None
-
-
-def _seconds(later: datetime, earlier: datetime) -> int:
-    return max(0, round((later - earlier).total_seconds()))
-
-
-def fold_events(rows, hub: Hub) -> dict[int, Fact]:
-    """Fold event rows (ordered by id) into facts, keyed by ticket id.
-
-    Rows need ``kind, at, service_day, actor, ticket_id, window_id, queue_id, data``.
-    Events of a ticket whose issue is not among the rows are ignored.
-    """
-    center, tz = hub.center, hub.tz
-    facts: dict[int, Fact] = {}
-    for row in rows:
-        kind, at, ticket_id = row.kind, row.at, row.ticket_id
-        data = row.data or {}
-        if kind == "ticket_issued":
-            local = at.astimezone(tz)
-            matter = center.matters.get(data.get("matter_id"))
-            facts[ticket_id] = Fact(
-                ticket_id=ticket_id, service_day=row.service_day, number=data.get("number"),
-                hour=local.hour, weekday=local.weekday(), matter_id=data.get("matter_id"),
-                unit_id=matter.unit_id if matter else None, first_queue_id=row.queue_id,
-                queue_id=row.queue_id, issued_at=at, quoted_wait_s=data.get("quoted_wait_s"),
-                priority=data.get("priority") or 0,
-            )
-            continue
-        fact = facts.get(ticket_id)
-        if fact is None:
-            continue
-        if kind == "ticket_called":
-            if fact.wait_s is None:
-                fact.wait_s = _seconds(at, fact.issued_at)
-            fact.status = TicketStatus.CALLED.value
-            fact.called_at = at
-            fact.started_at = None
-            fact.window_id = row.window_id
-            fact.clerk_id = _clerk_id(row.actor)
-        elif kind == "ticket_recalled":
-            fact.recalls += 1
-        elif kind == "service_started":
-            fact.status = TicketStatus.SERVING.value
-            fact.started_at = at
-        elif kind == "ticket_finished":
-            fact.status = TicketStatus.DONE.value
-            fact.outcome = data.get("outcome")
-            fact.finished_at = at
-            began = fact.started_at or fact.called_at
-            fact.service_s = _seconds(at, began) if began else None
-        elif kind == "ticket_no_show":
-            fact.status = TicketStatus.NO_SHOW.value
-            fact.finished_at = at
-        elif kind == "ticket_transferred":
-            fact.status = TicketStatus.WAITING.value
-            fact.transfers += 1
-            fact.queue_id = data.get("to_queue") or row.queue_id
-            fact.called_at = fact.started_at = None
-        elif kind == "ticket_cancelled":
-            fact.status = TicketStatus.CANCELLED.value
-            fact.finished_at = at
-    return facts
+def fact_row(fact: Fact) -> dict:
+    """A fact as a row of ``ticket_facts``."""
+    return {name: getattr(fact, name) for name in FACT_COLUMNS}
 
 
 def _fold_days(hub: Hub, conn, first: date, last: date) -> list[Fact]:
@@ -150,7 +50,7 @@ def _fold_days(hub: Hub, conn, first: date, last: date) -> list[Fact]:
                e.c.kind.in_(TICKET_EVENT_KINDS))
         .order_by(e.c.id)
     )
-    facts = fold_events(rows, hub)
+    facts = fold(rows, hub.center, hub.tz)
     return [f for f in facts.values() if first <= f.service_day <= last]
 
 
@@ -190,7 +90,7 @@ def build_facts(hub: Hub, first: date, last: date) -> int:
             with hub.uow() as uow:
                 uow.conn.execute(delete(ticket_facts).where(ticket_facts.c.service_day.in_(chunk)))
                 if facts:
-                    uow.conn.execute(insert(ticket_facts), [f.row() for f in facts])
+                    uow.conn.execute(insert(ticket_facts), [fact_row(f) for f in facts])
                 uow.conn.execute(insert(stats_days), [
                     {"service_day": d, "built_at": now, "tickets": n} for d, n in counts.items()])
                 uow.commit()
@@ -269,7 +169,7 @@ def days_with_tickets(hub: Hub, first: date, last: date) -> list[date]:
         with hub.reading() as repos:
             days += repos.conn.execute(
                 select(e.c.service_day).where(e.c.service_day >= fresh_first, e.c.service_day <= last,
-                                              e.c.kind == "ticket_issued")
+                                              e.c.kind == TicketIssued.kind)
                 .distinct().order_by(e.c.service_day)).scalars().all()
     return days
 
@@ -295,18 +195,19 @@ def figures(rows) -> dict:
 
     Columnar on purpose: a year's report tallies 300,000 facts, one pass per figure.
     """
+    done = TicketStatus.DONE.value
     statuses = Counter(r[0] for r in rows)
-    outcomes = Counter(r[3] for r in rows if r[0] == "done")
+    outcomes = Counter(r[3] for r in rows if r[0] == done)
     waits = sorted(r[1] for r in rows if r[1] is not None)
-    services = sorted(r[2] for r in rows if r[0] == "done" and r[2] is not None)
-    served = statuses["done"]
+    services = sorted(r[2] for r in rows if r[0] == done and r[2] is not None)
+    served = statuses[done]
     return {
         "issued": len(rows),
         "called": len(waits),
         "served": served,
-        "no_show": statuses["no_show"],
-        "cancelled": statuses["cancelled"],
-        "waiting": statuses["waiting"],
+        "no_show": statuses[TicketStatus.NO_SHOW.value],
+        "cancelled": statuses[TicketStatus.CANCELLED.value],
+        "waiting": statuses[TicketStatus.WAITING.value],
         "transfers": sum(r[4] for r in rows),
         "avg_wait_s": _round(sum(waits) / len(waits)) if waits else None,
         "median_wait_s": _round(statistics.median(waits)) if waits else None,
@@ -314,10 +215,10 @@ def figures(rows) -> dict:
         "max_wait_s": waits[-1] if waits else None,
         "avg_service_s": _round(sum(services) / len(services)) if services else None,
         "median_service_s": _round(statistics.median(services)) if services else None,
-        "completed_on_spot": outcomes["completed"],
-        "accepted": outcomes["accepted"],
-        "returned": outcomes["returned"],
-        "on_spot_share": round(outcomes["completed"] / served, 4) if served else None,
+        "completed_on_spot": outcomes[Outcome.COMPLETED.value],
+        "accepted": outcomes[Outcome.ACCEPTED.value],
+        "returned": outcomes[Outcome.RETURNED.value],
+        "on_spot_share": round(outcomes[Outcome.COMPLETED.value] / served, 4) if served else None,
     }
 
 

@@ -71,7 +71,7 @@ def issue_ticket(
             # Everyone waiting with the same or a higher priority goes first. Counted
             # before the number is drawn: the counter row stays locked (PostgreSQL)
             # from the draw to the commit, so that stretch is kept short.
-            ahead = uow.tickets.count_waiting_at_least(queue.id, day, level)
+            ahead = uow.tickets.ahead_of_new(queue.id, day, level, now=now)
             load = queue_loads(hub, uow, [queue.id])[queue.id]
             sequence = uow.numbers.next(day, queue.prefix)
             ticket = Ticket(

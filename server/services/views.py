@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from server.queueing.estimate import QueueLoad, estimate_wait_s
-from server.queueing.tickets import Ticket, TicketStatus
+from server.queueing.events import (
+    ServiceStarted,
+    TicketCalled,
+    TicketFinished,
+    TicketNoShow,
+    TicketRecalled,
+    TicketTransferred,
+)
+from server.queueing.tickets import Outcome, Ticket, TicketStatus
 from server.queueing.windows import WindowState
 
 from .hub import Hub
@@ -80,7 +88,7 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
     center = hub.center
     if ticket.status is TicketStatus.WAITING:
         if ahead is None:
-            ahead = repos.tickets.ahead_count(ticket)
+            ahead = repos.tickets.ahead_count(ticket, now=hub.now())
         if load is None:
             load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]
         estimated = estimate(hub, ahead, load)
@@ -122,7 +130,8 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
 
 def waiting_views(hub: Hub, repos, queue_ids, limit: int | None = None) -> list[dict]:
     """Waiting tickets of these queues in calling order, each with its place in its queue."""
-    tickets = repos.tickets.waiting(list(queue_ids), hub.today(), limit)
+    now = hub.now()
+    tickets = repos.tickets.waiting(list(queue_ids), hub.today(now), limit, now=now)
     loads = queue_loads(hub, repos, list(queue_ids))
     places: dict[str, int] = {}
     out = []
@@ -188,7 +197,7 @@ def recent_calls(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
         window = hub.center.windows.get(window_id)
         if window is None or (zone_id and window.zone_id != zone_id):
             continue
-        calls.append(call_payload(hub, number, window_id, kind == "ticket_recalled", at))
+        calls.append(call_payload(hub, number, window_id, kind == TicketRecalled.kind, at))
         if len(calls) >= hub.settings.recent_calls:
             break
     return calls
@@ -219,22 +228,24 @@ def window_panel(hub: Hub, repos, window_id: str) -> dict:
     }
 
 
-CLERK_DAY_KINDS = ("ticket_called", "ticket_recalled", "service_started", "ticket_finished",
-                   "ticket_no_show", "ticket_transferred")
+# What a clerk's day counts, by the event that records it.
+CLERK_DAY_COUNTS = {
+    TicketCalled.kind: "called", TicketRecalled.kind: "recalled", ServiceStarted.kind: "started",
+    TicketFinished.kind: "finished", TicketNoShow.kind: "no_show",
+    TicketTransferred.kind: "transferred",
+}
 
 
 def clerk_day(hub: Hub, repos, actor) -> dict:
     """How many calls, services and outcomes this staff member recorded today (the event log)."""
     day = hub.today()
-    rows = repos.events.by_actor(day, str(actor), CLERK_DAY_KINDS)
-    counts = dict.fromkeys(("called", "recalled", "started", "finished", "completed", "accepted",
-                            "returned", "no_show", "transferred"), 0)
-    keys = {"ticket_called": "called", "ticket_recalled": "recalled", "service_started": "started",
-            "ticket_finished": "finished", "ticket_no_show": "no_show",
-            "ticket_transferred": "transferred"}
+    rows = repos.events.by_actor(day, str(actor), CLERK_DAY_COUNTS)
+    outcomes = [o.value for o in Outcome]
+    counts = dict.fromkeys(("called", "recalled", "started", "finished", *outcomes, "no_show",
+                            "transferred"), 0)
     for kind, data in rows:
-        counts[keys[kind]] += 1
-        outcome = (data or {}).get("outcome") if kind == "ticket_finished" else None
-        if outcome in ("completed", "accepted", "returned"):
+        counts[CLERK_DAY_COUNTS[kind]] += 1
+        outcome = (data or {}).get("outcome") if kind == TicketFinished.kind else None
+        if outcome in outcomes:
             counts[outcome] += 1
     return {"date": day.isoformat(), **counts}

@@ -117,7 +117,7 @@ def call_next(hub: Hub, window_id: str, actor: Actor) -> dict:
         _require_clerk(state, actor)
         state.ensure_can_call(uow.tickets.at_window(window_id) is not None)
         for _ in range(CLAIM_ATTEMPTS):
-            ticket = uow.tickets.next_waiting(window.queue_ids, day, skip_locked=True)
+            ticket = uow.tickets.next_waiting(window.queue_ids, day, now=now, skip_locked=True)
             if ticket is None:
                 raise QueueEmptyError(f"nobody is waiting for window {window.number}",
                                       window=window_id)

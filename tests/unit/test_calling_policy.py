@@ -1,8 +1,22 @@
 """The calling policy and the place in line (docs/calling-policy.md)."""
 
-from server.queueing.policy import ahead_of, choose_next
+from datetime import date, timedelta
+
+import pytest
+
+from server.queueing.policy import (
+    CALL_ORDER,
+    CallContext,
+    Field,
+    Reached,
+    SortTerm,
+    ahead_of,
+    choose_next,
+    in_call_order,
+    newcomer,
+)
 from server.queueing.tickets import TicketStatus
-from tests.unit.factories import make_ticket
+from tests.unit.factories import T0, make_ticket
 
 
 def test_priority_before_everyone_else():
@@ -45,3 +59,38 @@ def test_ahead_counts_priority_and_earlier_tickets_only():
     assert ahead_of(tickets[0], everyone) == 1  # only the priority ticket
     assert ahead_of(tickets[4], everyone) == 5
     assert ahead_of(vip, everyone) == 0
+
+
+def test_ahead_counts_only_the_tickets_own_queue():
+    mine = make_ticket(2, issued_after_s=20)
+    other_queue = make_ticket(1, queue_id="tax", issued_after_s=0)
+    assert ahead_of(mine, [other_queue, mine]) == 0
+
+
+def test_a_newcomer_comes_after_everyone_of_its_priority_and_above():
+    tickets = [make_ticket(1, issued_after_s=0), make_ticket(2, issued_after_s=0, priority=1),
+               make_ticket(3, issued_after_s=5, status=TicketStatus.CALLED)]
+    assert ahead_of(newcomer("police", date(2026, 3, 2), 0), tickets) == 2
+    assert ahead_of(newcomer("police", date(2026, 3, 2), 1), tickets) == 1
+    assert ahead_of(newcomer("police", date(2026, 3, 2), 2), tickets) == 0
+
+
+def test_a_rule_is_one_more_term():
+    """How the next rule (appointments whose slot has begun) would be written: a term."""
+    walk_in = make_ticket(1, issued_after_s=0)
+    booked = make_ticket(2, issued_after_s=60, called_at=T0 + timedelta(seconds=30))  # stands in
+    priority = make_ticket(3, issued_after_s=120, priority=1)
+    order = (CALL_ORDER[0], SortTerm(Reached("called_at"), descending=True), *CALL_ORDER[1:])
+    everyone = [walk_in, booked, priority]
+    assert choose_next(everyone, ["police"]) is priority
+    assert in_call_order(everyone, CallContext(("police",), T0 + timedelta(seconds=40)), order) == [
+        priority, booked, walk_in]
+    assert in_call_order(everyone, CallContext(("police",), T0 + timedelta(seconds=10)), order) == [
+        priority, walk_in, booked]  # not begun yet: an ordinary place
+    assert ahead_of(walk_in, everyone, now=T0 + timedelta(seconds=40), order=order) == 2
+
+
+def test_a_time_term_needs_the_time():
+    order = (SortTerm(Reached("called_at")), SortTerm(Field("id")))
+    with pytest.raises(ValueError, match="needs the time"):
+        choose_next([make_ticket(1), make_ticket(2)], ["police"], order=order)

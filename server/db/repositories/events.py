@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from server.queueing.events import DomainEvent
+from server.queueing.events import CALL_KINDS, DomainEvent
+from server.queueing.facts import record_of
 
 from ..tables import events as e
 
@@ -20,19 +21,7 @@ class EventLog:
         self.conn = conn
 
     def append(self, events: Iterable[DomainEvent], service_day: date) -> None:
-        rows = [
-            {
-                "at": ev.at,
-                "service_day": service_day,
-                "kind": ev.kind,
-                "actor": str(ev.actor),
-                "ticket_id": ev.ticket_id,
-                "window_id": ev.window_id,
-                "queue_id": ev.queue_id,
-                "data": dict(ev.data) or None,
-            }
-            for ev in events
-        ]
+        rows = [record_of(ev, service_day)._asdict() for ev in events]
         if rows:
             self.conn.execute(_INSERT, rows)
 
@@ -40,7 +29,7 @@ class EventLog:
         """(kind, number, window_id, at) of the day's calls and recalls, newest first."""
         rows = self.conn.execute(
             select(e.c.kind, e.c.data, e.c.window_id, e.c.at)
-            .where(e.c.service_day == day, e.c.kind.in_(("ticket_called", "ticket_recalled")))
+            .where(e.c.service_day == day, e.c.kind.in_(CALL_KINDS))
             .order_by(e.c.id.desc())
             .limit(limit)
         ).all()

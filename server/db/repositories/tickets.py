@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
+from server.queueing.policy import CALL_ORDER, CallContext, SortTerm, newcomer
 from server.queueing.tickets import AT_WINDOW_STATUSES, Outcome, Ticket, TicketStatus
 
 from ..tables import tickets as t
+from .call_order import called_before, order_by
 
 
 class ConcurrentUpdateError(Exception):
@@ -56,12 +58,6 @@ def row_to_ticket(row: Row) -> Ticket:
 
 # Statements run on every ticket issued are built once.
 _INSERT = insert(t).returning(t.c.id)
-_COUNT_AT_LEAST = (
-    select(func.count())
-    .select_from(t)
-    .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id == bindparam("queue_id"),
-           t.c.service_day == bindparam("day"), t.c.priority >= bindparam("priority"))
-)
 _BY_IDEMPOTENCY_KEY = select(t).where(t.c.service_day == bindparam("day"),
                                       t.c.idempotency_key == bindparam("key"))
 
@@ -74,8 +70,11 @@ def _values(ticket: Ticket) -> dict:
 
 
 class TicketRepository:
-    def __init__(self, conn: Connection) -> None:
+    """``order``: the calling policy's terms; always ``CALL_ORDER`` but in the property test."""
+
+    def __init__(self, conn: Connection, order: Sequence[SortTerm] = CALL_ORDER) -> None:
         self.conn = conn
+        self.order = tuple(order)
         self.is_postgres = conn.dialect.name == "postgresql"
 
     def add(self, ticket: Ticket) -> Ticket:
@@ -119,19 +118,20 @@ class TicketRepository:
         ).all()
         return {ticket.window_id: ticket for ticket in map(row_to_ticket, rows) if ticket.window_id}
 
-    def _call_order(self, queue_ids: Sequence[str]):
-        rank = case({q: i for i, q in enumerate(queue_ids)}, value=t.c.queue_id, else_=len(queue_ids))
-        return (t.c.priority.desc(), t.c.issued_at, rank, t.c.id)
+    # --- the calling policy (queueing.policy.CALL_ORDER, written as SQL by call_order) ---
+    def _waiting_in(self, queue_ids: Sequence[str], day: date):
+        return (t.c.status == TicketStatus.WAITING.value, t.c.queue_id.in_(queue_ids),
+                t.c.service_day == day)
 
-    def next_waiting(self, queue_ids: Sequence[str], day: date, *, skip_locked: bool) -> Ticket | None:
-        """The ticket the calling policy picks (see queueing.policy), locked on PostgreSQL."""
+    def next_waiting(self, queue_ids: Sequence[str], day: date, *, now: datetime,
+                     skip_locked: bool) -> Ticket | None:
+        """The ticket the calling policy picks for a window, locked on PostgreSQL."""
         if not queue_ids:
             return None
         stmt = (
             select(t)
-            .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id.in_(queue_ids),
-                   t.c.service_day == day)
-            .order_by(*self._call_order(queue_ids))
+            .where(*self._waiting_in(queue_ids, day))
+            .order_by(*order_by(CallContext(tuple(queue_ids), now), self.order))
             .limit(1)
         )
         if self.is_postgres and skip_locked:
@@ -139,34 +139,32 @@ class TicketRepository:
         row = self.conn.execute(stmt).first()
         return row_to_ticket(row) if row else None
 
-    def waiting(self, queue_ids: Sequence[str], day: date, limit: int | None = None) -> list[Ticket]:
+    def waiting(self, queue_ids: Sequence[str], day: date, limit: int | None = None, *,
+                now: datetime) -> list[Ticket]:
         """Waiting tickets of these queues in calling order."""
         if not queue_ids:
             return []
         stmt = (
             select(t)
-            .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id.in_(queue_ids),
-                   t.c.service_day == day)
-            .order_by(*self._call_order(queue_ids))
+            .where(*self._waiting_in(queue_ids, day))
+            .order_by(*order_by(CallContext(tuple(queue_ids), now), self.order))
         )
         if limit is not None:
             stmt = stmt.limit(limit)
         return [row_to_ticket(r) for r in self.conn.execute(stmt)]
 
-    def ahead_count(self, ticket: Ticket) -> int:
+    def ahead_count(self, ticket: Ticket, *, now: datetime) -> int:
         """Waiting tickets of the ticket's queue that the policy calls before it."""
-        before = or_(
-            t.c.priority > ticket.priority,
-            and_(t.c.priority == ticket.priority, t.c.issued_at < ticket.issued_at),
-            and_(t.c.priority == ticket.priority, t.c.issued_at == ticket.issued_at,
-                 t.c.id < ticket.id),
-        )
-        return self.conn.execute(
-            select(func.count())
-            .select_from(t)
-            .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id == ticket.queue_id,
-                   t.c.service_day == ticket.service_day, t.c.id != ticket.id, before)
-        ).scalar_one()
+        context = CallContext((ticket.queue_id,), now)
+        where = [*self._waiting_in([ticket.queue_id], ticket.service_day),
+                 called_before(ticket, context, self.order)]
+        if ticket.id is not None:
+            where.append(t.c.id != ticket.id)
+        return self.conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
+
+    def ahead_of_new(self, queue_id: str, day: date, priority: int, *, now: datetime) -> int:
+        """Waiting tickets of a queue called before a ticket about to be issued to it."""
+        return self.ahead_count(newcomer(queue_id, day, priority), now=now)
 
     def waiting_summary(self, day: date) -> dict[str, tuple[int, object]]:
         """queue_id → (waiting count, earliest issue time) for the day."""
@@ -201,12 +199,6 @@ class TicketRepository:
         for bucket in result.values():
             bucket.reverse()
         return result
-
-    def count_waiting_at_least(self, queue_id: str, day: date, priority: int) -> int:
-        """Waiting tickets of a queue with this priority or a higher one."""
-        return self.conn.execute(
-            _COUNT_AT_LEAST, {"queue_id": queue_id, "day": day, "priority": priority}
-        ).scalar_one()
 
     def open_before(self, day: date, limit: int) -> list[Ticket]:
         """Waiting or called tickets of service days before ``day``."""
