@@ -55,8 +55,8 @@ def main(argv=None) -> int:
     from server.db.database import DatabaseConfigError
     from server.queueing.errors import CenterDefinitionError
     from server.serve import make_listener, serve
-    from server.services.accounts import set_user_password
-    from server.services.demo import seed_demo
+    from server.services.accounts.demo import seed_demo
+    from server.services.accounts.users import set_user_password
 
     try:
         app = create_app(Config(ASYNC_MODE="gevent"))

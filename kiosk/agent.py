@@ -24,10 +24,10 @@ from typing import Any
 import socketio
 
 from hardware.errors import PrinterConfigError
+from hardware.printer_health import print_checked, query_status
 from hardware.printers import Printer, PrinterStatus, printer_from_spec
 from server.realtime import names
-from server.services.printer_health import print_checked, query_status
-from server.services.ticket_paper import content_from_job
+from server.services.issuing.ticket_paper import content_from_job
 
 log = logging.getLogger("kiosk.agent")
 

@@ -101,7 +101,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
 
 def _print_service(app: Flask, hub: Hub):
     """Kiosk printing: agents, network printers named per kiosk, the hub's own printer."""
-    from server.services.printing import (
+    from server.services.issuing.printing import (
         BackgroundTasks,
         PrintService,
         PrintSettings,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from server.services import dashboard, exports, planning, reports
 from server.services.errors import BadRequestError
+from server.services.reporting import dashboard, exports, planning, reports
 
 from . import bp
 from .parsing import hub, staff

@@ -17,11 +17,11 @@ from datetime import timedelta
 from flask import current_app
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
-from server.services import dashboard, stats
-from server.services.accounts import authenticate_token, require_role
-from server.services.alerts import AlertMonitor, Thresholds
+from server.services.accounts.users import authenticate_token, require_role
 from server.services.errors import ServiceError
 from server.services.hub import Hub
+from server.services.reporting import dashboard, stats
+from server.services.reporting.alerts import AlertMonitor, Thresholds
 
 from . import names
 

@@ -19,7 +19,7 @@ from server.queueing.clock import Clock, SystemClock
 from server.queueing.events import DomainEvent
 from server.queueing.numbering import service_day
 
-from .login_guard import LoginGuard
+from .accounts.login_guard import LoginGuard
 from .queue_load import LoadCache
 
 

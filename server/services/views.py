@@ -12,8 +12,8 @@ from server.queueing.estimate import QueueLoad, estimate_wait_s
 from server.queueing.tickets import Ticket, TicketStatus
 from server.queueing.windows import WindowState
 
+from .counter.staffing import duty_unit
 from .hub import Hub
-from .staffing import duty_unit
 
 
 def iso(at: datetime | None) -> str | None:

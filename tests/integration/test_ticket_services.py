@@ -16,8 +16,9 @@ from server.queueing.errors import (
     WindowBusyError,
     WindowPausedError,
 )
-from server.services import tickets, windows
+from server.services.counter import windows
 from server.services.errors import NotWindowClerkError
+from server.services.issuing import tickets
 
 KIOSK = Actor("device", "1", "kiosk", "kiosk")
 

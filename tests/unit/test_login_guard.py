@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.services.login_guard import LoginGuard, TooManyAttemptsError
+from server.services.accounts.login_guard import LoginGuard, TooManyAttemptsError
 
 
 def test_five_failures_hold_the_username_off_for_a_while():

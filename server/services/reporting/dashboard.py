@@ -13,8 +13,9 @@ from sqlalchemy import select
 from server.db.tables import events as e
 from server.queueing.windows import WindowStatus
 
-from . import stats, views
-from .hub import Hub
+from .. import views
+from ..hub import Hub
+from . import stats
 
 
 def _seconds(now, then) -> int | None:

@@ -26,19 +26,19 @@ from datetime import timedelta
 from typing import Any
 
 from hardware.errors import PrinterConfigError
-from hardware.printers import Printer, PrinterStatus, printer_from_spec
-from hardware.ticket import TicketContent
-from server.realtime import names
-
-from .errors import NotFoundError
-from .hub import Hub
-from .printer_health import (
+from hardware.printer_health import (
     PROBLEM_LEVELS,
     PROBLEM_MESSAGES,
     print_checked,
     query_status,
     status_json,
 )
+from hardware.printers import Printer, PrinterStatus, printer_from_spec
+from hardware.ticket import TicketContent
+from server.realtime import names
+
+from ..errors import NotFoundError
+from ..hub import Hub
 from .ticket_paper import DEFAULT_FOOTER, content_to_job, public_status_url, ticket_content
 
 log = logging.getLogger(__name__)

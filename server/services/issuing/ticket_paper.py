@@ -8,7 +8,7 @@ from typing import Any
 
 from hardware.ticket import TicketContent, TicketLabels
 
-from .hub import Hub
+from ..hub import Hub
 
 PRIORITY_REASON_NAMES = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇",
                          "military": "军人"}

@@ -31,8 +31,8 @@ from server.db.tables import events as e
 from server.db.tables import stats_days, ticket_facts
 from server.queueing.tickets import TicketStatus
 
+from ..hub import Hub
 from .cooperate import pause
-from .hub import Hub
 
 TICKET_EVENT_KINDS = (
     "ticket_issued", "ticket_called", "ticket_recalled", "service_started", "ticket_finished",
