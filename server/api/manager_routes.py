@@ -56,9 +56,7 @@ def _download(table, fmt: str, filename: str, title: str, note: str) -> Response
 @bp.get("/dashboard")
 def get_dashboard():
     _manager()
-    from server.realtime.manager_namespace import monitor
-
-    mon = monitor()
+    mon = hub().monitor
     return jsonify(mon.snapshot() if mon else dashboard.snapshot(hub()))
 
 

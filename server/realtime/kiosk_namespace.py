@@ -25,7 +25,7 @@ def _hub():
 
 
 def _printing() -> PrintService:
-    return current_app.extensions["yimen_printing"]
+    return _hub().printing
 
 
 class KioskNamespace(Namespace):

@@ -13,7 +13,8 @@ from server.queueing.clock import ManualClock
 from server.services.accounts.users import create_device
 from server.services.center_setup import install_center
 from server.services.hub import Hub
-from server.services.issuing.printing import InlineTasks, PrintService, PrintSettings
+from server.services.issuing.printing import PrintService, PrintSettings
+from server.services.tasks import InlineTasks
 from tests.support.fakes import RecordingPublisher
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Haibei

@@ -8,6 +8,7 @@ import pytest
 from pyzbar.pyzbar import decode
 
 from hardware.escpos_encode import encode_ticket, parse_raster
+from hardware.print_job import content_from_job, content_to_job
 from hardware.printer_health import problem_of, status_json
 from hardware.printers import PrinterStatus
 from hardware.ticket import PAPER_WIDTHS, PrinterProfile
@@ -15,8 +16,6 @@ from server.center_file import load_demo_center
 from server.services.hub import HubSettings
 from server.services.issuing.printing import parse_device_printers
 from server.services.issuing.ticket_paper import (
-    content_from_job,
-    content_to_job,
     priority_label,
     public_status_url,
     ticket_content,
