@@ -18,7 +18,7 @@ def get_queues():
     """Every queue with its waiting line; ``?zone=f1`` for the queues served in a zone."""
     zone = request.args.get("zone")
     if zone is not None and zone not in hub().center.zones:
-        from server.services.errors import NotFoundError
+        from server.queueing.errors import NotFoundError
 
         raise NotFoundError(f"unknown zone {zone!r}", code="unknown_zone")
     with hub().reading() as repos:

@@ -20,7 +20,6 @@ LOCK_S = 300.0
 
 class TooManyAttemptsError(ServiceError):
     code = "too_many_attempts"
-    status = 429
 
 
 class LoginGuard:

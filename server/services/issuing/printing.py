@@ -33,9 +33,9 @@ from hardware.printer_health import (
 )
 from hardware.printers import Printer, PrinterStatus, printer_from_spec
 from hardware.ticket import PrinterProfile, TicketContent
+from server.queueing.errors import NotFoundError
 from server.realtime import names
 
-from ..errors import NotFoundError
 from ..hub import Hub
 from .ticket_paper import DEFAULT_FOOTER, public_status_url, ticket_content
 
