@@ -12,6 +12,9 @@ decides how it maps onto the hub's clock:
   --simulate``).
 
 Everything random comes from one seeded ``random.Random``.
+
+A little over 300 lines on purpose: the simulator's event handlers call each other in
+a cycle (arrive → call → start → finish → call), best read side by side.
 """
 
 from __future__ import annotations
