@@ -28,7 +28,7 @@ from server.queueing.numbering import service_day
 
 from .accounts.login_guard import LoginGuard
 from .queue_load import LoadCache
-from .tasks import InlineTasks
+from .tasks import BackgroundTasks, InlineTasks
 
 if TYPE_CHECKING:
     from .center_setup import CenterInstall
@@ -86,7 +86,7 @@ class Hub:
         clock: Clock | None = None,
         publisher: Publisher | None = None,
         settings: HubSettings | None = None,
-        tasks=None,
+        tasks: BackgroundTasks | InlineTasks | None = None,
     ) -> None:
         self.db = db
         self.center = center
