@@ -5,7 +5,6 @@ The blocking helpers run in a real thread (the hub's threadpool) or in the kiosk
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,34 +12,17 @@ from hardware.errors import HardwareError
 from hardware.printers import Printer, PrinterStatus
 from hardware.ticket import TicketContent
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One kind of printer trouble: how serious it is, and its words in two places."""
-
-    level: str  # "error": no ticket can be printed; "warning": printing still works
-    kiosk_text: str  # on the kiosk's own screen (a msgid of the kiosk page's texts)
-    manager_text: str  # in the managers' alert, after the kiosk's name
-
-
-PROBLEMS: dict[str, Problem] = {
-    "paper_out": Problem("error", "打印机缺纸", "取号机打印机缺纸"),
-    "cover_open": Problem("error", "打印机纸仓盖未关", "取号机打印机纸仓盖未关"),
-    "offline": Problem("error", "打印机离线", "取号机打印机离线"),
-    "print_failed": Problem("error", "打印失败", "取号机打印失败"),
-    "paper_near_end": Problem("warning", "打印机纸将用尽", "取号机打印机纸将用尽"),
-    "no_status": Problem("warning", "打印机状态未知", "取号机打印机不回复状态查询，无法检测缺纸"),
+# What a printer's trouble is called, and how loud managers hear about it.
+PROBLEM_LEVELS = {"paper_out": "error", "cover_open": "error", "offline": "error",
+                  "print_failed": "error", "paper_near_end": "warning", "no_status": "warning"}
+PROBLEM_MESSAGES = {
+    "paper_out": "取号机打印机缺纸",
+    "cover_open": "取号机打印机纸仓盖未关",
+    "offline": "取号机打印机离线",
+    "print_failed": "取号机打印失败",
+    "paper_near_end": "取号机打印机纸将用尽",
+    "no_status": "取号机打印机不回复状态查询，无法检测缺纸",
 }
-UNKNOWN_PROBLEM = Problem("warning", "打印机状态未知", "打印机异常")
-
-
-def problem_info(code: str | None) -> Problem:
-    return PROBLEMS.get(code or "", UNKNOWN_PROBLEM)
-
-
-def problems_json() -> dict[str, dict[str, str]]:
-    """Every problem code with its level and kiosk text, for the kiosk page."""
-    return {code: {"level": p.level, "text": p.kiosk_text} for code, p in PROBLEMS.items()}
 
 
 def problem_of(status: PrinterStatus, *, printed: bool | None = None) -> str | None:

@@ -18,7 +18,6 @@ import qrcode.image.svg
 from flask import Response, current_app, jsonify, request
 from pypinyin import Style, lazy_pinyin
 
-from hardware.printer_health import problems_json
 from server.queueing.center import Center
 from server.services.accounts.users import DeviceIdentity, authenticate_device
 from server.services.issuing import tickets
@@ -58,7 +57,6 @@ def kiosk_config():
         "idle_s": int(current_app.config.get("KIOSK_IDLE_S", DEFAULT_IDLE_S)),
         "priority_reasons": list(center.priority_reasons),
         "printer": _printing().printer_snapshot(device.id),
-        "printer_problems": problems_json(),
     })
 
 

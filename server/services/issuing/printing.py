@@ -26,8 +26,9 @@ from datetime import timedelta
 from hardware.errors import PrinterConfigError
 from hardware.print_job import content_to_job
 from hardware.printer_health import (
+    PROBLEM_LEVELS,
+    PROBLEM_MESSAGES,
     print_checked,
-    problem_info,
     query_status,
     status_json,
 )
@@ -198,10 +199,10 @@ class PrintService:
         resolved = problem is None
         self.hub.publisher.alert({
             "kind": "printer",
-            "level": "info" if resolved else problem_info(problem).level,
+            "level": "info" if resolved else PROBLEM_LEVELS.get(problem, "warning"),
             "code": f"printer_{before}_resolved" if resolved else f"printer_{problem}",
             "message": (f"{record.name}：打印机已恢复" if resolved
-                        else f"{record.name}：{problem_info(problem).manager_text}"),
+                        else f"{record.name}：{PROBLEM_MESSAGES.get(problem, '打印机异常')}"),
             "device_id": record.id,
             "device_name": record.name,
             "printer": entry,
