@@ -55,8 +55,8 @@ def main(argv=None) -> int:
     from server.db.database import DatabaseConfigError
     from server.queueing.errors import CenterDefinitionError
     from server.serve import make_listener, serve
-    from server.services.accounts import set_user_password
-    from server.services.demo import seed_demo
+    from server.services.accounts.demo import seed_demo
+    from server.services.accounts.users import set_user_password
 
     try:
         app = create_app(Config(ASYNC_MODE="gevent"))
@@ -64,8 +64,7 @@ def main(argv=None) -> int:
         print(f"yimen: {exc}", file=sys.stderr)
         return 2
     hub = app.extensions["yimen"]
-    install = app.extensions["yimen_install"]
-    for change in install.changes:
+    for change in hub.install.changes:
         print(f"center: {change}")
 
     admin_password = os.environ.get("YIMEN_ADMIN_PASSWORD")
@@ -78,10 +77,9 @@ def main(argv=None) -> int:
             print(line)
 
     if args.simulate:
-        from server.app import socketio
         from server.simulation.live import start_live
 
-        start_live(socketio, hub, args.speed)
+        start_live(hub, args.speed)
         print(f"simulating the hall at {args.speed:g}x real time")
 
     try:

@@ -2,7 +2,7 @@
 
     python -m bench.erlang_check [--days 10] [--visits 1800] [--write]
 
-The window planner (``server/services/planning.py``) sizes windows with the Erlang C
+The window planner (``server/services/reporting/planning.py``) sizes windows with the Erlang C
 formula (``server/queueing/erlang.py``). This scenario checks the formula against the
 hall simulator run through the real services, with the simulator set to Erlang C's
 assumptions: steady arrivals from 09:00 to 17:00 (no lunch, no peak), every window of a

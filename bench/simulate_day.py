@@ -24,7 +24,7 @@ from sqlalchemy import select
 from bench.common import run_report
 from server.db.tables import events as event_log
 from server.queueing import erlang
-from server.services import stats
+from server.services.reporting import stats
 from server.simulation.offline import offline_hub, simulate_days
 
 FIRST_DAY = date(2026, 3, 2)

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from bench.common import run_report
 from server.db.tables import events, tickets
-from server.services import planning, reports, stats
+from server.services.reporting import planning, reports, stats
 from server.simulation.bulk import BulkHistory
 from server.simulation.offline import offline_hub, working_days
 

@@ -1,5 +1,5 @@
 """The hall display pages: the hall screen (whole hall or one zone), the panel above a
-window, and the announcement audio they play.
+window. The announcement audio they play comes from ``/api/v1/announce``.
 
 The pages only read: they take their first picture from the ``/display`` Socket.IO
 snapshot (``hall_state``) or a public REST call, then follow the live events.
@@ -7,13 +7,8 @@ snapshot (``hall_state``) or a public REST call, then follow the live events.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext
-
-from .voice import Voice, VoiceError
 
 bp = Blueprint("display", __name__, url_prefix="/display", template_folder="templates",
                static_folder="static")
@@ -74,7 +69,7 @@ def _hall_page(zone_id: str | None):
             "zone": zone_id,
             "timezone": center.timezone,
             "texts": bilingual(HALL_TEXTS),
-            "announce_url": url_for("display.announce"),
+            "announce_url": url_for("api.announce"),
         },
     )
 
@@ -98,32 +93,9 @@ def window_panel(window_id: str):
     )
 
 
-# --- voice -------------------------------------------------------------------------------
-def announcement_voice() -> Voice:
-    """The hub's announcement voice; clip folders from ``VOICE_DIR`` / ``YIMEN_VOICE_DIR``,
-    by default ``<var>/voice/clips`` (generated) and ``<var>/voice/human`` (recorded)."""
-    app = current_app
-    found = app.extensions.get("yimen_voice")
-    if found is None:
-        base = app.config.get("VOICE_DIR") or os.environ.get("YIMEN_VOICE_DIR")
-        base = Path(base) if base else Path(app.config.get("VAR_DIR", "var")) / "voice"
-        found = app.extensions["yimen_voice"] = Voice(base / "clips", base / "human")
-    return found
-
-
+# --- the old announcement address -------------------------------------------------------
 @bp.get("/announce")
 def announce():
-    """One call as a WAV: ``/display/announce?number=B007&window=15``."""
-    number = (request.args.get("number") or "").strip().upper()
-    try:
-        window_number = int(request.args.get("window", ""))
-        data = announcement_voice().announcement(number, window_number)
-    except ValueError:
-        return {"error": {"code": "bad_announcement",
-                          "message": "number must look like B007 and window be a window number"}}, 400
-    except VoiceError as exc:
-        current_app.logger.warning("announcement unavailable: %s", exc)
-        return {"error": {"code": "voice_unavailable", "message": str(exc)}}, 503
-    response = Response(data, mimetype="audio/wav")
-    response.headers["Cache-Control"] = "public, max-age=600"
-    return response
+    """Moved to ``/api/v1/announce``; a hall screen loaded before an upgrade keeps its
+    old address until it reloads, so this one stays as a redirect."""
+    return redirect(url_for("api.announce", **request.args), code=308)

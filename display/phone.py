@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, render_template, url_for
 
 from server.i18n import LANGUAGE_NAMES, current_language, texts
 from server.queueing.errors import TicketNotFoundError
-from server.services.tickets import get_ticket
+from server.services.issuing.tickets import get_ticket
 
 bp = Blueprint("phone", __name__, template_folder="templates")
 

@@ -10,13 +10,17 @@ Missing clips are generated once with ``espeak-ng -v cmn-latn-pinyin`` (the chim
 synthesised here). A recorded human clip with the same name dropped into the override
 folder (``var/voice/human/``) replaces the generated one at the next announcement; any
 PCM WAV will do, it is converted to the common format.
+
+The hub's ``Voice`` (``hub.voice``, built by ``create_app``) is given the hub's
+``blocking`` runner: decoding, resampling and joining samples run in gevent's
+threadpool, never on a request's greenlet; espeak-ng runs as a child process, which
+gevent waits for cooperatively (child processes must be started from the hub's own
+loop, not from a pool thread).
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import math
 import os
 import re
 import shutil
@@ -25,18 +29,18 @@ import sys
 import tempfile
 import threading
 import wave
-from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
+
+from .wav import RATE, Clip, chime, read_wav, trim_silence, wav_duration_s, write_wav
+
+__all__ = ["RATE", "Clip", "Voice", "VoiceError", "read_wav", "wav_duration_s", "write_wav"]
 
 log = logging.getLogger(__name__)
 
-RATE = 22050  # samples per second of every clip and announcement (espeak-ng's own rate)
 ESPEAK_VOICE = "cmn-latn-pinyin"
 ESPEAK_SPEED = "150"  # words per minute: a little slower than espeak's default, for a hall
-TAIL_S = 0.06  # silence kept after each spoken word so the words do not run together
 
 DIGITS = {"0": "ling2", "1": "yi1", "2": "er4", "3": "san1", "4": "si4",
           "5": "wu3", "6": "liu4", "7": "qi1", "8": "ba1", "9": "jiu3"}
@@ -96,121 +100,34 @@ def announcement_words(ticket_number: str, window_number: int) -> list[str]:
     return [CHIME, "qing", *ticket_number, "hao", "dao", *window_words(window_number), "hao", "chuangkou"]
 
 
-# --- samples --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Clip:
-    """Mono 16-bit samples at RATE."""
-
-    samples: array
-
-    @property
-    def duration_s(self) -> float:
-        return len(self.samples) / RATE
-
-
-def read_wav(data: bytes | Path) -> Clip:
-    """Any PCM WAV (8/16/24/32-bit, mono or stereo, any rate) as a mono 16-bit clip at RATE."""
-    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else open(data, "rb")  # noqa: SIM115
-    with source, wave.open(source, "rb") as wav:
-        channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-        frames = wav.readframes(wav.getnframes())
-    values = _decode(frames, width)
-    if channels > 1:
-        values = [sum(values[i:i + channels]) // channels for i in range(0, len(values), channels)]
-    if rate != RATE:
-        values = _resample(values, rate, RATE)
-    return Clip(array("h", values))
-
-
-def _decode(frames: bytes, width: int) -> list[int]:
-    """PCM frames as signed 16-bit values."""
-    if width == 2:
-        samples = array("h")
-        samples.frombytes(frames[: len(frames) // 2 * 2])
-        if sys.byteorder == "big":
-            samples.byteswap()
-        return samples.tolist()
-    if width == 1:  # unsigned 8-bit
-        return [(b - 128) << 8 for b in frames]
-    if width in (3, 4):
-        return [int.from_bytes(frames[i:i + width], "little", signed=True) >> (8 * (width - 2))
-                for i in range(0, len(frames) - width + 1, width)]
-    raise VoiceError(f"unsupported WAV sample width: {width} bytes")
-
-
-def _resample(values: list[int], src_rate: int, dst_rate: int) -> list[int]:
-    """Linear interpolation; plenty for speech played over hall loudspeakers."""
-    if not values:
-        return []
-    count = max(1, round(len(values) * dst_rate / src_rate))
-    step = src_rate / dst_rate
-    last = len(values) - 1
-    out = []
-    for i in range(count):
-        pos = i * step
-        j = int(pos)
-        if j >= last:
-            out.append(values[last])
-            continue
-        frac = pos - j
-        out.append(int(values[j] + (values[j + 1] - values[j]) * frac))
-    return out
-
-
-def trim_silence(clip: Clip, threshold: int = 400, keep_s: float = 0.02, tail_s: float = TAIL_S) -> Clip:
-    """Cut espeak-ng's leading and trailing silence, keep a short, even gap after the word."""
-    samples = clip.samples
-    start = next((i for i, v in enumerate(samples) if abs(v) > threshold), None)
-    if start is None:
-        return clip
-    end = next(i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) > threshold)
-    keep = int(keep_s * RATE)
-    body = samples[max(0, start - keep): min(len(samples), end + keep)]
-    return Clip(body + array("h", bytes(2 * int(tail_s * RATE))))
-
-
-def write_wav(clips: Iterable[Clip]) -> bytes:
-    samples = array("h")
-    for clip in clips:
-        samples.extend(clip.samples)
-    if sys.byteorder == "big":
-        samples.byteswap()
-    out = io.BytesIO()
-    with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(RATE)
-        wav.writeframes(samples.tobytes())
-    return out.getvalue()
-
-
-def chime(rate: int = RATE) -> Clip:
-    """A two-note "ding-dong" (E5 then C5) with soft bell harmonics and a decaying tail."""
-    samples = array("h")
-    for freq, length in ((659.25, 0.55), (523.25, 0.95)):
-        count = int(length * rate)
-        for i in range(count):
-            t = i / rate
-            attack = min(1.0, t / 0.008)
-            envelope = attack * math.exp(-3.2 * t / length)
-            tone = (math.sin(2 * math.pi * freq * t) + 0.35 * math.sin(2 * math.pi * 2 * freq * t)
-                    + 0.12 * math.sin(2 * math.pi * 3 * freq * t))
-            samples.append(int(9000 * envelope * tone))
-    samples.extend(array("h", bytes(2 * int(0.25 * rate))))
-    return Clip(samples)
-
-
 # --- clip folders -----------------------------------------------------------------------------
 def espeak_available() -> str | None:
     return shutil.which("espeak-ng")
 
 
-def generate_clip(name: str, folder: Path) -> Path:
-    """Write one clip into ``folder``: the chime synthesised here, words by espeak-ng."""
+Blocking = Callable[..., object]  # runs fn(*args) where blocking work belongs; returns its result
+
+
+def inline(fn: Callable[..., object], *args: object) -> object:
+    """The ``blocking`` runner of a tool or test: right here."""
+    return fn(*args)
+
+
+def _chime_wav() -> bytes:
+    return write_wav([chime()])
+
+
+def _trimmed_wav(raw_path: Path) -> bytes:
+    return write_wav([trim_silence(read_wav(raw_path))])
+
+
+def generate_clip(name: str, folder: Path, blocking: Blocking = inline) -> Path:
+    """Write one clip into ``folder``: the chime synthesised here, words by espeak-ng.
+    The sample work goes through ``blocking``; espeak-ng runs in the caller."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.wav"
     if name == CHIME:
-        data = write_wav([chime()])
+        data = blocking(_chime_wav)
     else:
         text = clip_texts()[name]
         espeak = espeak_available()
@@ -222,7 +139,7 @@ def generate_clip(name: str, folder: Path) -> Path:
         try:
             subprocess.run([espeak, "-v", ESPEAK_VOICE, "-s", ESPEAK_SPEED, "-w", str(raw_path), text],
                            check=True, capture_output=True, timeout=30)
-            data = write_wav([trim_silence(read_wav(raw_path))])
+            data = blocking(_trimmed_wav, raw_path)
         except (OSError, subprocess.SubprocessError) as exc:
             raise VoiceError(f"espeak-ng failed for clip {name!r}: {exc}") from exc
         finally:
@@ -248,14 +165,17 @@ class Voice:
 
     ``clips_dir``: generated clips; ``human_dir``: recorded clips with the same names that
     take precedence. A change in ``human_dir`` (a file added, replaced or removed) is
-    noticed at the next announcement.
+    noticed at the next announcement. ``blocking`` runs the sample work (the hub's
+    threadpool); by default it runs in the caller.
     """
 
     CACHE_SIZE = 64
 
-    def __init__(self, clips_dir: Path, human_dir: Path | None = None) -> None:
+    def __init__(self, clips_dir: Path, human_dir: Path | None = None, *,
+                 blocking: Blocking = inline) -> None:
         self.clips_dir = Path(clips_dir)
         self.human_dir = Path(human_dir) if human_dir else None
+        self.blocking = blocking
         self._lock = threading.Lock()
         self._clips: dict[str, Clip] = {}
         self._signature: tuple = ()
@@ -272,25 +192,29 @@ class Voice:
         return tuple(sorted(entries))
 
     def _path(self, name: str) -> Path:
+        """The clip's file, generated first when neither folder has it."""
         if self.human_dir is not None:
             human = self.human_dir / f"{name}.wav"
             if human.is_file():
                 return human
         generated = self.clips_dir / f"{name}.wav"
         if not generated.is_file():
-            generate_clip(name, self.clips_dir)
+            generate_clip(name, self.clips_dir, self.blocking)
         return generated
 
     def clip(self, name: str) -> Clip:
         clip = self._clips.get(name)
         if clip is None:
             path = self._path(name)
-            try:
-                clip = read_wav(path)
-            except (wave.Error, EOFError, OSError) as exc:
-                raise VoiceError(f"clip {path} is not a readable PCM WAV: {exc}") from exc
-            self._clips[name] = clip
+            clip = self._clips[name] = self.blocking(self._read, path)
         return clip
+
+    @staticmethod
+    def _read(path: Path) -> Clip:
+        try:
+            return read_wav(path)
+        except (wave.Error, EOFError, OSError) as exc:
+            raise VoiceError(f"clip {path} is not a readable PCM WAV: {exc}") from exc
 
     def announcement(self, ticket_number: str, window_number: int) -> bytes:
         """The WAV of one call. Raises ValueError for a bad number, VoiceError without clips."""
@@ -306,22 +230,23 @@ class Voice:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-            data = write_wav(self.clip(name) for name in words)
+            clips = [self.clip(name) for name in words]
+            data = self.blocking(write_wav, clips)
             self._cache[key] = data
             while len(self._cache) > self.CACHE_SIZE:
                 self._cache.popitem(last=False)
             return data
 
 
-def wav_duration_s(data: bytes) -> float:
-    with wave.open(io.BytesIO(data), "rb") as wav:
-        return wav.getnframes() / wav.getframerate()
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m display.voice [FOLDER]``: generate the clips ahead of time."""
     args = sys.argv[1:] if argv is None else argv
-    folder = Path(args[0]) if args else Path(os.environ.get("YIMEN_VAR", "var")) / "voice" / "clips"
+    if args:
+        folder = Path(args[0])
+    else:
+        from server.config import default_voice_dir
+
+        folder = default_voice_dir() / "clips"
     made = generate_missing(folder)
     print(f"{len(made)} clips generated in {folder}")
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -12,8 +11,6 @@ from pathlib import Path
 from PIL import ImageFont
 
 from hardware.errors import FontNotFoundError
-
-FONT_ENV = "YIMEN_CJK_FONT"
 
 # Debian paths, best first: fonts-noto-cjk, then fonts-wqy-zenhei, then fonts-wqy-microhei.
 KNOWN_FONT_PATHS: tuple[str, ...] = (
@@ -25,7 +22,8 @@ KNOWN_FONT_PATHS: tuple[str, ...] = (
 
 INSTALL_HINT = (
     "install one with `apt-get install fonts-noto-cjk` (or fonts-wqy-zenhei), "
-    f"or set {FONT_ENV} to a .ttf/.ttc/.otf file that has Chinese glyphs"
+    "or name a .ttf/.ttc/.otf file that has Chinese glyphs (YIMEN_CJK_FONT for the hub, "
+    "--font for the kiosk agent, or the printer's font= option)"
 )
 
 
@@ -37,16 +35,16 @@ def find_cjk_font(
 ) -> str:
     """Return the path of a font that can draw Chinese.
 
-    Order: ``explicit``, then the ``YIMEN_CJK_FONT`` environment variable, then the
-    known Debian paths (``candidates`` replaces that list), then
-    ``fc-match :lang=zh``. An explicit path or variable that names a missing file is
-    an error rather than silently replaced. Raises :class:`FontNotFoundError`.
+    Order: ``explicit`` (the caller's setting: a printer's ``font=`` option, else the
+    hub's ``YIMEN_CJK_FONT`` or the agent's ``--font``), then the known Debian paths
+    (``candidates`` replaces that list), then ``fc-match :lang=zh``. An explicit path
+    that names a missing file is an error rather than silently replaced. Raises
+    :class:`FontNotFoundError`.
     """
-    for source, value in (("font path", explicit), (FONT_ENV, os.environ.get(FONT_ENV))):
-        if value:
-            if Path(value).is_file():
-                return value
-            raise FontNotFoundError(f"{source} {value!r} is not a file; {INSTALL_HINT}")
+    if explicit:
+        if Path(explicit).is_file():
+            return explicit
+        raise FontNotFoundError(f"font path {explicit!r} is not a file; {INSTALL_HINT}")
     for path in KNOWN_FONT_PATHS if candidates is None else candidates:
         if Path(path).is_file():
             return path

@@ -8,13 +8,14 @@ It connects to the hub's ``/kiosk`` namespace as the kiosk (its device key), rec
 reports ``printer_status`` on connect, after every job and every ``--status-every``
 seconds. It reconnects by itself after a network drop or a hub restart. Printing runs
 on one worker thread, one ticket at a time, so a slow printer never blocks the
-connection.
+connection. It imports nothing of the hub's code: ``hardware/`` and a Socket.IO client.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import queue
 import signal
 import sys
@@ -23,15 +24,17 @@ from typing import Any
 
 import socketio
 
+from hardware import print_job as names
 from hardware.errors import PrinterConfigError
+from hardware.print_job import content_from_job
+from hardware.printer_health import print_checked, query_status
 from hardware.printers import Printer, PrinterStatus, printer_from_spec
-from server.realtime import names
-from server.services.printer_health import print_checked, query_status
-from server.services.ticket_paper import content_from_job
+from hardware.ticket import PrinterProfile
 
 log = logging.getLogger("kiosk.agent")
 
 VERSION = "1"
+FONT_ENV = "YIMEN_CJK_FONT"  # read only as the default of --font, like run.py's flags
 STATUS_EVERY_S = 15.0
 
 
@@ -166,6 +169,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--printer", default="preview:var/tickets",
                         help="printer spec: usb:0x0416:0x5011, serial:/dev/ttyUSB0, "
                              "network:192.168.1.50:9100, cups:QUEUE, preview:DIR (default)")
+    parser.add_argument("--font", default=os.environ.get(FONT_ENV) or None,
+                        help=f"a font file with Chinese glyphs for raster tickets (or {FONT_ENV}); "
+                             "default: the first CJK font installed")
     parser.add_argument("--status-every", type=float, default=STATUS_EVERY_S,
                         help="seconds between printer status reports (default 15)")
     parser.add_argument("--log-level", default="INFO")
@@ -177,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        printer = printer_from_spec(args.printer)
+        printer = printer_from_spec(args.printer, PrinterProfile(font_path=args.font))
     except PrinterConfigError as exc:
         print(f"kiosk agent: {exc}", file=sys.stderr)
         return 2

@@ -15,6 +15,7 @@ from server.db.database import Database
 from server.queueing.clock import Clock, SystemClock
 from server.services.center_setup import install_center
 from server.services.hub import Hub, HubSettings
+from server.services.tasks import BackgroundTasks
 
 from .config import Config
 from .i18n import init_i18n
@@ -43,37 +44,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     app.config.from_object(config)
     app.json.ensure_ascii = False
     app.session_interface = NoCookieSessions()
-    clock = clock or SystemClock()
 
-    db = Database(app.config["DATABASE_URL"])
-    db.check_connection()
-    center_file = app.config.get("CENTER_FILE")
-    if center_file:
-        center, source = load_center_file(center_file), str(center_file)
-    else:
-        center, source = load_demo_center(), str(DEMO_CENTER_PATH)
-    install = install_center(db, center, source, clock)
-
-    from server.realtime.dirty_bus import LocalBus, RedisBus
-    from server.realtime.publisher import SocketPublisher
-
-    socketio.init_app(
-        app,
-        async_mode=app.config.get("ASYNC_MODE"),
-        message_queue=app.config.get("MESSAGE_QUEUE"),
-        channel=app.config.get("MESSAGE_QUEUE_CHANNEL", "yimen"),
-        cors_allowed_origins=app.config.get("CORS_ORIGINS"),
-    )
-    bus = (RedisBus(app.config["MESSAGE_QUEUE"], app.config.get("MESSAGE_QUEUE_CHANNEL", "yimen"))
-           if app.config.get("MESSAGE_QUEUE") else LocalBus())
-    publisher = SocketPublisher(socketio, app.config["FLUSH_INTERVAL_S"], bus)
-    hub = Hub(db, install.center, clock=clock, publisher=publisher,
-              settings=HubSettings(token_ttl_s=app.config["TOKEN_TTL_S"],
-                                   public_url=app.config.get("PUBLIC_URL")))
-    publisher.bind(hub)
-    app.extensions["yimen"] = hub
-    app.extensions["yimen_printing"] = _print_service(app, hub)
-    app.extensions["yimen_install"] = install
+    hub = _build_hub(app, clock or SystemClock())
+    app.extensions["yimen"] = hub  # the one extension key: everything else hangs off the hub
 
     init_i18n(app, babel)
 
@@ -85,8 +58,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     register_error_handlers(app)
     register_namespaces(socketio)
     _register_pages(app)
-    publisher.start()
-    socketio.start_background_task(_close_days_forever, hub)
+    hub.publisher.start()
+    hub.tasks.spawn(_close_days_forever, hub)
 
     @app.get("/")
     def index():
@@ -99,22 +72,67 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     return app
 
 
-def _print_service(app: Flask, hub: Hub):
-    """Kiosk printing: agents, network printers named per kiosk, the hub's own printer."""
-    from server.services.printing import (
-        BackgroundTasks,
-        PrintService,
-        PrintSettings,
-        parse_device_printers,
+def _build_hub(app: Flask, clock: Clock) -> Hub:
+    """The process: database, center, Socket.IO, and every per-process object, from the
+    configuration, all hung off one ``Hub``."""
+    from display.voice import Voice
+    from server.realtime.dirty_bus import LocalBus, RedisBus
+    from server.realtime.publisher import SocketPublisher
+    from server.services.reporting.monitor import ManagerMonitor
+
+    config = app.config
+    db = Database(config["DATABASE_URL"])
+    db.check_connection()
+    center_file = config.get("CENTER_FILE")
+    if center_file:
+        center, source = load_center_file(center_file), str(center_file)
+    else:
+        center, source = load_demo_center(), str(DEMO_CENTER_PATH)
+    install = install_center(db, center, source, clock)
+
+    socketio.init_app(
+        app,
+        async_mode=config.get("ASYNC_MODE"),
+        message_queue=config.get("MESSAGE_QUEUE"),
+        channel=config.get("MESSAGE_QUEUE_CHANNEL", "yimen"),
+        cors_allowed_origins=config.get("CORS_ORIGINS"),
     )
+    bus = (RedisBus(config["MESSAGE_QUEUE"], config.get("MESSAGE_QUEUE_CHANNEL", "yimen"))
+           if config.get("MESSAGE_QUEUE") else LocalBus())
+    publisher = SocketPublisher(socketio, config["FLUSH_INTERVAL_S"], bus)
+    hub = Hub(db, install.center, clock=clock, publisher=publisher, tasks=BackgroundTasks(socketio),
+              settings=HubSettings(token_ttl_s=config["TOKEN_TTL_S"],
+                                   public_url=config.get("PUBLIC_URL")))
+    publisher.bind(hub)
+    hub.install = install
+    hub.printing = _print_service(config, hub)
+    voice_dir = Path(config["VOICE_DIR"])
+    hub.voice = Voice(voice_dir / "clips", voice_dir / "human", blocking=hub.tasks.blocking)
+    hub.monitor = ManagerMonitor(hub, config["DASHBOARD_INTERVAL_S"], _thresholds(config))
+    return hub
+
+
+def _thresholds(config):
+    from server.services.reporting.alerts import Thresholds
+
+    given = {field: config.get(key) for field, key in (
+        ("long_wait_s", "ALERT_LONG_WAIT_S"), ("unattended_s", "ALERT_UNATTENDED_S"),
+        ("called_not_started_s", "ALERT_CALLED_S"))}
+    return Thresholds(**{field: value for field, value in given.items() if value is not None})
+
+
+def _print_service(config, hub: Hub):
+    """Kiosk printing: agents, network printers named per kiosk, the hub's own printer."""
+    from server.services.issuing.printing import PrintService, PrintSettings, parse_device_printers
 
     settings = PrintSettings(
-        hub_printer=app.config.get("PRINTER"),
-        device_printers=parse_device_printers(app.config.get("KIOSK_PRINTERS")),
-        header=app.config.get("TICKET_HEADER"),
-        footer=app.config.get("TICKET_FOOTER", PrintSettings.footer),
+        hub_printer=config.get("PRINTER"),
+        device_printers=parse_device_printers(config.get("KIOSK_PRINTERS")),
+        header=config.get("TICKET_HEADER"),
+        footer=config.get("TICKET_FOOTER", PrintSettings.footer),
+        font_path=config.get("CJK_FONT"),
     )
-    return PrintService(hub, settings, BackgroundTasks(socketio))
+    return PrintService(hub, settings)
 
 
 def _close_days_forever(hub: Hub) -> None:
@@ -126,10 +144,7 @@ def _close_days_forever(hub: Hub) -> None:
             close_past_days(hub)
         except Exception:  # noqa: BLE001 - a database hiccup: try again next minute
             logging.getLogger(__name__).exception("closing past service days failed")
-        for _ in range(60):
-            if hub.stopping.is_set():
-                return
-            socketio.sleep(1)
+        hub.stopping.wait(60)
 
 
 def _register_pages(app: Flask) -> None:

@@ -1,4 +1,8 @@
-"""Configuration as classes, read from the environment when instantiated."""
+"""Configuration as classes, read from the environment when instantiated.
+
+The only module that reads ``os.environ`` (``run.py`` maps its flags onto it): everything
+else takes its settings from a ``Config`` through ``create_app`` and the hub.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,34 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _secret_key(var_dir: Path) -> str:
+def _number(name: str, convert):
+    """A numeric setting, or None when unset (the code that uses it has the default)."""
+    value = _env(name)
+    return convert(value) if value is not None else None
+
+
+def var_dir() -> Path:
+    """YIMEN_VAR: the folder for the SQLite file, keys, tickets and voice clips."""
+    return Path(_env("YIMEN_VAR", "var"))
+
+
+def default_voice_dir(var: Path | None = None) -> Path:
+    """YIMEN_VOICE_DIR, else ``<var>/voice``: generated clips in ``clips/``, recorded
+    ones that replace them in ``human/``."""
+    given = _env("YIMEN_VOICE_DIR")
+    return Path(given) if given else (var or var_dir()) / "voice"
+
+
+def _secret_key(folder: Path) -> str:
     """YIMEN_SECRET_KEY, or a key generated once and kept in var/secret_key."""
     given = _env("YIMEN_SECRET_KEY")
     if given:
         return given
-    path = var_dir / "secret_key"
+    path = folder / "secret_key"
     try:
         return path.read_text().strip()
     except FileNotFoundError:
-        var_dir.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         key = secrets.token_hex(32)
         path.write_text(key)
         path.chmod(0o600)
@@ -37,7 +59,7 @@ class Config:
     LANGUAGES = ("zh", "en", "bo")
 
     def __init__(self, **overrides) -> None:
-        self.VAR_DIR = Path(_env("YIMEN_VAR", "var"))
+        self.VAR_DIR = var_dir()
         self.DATABASE_URL = _env("YIMEN_DB") or f"sqlite:///{self.VAR_DIR / 'yimen.sqlite3'}"
         self.CENTER_FILE = _env("YIMEN_CENTER")
         self.MESSAGE_QUEUE = _env("YIMEN_MESSAGE_QUEUE")
@@ -52,8 +74,17 @@ class Config:
         self.KIOSK_IDLE_S = int(_env("YIMEN_KIOSK_IDLE_S", "60"))
         self.TICKET_HEADER = _env("YIMEN_TICKET_HEADER")
         self.TICKET_FOOTER = _env("YIMEN_TICKET_FOOTER", "请留意大厅屏幕和语音叫号")
+        self.CJK_FONT = _env("YIMEN_CJK_FONT")  # a font file with Chinese glyphs; None: look for one
+        self.DASHBOARD_INTERVAL_S = float(_env("YIMEN_DASHBOARD_INTERVAL_S", "5"))
+        # Alert thresholds in seconds; None keeps the default of server/services/reporting/alerts.py.
+        self.ALERT_LONG_WAIT_S = _number("YIMEN_ALERT_LONG_WAIT_S", int)
+        self.ALERT_UNATTENDED_S = _number("YIMEN_ALERT_UNATTENDED_S", int)
+        self.ALERT_CALLED_S = _number("YIMEN_ALERT_CALLED_S", int)
+        self.VOICE_DIR = None  # default_voice_dir(VAR_DIR) unless given
         for key, value in overrides.items():
             setattr(self, key, value)
+        if not self.VOICE_DIR:
+            self.VOICE_DIR = default_voice_dir(Path(self.VAR_DIR))
         if not getattr(self, "SECRET_KEY", None):
             self.SECRET_KEY = _secret_key(self.VAR_DIR)
 

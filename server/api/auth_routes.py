@@ -2,7 +2,8 @@
 
 from flask import jsonify
 
-from server.services import accounts, views
+from server.services import views
+from server.services.accounts import users as accounts
 
 from . import bp
 from .parsing import bearer_token, field, hub, json_body, staff

@@ -2,6 +2,7 @@
 
 from flask import Response, jsonify, request
 
+from server.queueing.errors import NotFoundError
 from server.services import views
 
 from . import bp
@@ -18,8 +19,6 @@ def get_queues():
     """Every queue with its waiting line; ``?zone=f1`` for the queues served in a zone."""
     zone = request.args.get("zone")
     if zone is not None and zone not in hub().center.zones:
-        from server.services.errors import NotFoundError
-
         raise NotFoundError(f"unknown zone {zone!r}", code="unknown_zone")
     with hub().reading() as repos:
         return jsonify(views.queue_summaries(hub(), repos, zone))

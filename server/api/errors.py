@@ -1,4 +1,5 @@
-"""One JSON error shape for every 4xx and 5xx: ``{"error": {"code", "message"}}``."""
+"""One JSON error shape for every 4xx and 5xx: ``{"error": {"code", "message"}}``, and
+the one table of which HTTP status each core and service error answers with."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from flask import jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from server.queueing.errors import QueueingError
-from server.services.errors import ServiceError
+from server.queueing import errors as core
+from server.services import errors as service
+from server.services.accounts.login_guard import TooManyAttemptsError
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,34 @@ HTTP_CODES = {
 }
 
 
+# An error answers with the status of the first class of its MRO listed here.
+STATUS_OF_ERROR: dict[type[Exception], int] = {
+    core.QueueingError: 409,  # the window or ticket is not in a state that allows it
+    core.NotFoundError: 404,
+    core.QueueEmptyError: 404,
+    core.UnknownMatterError: 422,
+    core.UnknownQueueError: 422,
+    core.PriorityNotAllowedError: 422,
+    core.InvalidOutcomeError: 400,
+    core.CenterDefinitionError: 400,
+    service.ServiceError: 400,
+    service.BadRequestError: 400,
+    service.AuthenticationError: 401,
+    service.ForbiddenError: 403,
+    service.ConflictError: 409,
+    service.UnprocessableError: 422,
+    TooManyAttemptsError: 429,
+}
+
+
+def http_status(exc: Exception) -> int:
+    """The HTTP status a core or service error answers with."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_OF_ERROR:
+            return STATUS_OF_ERROR[cls]
+    return 500
+
+
 def error_response(status: int, code: str, message: str):
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
@@ -42,13 +72,13 @@ def _is_api() -> bool:
 
 
 def register_error_handlers(app) -> None:
-    @app.errorhandler(QueueingError)
-    def _queueing(exc: QueueingError):
-        return error_response(exc.status, exc.code, exc.message)
+    @app.errorhandler(core.QueueingError)
+    def _queueing(exc: core.QueueingError):
+        return error_response(http_status(exc), exc.code, exc.message)
 
-    @app.errorhandler(ServiceError)
-    def _service(exc: ServiceError):
-        response = error_response(exc.status, exc.code, exc.message)
+    @app.errorhandler(service.ServiceError)
+    def _service(exc: service.ServiceError):
+        response = error_response(http_status(exc), exc.code, exc.message)
         if "retry_after_s" in exc.details:
             response.headers["Retry-After"] = str(exc.details["retry_after_s"])
         return response

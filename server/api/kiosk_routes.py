@@ -19,10 +19,10 @@ from flask import Response, current_app, jsonify, request
 from pypinyin import Style, lazy_pinyin
 
 from server.queueing.center import Center
-from server.services import tickets
-from server.services.accounts import DeviceIdentity, authenticate_device
-from server.services.printing import PrintService
-from server.services.ticket_paper import public_status_url
+from server.services.accounts.users import DeviceIdentity, authenticate_device
+from server.services.issuing import tickets
+from server.services.issuing.printing import PrintService
+from server.services.issuing.ticket_paper import public_status_url
 
 from . import bp
 from .parsing import field, hub, json_body
@@ -35,7 +35,7 @@ def _kiosk() -> DeviceIdentity:
 
 
 def _printing() -> PrintService:
-    return current_app.extensions["yimen_printing"]
+    return hub().printing
 
 
 def _base_url() -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
-from server.services import dashboard, exports, planning, reports
 from server.services.errors import BadRequestError
+from server.services.reporting import dashboard, exports, planning, reports
 
 from . import bp
 from .parsing import hub, staff
@@ -56,9 +56,7 @@ def _download(table, fmt: str, filename: str, title: str, note: str) -> Response
 @bp.get("/dashboard")
 def get_dashboard():
     _manager()
-    from server.realtime.manager_namespace import monitor
-
-    mon = monitor()
+    mon = hub().monitor
     return jsonify(mon.snapshot() if mon else dashboard.snapshot(hub()))
 
 

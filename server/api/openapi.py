@@ -166,6 +166,13 @@ def build_document() -> dict:
             "parameters": [{"name": "token", "in": "path", "required": True, "schema": STR}],
             "responses": {"200": {"description": "OK", "content": {"image/svg+xml": {}}},
                           "404": {"description": "error", **_json(ERROR)}}}},
+        "/announce": {"get": {
+            "summary": "Public: one call spoken as a WAV, for the hall screens",
+            "parameters": [{"name": "number", "in": "query", "required": True, "schema": STR},
+                           {"name": "window", "in": "query", "required": True, "schema": INT}],
+            "responses": {"200": {"description": "OK", "content": {"audio/wav": {}}},
+                          "400": {"description": "error", **_json(ERROR)},
+                          "503": {"description": "error", **_json(ERROR)}}}},
         **_manager_paths(),
         "/openapi.json": {"get": _op("This document")},
     }

@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, request
 
 from server.queueing.actors import Actor
-from server.services.accounts import authenticate_device, authenticate_token, require_role
+from server.services.accounts.users import authenticate_device, authenticate_token, require_role
 from server.services.errors import AuthenticationError, BadRequestError
 from server.services.hub import Hub
 

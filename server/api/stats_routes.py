@@ -4,8 +4,8 @@ from datetime import date
 
 from flask import jsonify, request
 
-from server.services import stats
 from server.services.errors import BadRequestError
+from server.services.reporting import stats
 
 from . import bp
 from .parsing import hub, staff

@@ -4,8 +4,8 @@ from datetime import date
 
 from flask import jsonify, request
 
-from server.services import tickets
 from server.services.errors import BadRequestError
+from server.services.issuing import tickets
 
 from . import bp
 from .parsing import field, hub, json_body, kiosk_or_staff, staff

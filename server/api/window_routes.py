@@ -2,7 +2,8 @@
 
 from flask import jsonify
 
-from server.services import staffing, views, windows
+from server.services import views
+from server.services.counter import staffing, windows
 
 from . import bp
 from .parsing import field, hub, json_body, staff

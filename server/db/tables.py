@@ -109,7 +109,7 @@ events = Table(
 )
 
 # Statistics: one row per ticket of a closed service day, folded from the event log by
-# server.services.stats (never written by the services that change tickets), and the
+# server.services.reporting.stats (never written by the services that change tickets), and the
 # days already folded. Reports over long ranges read these instead of the raw events.
 ticket_facts = Table(
     "ticket_facts",

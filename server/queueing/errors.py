@@ -1,7 +1,8 @@
 """Errors raised by the queueing core.
 
 Every error carries a snake_case ``code`` used verbatim in the API's JSON error
-body and a suggested HTTP ``status``; the core itself never imports anything HTTP.
+body. The core knows nothing of HTTP: which status each error answers with is decided
+in one table, ``server/api/errors.py``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ class QueueingError(Exception):
     """Base of every error the core raises."""
 
     code = "queueing_error"
-    status = 409
     default_message = "queueing error"
 
-    def __init__(self, message: str | None = None, **details: Any) -> None:
+    def __init__(self, message: str | None = None, *, code: str | None = None, **details: Any) -> None:
         self.message = message if message is not None else self.default_message
+        if code:
+            self.code = code  # a more precise code than the class's, e.g. unknown_device
         self.details = details
         super().__init__(self.message)
 
@@ -27,8 +29,9 @@ class QueueingError(Exception):
 
 
 class NotFoundError(QueueingError):
+    """Something named in the request does not exist (the one not-found error)."""
+
     code = "not_found"
-    status = 404
     default_message = "not found"
 
 
@@ -55,19 +58,16 @@ def _rebuild_unknown(cls: type, object_id: str, message: str, details: dict[str,
 
 class UnknownMatterError(_UnknownIdMixin, QueueingError):
     code = "unknown_matter"
-    status = 422
     kind = "matter"
 
 
 class UnknownQueueError(_UnknownIdMixin, QueueingError):
     code = "unknown_queue"
-    status = 422
     kind = "queue"
 
 
 class UnknownWindowError(_UnknownIdMixin, NotFoundError):
     code = "unknown_window"
-    status = 404
     kind = "window"
 
 
@@ -78,55 +78,46 @@ class TicketNotFoundError(NotFoundError):
 
 class QueueEmptyError(QueueingError):
     code = "queue_empty"
-    status = 404
     default_message = "no ticket is waiting"
 
 
 class WindowBusyError(QueueingError):
     code = "window_busy"
-    status = 409
     default_message = "the window has a ticket that is not finished"
 
 
 class WindowClosedError(QueueingError):
     code = "window_closed"
-    status = 409
     default_message = "the window is closed"
 
 
 class WindowPausedError(QueueingError):
     code = "window_paused"
-    status = 409
     default_message = "the window is paused"
 
 
 class WindowTakenError(QueueingError):
     code = "window_taken"
-    status = 409
     default_message = "another clerk holds the window"
 
 
 class NoCurrentTicketError(QueueingError):
     code = "no_current_ticket"
-    status = 409
     default_message = "the window has no current ticket"
 
 
 class InvalidTransitionError(QueueingError):
     code = "invalid_transition"
-    status = 409
     default_message = "the ticket cannot make this change"
 
 
 class InvalidOutcomeError(QueueingError):
     code = "invalid_outcome"
-    status = 400
     default_message = "invalid outcome"
 
 
 class PriorityNotAllowedError(QueueingError):
     code = "priority_not_allowed"
-    status = 422
     default_message = "priority not allowed"
 
 
@@ -134,7 +125,6 @@ class CenterDefinitionError(QueueingError):
     """A center definition breaks a rule; the message names the field at fault."""
 
     code = "bad_center"
-    status = 400
     default_message = "bad center definition"
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
-import time
+import threading
 import uuid
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
 Dirty = dict[str, list]
+LISTEN_POLL_S = 1.0  # how often the listener looks whether the hub is stopping
 
 
 class LocalBus:
@@ -25,7 +26,7 @@ class LocalBus:
     def broadcast(self, dirty: Dirty) -> None:
         return None
 
-    def start(self, on_dirty: Callable[[Dirty], None], start_task) -> None:
+    def start(self, on_dirty: Callable[[Dirty], None], start_task, stopping=None) -> None:
         return None
 
 
@@ -43,18 +44,25 @@ class RedisBus:
         except Exception as exc:  # noqa: BLE001 - Redis down: the other hubs catch up on reconnect
             log.warning("cannot tell other hubs about changes: %s", exc)
 
-    def start(self, on_dirty: Callable[[Dirty], None], start_task) -> None:
-        start_task(self._listen, on_dirty)
+    def start(self, on_dirty: Callable[[Dirty], None], start_task, stopping=None) -> None:
+        """Listen in a background task until ``stopping`` (the hub's) is set."""
+        start_task(self._listen, on_dirty, stopping or threading.Event())
 
-    def _listen(self, on_dirty: Callable[[Dirty], None]) -> None:
-        while True:
+    def _listen(self, on_dirty: Callable[[Dirty], None], stopping: threading.Event) -> None:
+        while not stopping.is_set():
             try:
                 pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
-                for message in pubsub.listen():
-                    data = json.loads(message["data"])
-                    if data.pop("from", None) != self.hub_id:
-                        on_dirty(data)
+                try:
+                    while not stopping.is_set():
+                        message = pubsub.get_message(timeout=LISTEN_POLL_S)
+                        if message is None:
+                            continue
+                        data = json.loads(message["data"])
+                        if data.pop("from", None) != self.hub_id:
+                            on_dirty(data)
+                finally:
+                    pubsub.close()
             except Exception as exc:  # noqa: BLE001 - reconnect after any failure
                 log.warning("listening for other hubs' changes failed (%s); retrying", exc)
-                time.sleep(1.0)
+                stopping.wait(1.0)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
-from server.services.accounts import authenticate_device
+from hardware.printer_health import status_from_report
+from server.services.accounts.users import authenticate_device
 from server.services.errors import ServiceError
-from server.services.printer_health import status_from_report
-from server.services.printing import PrintService
+from server.services.issuing.printing import PrintService
 
 from . import names
 
@@ -25,7 +25,7 @@ def _hub():
 
 
 def _printing() -> PrintService:
-    return current_app.extensions["yimen_printing"]
+    return _hub().printing
 
 
 class KioskNamespace(Namespace):

@@ -1,4 +1,7 @@
-"""Every Socket.IO namespace, event and room name the hub uses, in one place."""
+"""Every Socket.IO namespace, event and room name the hub uses, in one place (the
+kiosk agent's few come from ``hardware/print_job.py``, which the agent shares)."""
+
+from hardware.print_job import KIOSK, PRINT_JOB, PRINT_RESULT, PRINTER_STATUS  # noqa: F401
 
 DISPLAY = "/display"
 TICKET = "/ticket"
@@ -26,13 +29,9 @@ def window_room(window_id: str) -> str:
     return f"window:{window_id}"
 
 # Namespaces and events beyond the v1 contract (additions).
-KIOSK = "/kiosk"  # kiosk pages and kiosk agents, auth {key}
 MANAGER = "/manager"  # managers' dashboards, auth {token} of a manager or admin
 
-PRINT_JOB = "print_job"  # hub → kiosk agent: print this ticket
-PRINTER_STATUS = "printer_status"  # hub → kiosk page: its printer's state
 TICKET_PRINTED = "ticket_printed"  # hub → kiosk page: how a print job ended
-PRINT_RESULT = "print_result"  # kiosk agent → hub: how a print job ended
 ALERT = "alert"  # hub → managers
 DASHBOARD = "dashboard"  # hub → managers: the live dashboard snapshot
 

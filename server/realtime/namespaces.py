@@ -7,7 +7,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from server.queueing.errors import QueueingError
 from server.services import views
-from server.services.accounts import authenticate_token
+from server.services.accounts.users import authenticate_token
 from server.services.errors import ServiceError
 
 from . import names

@@ -69,7 +69,8 @@ class SocketPublisher:
             return
         self._started = True
         self.socketio.start_background_task(self._run)
-        self.bus.start(self._on_remote_dirty, self.socketio.start_background_task)
+        self.bus.start(self._on_remote_dirty, self.socketio.start_background_task,
+                       self.hub.stopping if self.hub else None)
 
     # --- called by the services, after commit ---------------------------------------------
     def publish(self, events: Iterable[DomainEvent]) -> None:

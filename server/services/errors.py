@@ -1,4 +1,8 @@
-"""Errors of the service layer (authentication, authorisation, input), beside the core's."""
+"""Errors of the service layer (authentication, authorisation, input), beside the core's.
+
+Like the core's, they carry a ``code`` and no HTTP status: ``server/api/errors.py``
+maps each class to one. Something that does not exist is the core's ``NotFoundError``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from typing import Any
 
 class ServiceError(Exception):
     code = "service_error"
-    status = 400
 
     def __init__(self, message: str, code: str | None = None, **details: Any) -> None:
         super().__init__(message)
@@ -21,17 +24,14 @@ class BadRequestError(ServiceError):
     """Malformed input or a missing or ill-typed field."""
 
     code = "bad_request"
-    status = 400
 
 
 class AuthenticationError(ServiceError):
     code = "unauthorized"
-    status = 401
 
 
 class ForbiddenError(ServiceError):
     code = "forbidden"
-    status = 403
 
 
 class NotWindowClerkError(ForbiddenError):
@@ -40,16 +40,9 @@ class NotWindowClerkError(ForbiddenError):
 
 class ConflictError(ServiceError):
     code = "conflict"
-    status = 409
-
-
-class NotFoundError(ServiceError):
-    code = "not_found"
-    status = 404
 
 
 class UnprocessableError(ServiceError):
     """An id in the body that does not exist (unknown_unit, unknown_user)."""
 
     code = "unprocessable"
-    status = 422

@@ -1,4 +1,11 @@
-"""The hub: what every service function needs, bundled once per process."""
+"""The hub: what every service function needs, bundled once per process.
+
+``create_app`` (``server/app.py``) builds one ``Hub`` from the ``Config`` and hangs every
+per-process object off it: the publisher and its dirty bus, the background tasks, the
+printing service, the announcement voice, the managers' monitor, the login guard and
+what installing the center changed. Nothing else keeps per-process state. Every
+background loop ends when ``hub.stopping`` is set (``hub.stop()``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from server.db.database import Database
@@ -19,13 +26,31 @@ from server.queueing.clock import Clock, SystemClock
 from server.queueing.events import DomainEvent
 from server.queueing.numbering import service_day
 
-from .login_guard import LoginGuard
+from .accounts.login_guard import LoginGuard
 from .queue_load import LoadCache
+from .tasks import BackgroundTasks, InlineTasks
+
+if TYPE_CHECKING:
+    from .center_setup import CenterInstall
+    from .issuing.printing import PrintService
+    from .reporting.monitor import ManagerMonitor
 
 
 class Publisher(Protocol):
+    """What services and the hub's loops hand messages to; ``realtime/publisher.py``'s
+    ``SocketPublisher`` sends them over Socket.IO, ``NullPublisher`` drops them."""
+
     def publish(self, events: Iterable[DomainEvent]) -> None:
         """Called after a commit with the events it recorded."""
+
+    def send_to_device(self, device_id: int | str, event: str, payload: dict) -> None:
+        """A message for one device's room (a kiosk's page and agent), e.g. a print job."""
+
+    def alert(self, payload: dict, *, local: bool = False) -> None:
+        """An alert for the managers; ``local``: only those connected to this hub."""
+
+    def to_managers(self, event: str, payload: Any, *, local: bool = False) -> None:
+        """Any event for the managers; ``local`` as for :meth:`alert`."""
 
 
 class NullPublisher:
@@ -34,13 +59,13 @@ class NullPublisher:
     def publish(self, events: Iterable[DomainEvent]) -> None:
         return None
 
-    def send_to_device(self, device_id, event: str, payload: dict) -> None:
+    def send_to_device(self, device_id: int | str, event: str, payload: dict) -> None:
         return None
 
     def alert(self, payload: dict, *, local: bool = False) -> None:
         return None
 
-    def to_managers(self, event: str, payload, *, local: bool = False) -> None:
+    def to_managers(self, event: str, payload: Any, *, local: bool = False) -> None:
         return None
 
 
@@ -61,6 +86,7 @@ class Hub:
         clock: Clock | None = None,
         publisher: Publisher | None = None,
         settings: HubSettings | None = None,
+        tasks: BackgroundTasks | InlineTasks | None = None,
     ) -> None:
         self.db = db
         self.center = center
@@ -70,7 +96,13 @@ class Hub:
         self.tz = ZoneInfo(center.timezone)
         self.load = LoadCache(self)
         self.login_guard = LoginGuard()
+        self.tasks = tasks or InlineTasks()  # BackgroundTasks under a server
         self.stopping = threading.Event()  # set by stop(): background loops end
+        # Set by create_app for a serving hub; None in tools and service-level tests.
+        self.printing: PrintService | None = None
+        self.voice: Any = None  # display.voice.Voice: the call announcements
+        self.monitor: ManagerMonitor | None = None
+        self.install: CenterInstall | None = None
 
     def stop(self) -> None:
         """End the hub's background loops (tests and orderly shutdown)."""

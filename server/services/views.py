@@ -20,8 +20,8 @@ from server.queueing.events import (
 from server.queueing.tickets import Outcome, Ticket, TicketStatus
 from server.queueing.windows import WindowState
 
+from .counter.staffing import duty_unit
 from .hub import Hub
-from .staffing import duty_unit
 
 
 def iso(at: datetime | None) -> str | None:

@@ -24,11 +24,12 @@ log = logging.getLogger(__name__)
 class RealTimer:
     """Maps simulated instants to the wall clock, ``speed`` times faster."""
 
-    def __init__(self, speed: float, sleep) -> None:
+    def __init__(self, speed: float, sleep, stopping=None) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.speed = speed
         self.sleep = sleep
+        self.stopping = stopping  # the hub's: waiting ends when it is set
         self.stopped = False
         self._origin: tuple[datetime, float] | None = None
 
@@ -42,6 +43,9 @@ class RealTimer:
         sim_origin, real_origin = self._origin
         due = real_origin + (at - sim_origin).total_seconds() / self.speed
         while not self.stopped:
+            if self.stopping is not None and self.stopping.is_set():
+                self.stopped = True
+                return False
             left = due - time.monotonic()
             if left <= 0:
                 return True
@@ -52,10 +56,10 @@ class RealTimer:
 def run_live(hub: Hub, speed: float, sleep, *, seed: int = 1, model: HallModel | None = None,
              days: int | None = None) -> None:
     """Simulate day after day against ``hub`` (forever unless ``days`` is given)."""
-    timer = RealTimer(speed, sleep)
+    timer = RealTimer(speed, sleep, hub.stopping)
     simulator = Simulator(hub, timer, model, seed=seed)
     done = 0
-    while days is None or done < days:
+    while (days is None or done < days) and not hub.stopping.is_set():
         timer.rebase()
         day = hub.today()
         log.info("simulating a hall day at %sx", speed)
@@ -72,7 +76,7 @@ def run_live(hub: Hub, speed: float, sleep, *, seed: int = 1, model: HallModel |
         sleep(max(1.0, 60.0 / speed))
 
 
-def start_live(socketio, hub: Hub, speed: float, *, seed: int = 1) -> None:
-    """Run the live simulation in a background task of the hub's server."""
-    socketio.start_background_task(run_live, hub, speed, socketio.sleep, seed=seed)
+def start_live(hub: Hub, speed: float, *, seed: int = 1) -> None:
+    """Run the live simulation in a background task of the hub; it ends with the hub."""
+    hub.tasks.spawn(run_live, hub, speed, hub.tasks.sleep, seed=seed)
 

@@ -9,7 +9,7 @@ import pytest
 from server.center_file import load_demo_center
 from server.db.database import Database
 from server.queueing.clock import ManualClock
-from server.services.accounts import set_user_password
+from server.services.accounts.users import set_user_password
 from server.services.center_setup import install_center
 from server.services.hub import Hub
 from tests.support.fakes import RecordingPublisher
@@ -53,7 +53,7 @@ def service_hub(make_hub) -> Hub:
 @pytest.fixture
 def clerk_actor(service_hub):
     """A clerk account and the Actor the services see for it."""
-    from server.services.accounts import staff_actor
+    from server.services.accounts.users import staff_actor
 
     def make(username: str = "clerk1"):
         set_user_password(service_hub, username, "secret-pass", role="clerk", name=username)

@@ -9,7 +9,9 @@ import pytest
 from server.app import create_app, socketio
 from server.config import TestingConfig
 from server.queueing.actors import Actor
-from server.services import accounts, tickets, windows
+from server.services.accounts import users as accounts
+from server.services.counter import windows
+from server.services.issuing import tickets
 
 
 @pytest.fixture

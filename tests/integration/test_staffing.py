@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from server.services import accounts, staffing, windows
+from server.services.accounts import users as accounts
+from server.services.counter import staffing, windows
+from server.services.counter.staffing import NotOnDutyError, NotPostedHereError
 from server.services.errors import UnprocessableError
-from server.services.staffing import NotOnDutyError, NotPostedHereError
 
 
 def clerk(hub, username: str, unit_id: str | None = None):

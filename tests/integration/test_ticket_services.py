@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from server.api.errors import http_status
 from server.db.tables import events
 from server.queueing.actors import Actor
 from server.queueing.errors import (
@@ -16,8 +17,9 @@ from server.queueing.errors import (
     WindowBusyError,
     WindowPausedError,
 )
-from server.services import tickets, windows
+from server.services.counter import windows
 from server.services.errors import NotWindowClerkError
+from server.services.issuing import tickets
 
 KIOSK = Actor("device", "1", "kiosk", "kiosk")
 
@@ -54,7 +56,7 @@ def test_idempotency_key_returns_the_same_ticket_that_day(service_hub, clock):
 def test_unknown_matter_changes_nothing(service_hub):
     with pytest.raises(UnknownMatterError) as info:
         issue(service_hub, "no-such-matter")
-    assert info.value.status == 422
+    assert http_status(info.value) == 422
     assert issue(service_hub)["number"] == "B001"
 
 

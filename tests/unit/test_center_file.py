@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from server.api.errors import http_status
 from server.center_file import (
     center_to_document,
     load_center_file,
@@ -209,7 +210,7 @@ def test_each_rule_is_refused_with_one_line_naming_the_field(change, field, prob
     assert problem in message
     assert "\n" not in message
     assert caught.value.code == "bad_center"
-    assert caught.value.status == 400
+    assert http_status(caught.value) == 400
 
 
 @pytest.mark.parametrize("data", [None, [], "center: x", 42])
@@ -259,12 +260,12 @@ def test_lookups_raise_unknown_id_errors():
     center = parse_center(small_document(), SOURCE)
     with pytest.raises(UnknownMatterError, match="unknown matter 'xyz'") as caught:
         center.matter("xyz")
-    assert (caught.value.code, caught.value.status) == ("unknown_matter", 422)
+    assert (caught.value.code, http_status(caught.value)) == ("unknown_matter", 422)
     with pytest.raises(UnknownQueueError, match="unknown queue 'xyz'"):
         center.matters_of_queue("xyz")
     with pytest.raises(UnknownWindowError, match="unknown window 'w99'") as caught:
         center.queues_of_window("w99")
-    assert caught.value.status == 404
+    assert http_status(caught.value) == 404
 
 
 def test_to_dict_is_the_json_ready_public_view():

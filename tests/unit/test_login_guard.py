@@ -2,7 +2,8 @@
 
 import pytest
 
-from server.services.login_guard import LoginGuard, TooManyAttemptsError
+from server.api.errors import http_status
+from server.services.accounts.login_guard import LoginGuard, TooManyAttemptsError
 
 
 def test_five_failures_hold_the_username_off_for_a_while():
@@ -12,7 +13,7 @@ def test_five_failures_hold_the_username_off_for_a_while():
         guard.failed("clerk1", second)
     with pytest.raises(TooManyAttemptsError) as info:
         guard.check("clerk1", 10)
-    assert info.value.status == 429 and info.value.details["retry_after_s"] == 295
+    assert http_status(info.value) == 429 and info.value.details["retry_after_s"] == 295
     guard.check("clerk2", 10)  # other users are not affected
     guard.check("clerk1", 305)  # after the lock, tries are allowed again
 

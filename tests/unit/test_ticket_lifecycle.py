@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from server.api.errors import http_status
 from server.queueing.errors import InvalidOutcomeError, InvalidTransitionError
 from server.queueing.events import (
     ServiceStarted,
@@ -81,7 +82,7 @@ def test_waiting_ticket_refuses_window_actions(action):
     }
     with pytest.raises(InvalidTransitionError) as info:
         calls[action]()
-    assert info.value.code == "invalid_transition" and info.value.status == 409
+    assert info.value.code == "invalid_transition" and http_status(info.value) == 409
     assert ticket.status is TicketStatus.WAITING
 
 
@@ -106,4 +107,4 @@ def test_outcomes_are_the_contracts_three():
     assert parse_outcome("returned") is Outcome.RETURNED
     with pytest.raises(InvalidOutcomeError) as info:
         parse_outcome("finished")
-    assert info.value.status == 400 and "completed" in info.value.message
+    assert http_status(info.value) == 400 and "completed" in info.value.message

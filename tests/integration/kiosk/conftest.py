@@ -10,10 +10,11 @@ import pytest
 from server.center_file import load_demo_center
 from server.db.database import Database
 from server.queueing.clock import ManualClock
-from server.services.accounts import create_device
+from server.services.accounts.users import create_device
 from server.services.center_setup import install_center
 from server.services.hub import Hub
-from server.services.printing import InlineTasks, PrintService, PrintSettings
+from server.services.issuing.printing import PrintService, PrintSettings
+from server.services.tasks import InlineTasks
 from tests.support.fakes import RecordingPublisher
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Haibei

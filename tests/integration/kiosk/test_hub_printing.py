@@ -9,8 +9,8 @@ from pyzbar.pyzbar import decode
 
 from hardware.escpos_encode import RASTER_HEADER, parse_raster
 from server.queueing.actors import Actor
-from server.services.printing import PrintService
-from server.services.tickets import issue_ticket
+from server.services.issuing.printing import PrintService
+from server.services.issuing.tickets import issue_ticket
 
 KIOSK_URL = "http://192.168.1.10:5000/"
 

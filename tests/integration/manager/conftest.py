@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from server.queueing.actors import Actor
-from server.services import tickets as ticket_service
-from server.services import windows as w
+from server.services.counter import windows as w
+from server.services.issuing import tickets as ticket_service
 from server.simulation.offline import offline_hub
 
 DAY = date(2026, 3, 10)

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from server.services import reports, stats
 from server.services.errors import BadRequestError
+from server.services.reporting import reports, stats
 
 from .conftest import DAY
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from server.services import stats
+from server.services.reporting import stats
 
 from .conftest import DAY, POLICE_WINDOW, TAX_WINDOW
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from server.services import reports, stats
+from server.services.reporting import reports, stats
 from server.simulation.bulk import BulkHistory
 from server.simulation.offline import offline_hub, working_days
 

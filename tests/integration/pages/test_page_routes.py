@@ -61,7 +61,7 @@ def test_the_phone_page_carries_the_ticket_and_its_materials(hub, kiosk):
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_an_announcement_is_one_wav(hub):
-    response = requests.get(hub.url + "/display/announce", params={"number": "B007", "window": "15"}, timeout=30)
+    response = requests.get(hub.url + "/api/v1/announce", params={"number": "B007", "window": "15"}, timeout=30)
     assert response.status_code == 200 and response.headers["Content-Type"] == "audio/wav"
     with wave.open(io.BytesIO(response.content)) as wav:
         assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
@@ -72,9 +72,17 @@ def test_an_announcement_is_one_wav(hub):
 @pytest.mark.parametrize("params", [{}, {"number": "B007"}, {"number": "B007", "window": "x"},
                                     {"number": "<script>", "window": "1"}])
 def test_a_bad_announcement_request_is_400(hub, params):
-    response = requests.get(hub.url + "/display/announce", params=params, timeout=10)
+    response = requests.get(hub.url + "/api/v1/announce", params=params, timeout=10)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_announcement"
+
+
+def test_the_hall_screen_asks_the_api_for_its_announcements_and_the_old_address_redirects(hub):
+    assert page_config(requests.get(hub.url + "/display/", timeout=10).text)["announce_url"] == "/api/v1/announce"
+    moved = requests.get(hub.url + "/display/announce", params={"number": "B007", "window": "15"},
+                         allow_redirects=False, timeout=10)
+    assert moved.status_code == 308
+    assert moved.headers["Location"].endswith("/api/v1/announce?number=B007&window=15")
 
 
 def test_the_window_panel_is_public_and_follows_the_window(hub, clerk, kiosk):

@@ -1,4 +1,4 @@
-"""find_cjk_font: explicit path, environment, Debian paths, and a clear failure."""
+"""find_cjk_font: the caller's path, Debian paths, and a clear failure."""
 
 from __future__ import annotations
 
@@ -7,28 +7,29 @@ from pathlib import Path
 import pytest
 
 from hardware.errors import FontNotFoundError, HardwareError
-from hardware.fonts import FONT_ENV, find_cjk_font
+from hardware.fonts import find_cjk_font
 from hardware.layout import PrinterProfile, render_ticket
 
 
-def test_explicit_path_wins(tmp_path: Path, monkeypatch):
+def test_explicit_path_wins(tmp_path: Path):
     font = tmp_path / "mine.ttf"
     font.write_bytes(b"not really a font")
-    monkeypatch.setenv(FONT_ENV, "/nonexistent/env.ttf")
 
     assert find_cjk_font(str(font)) == str(font)
 
 
-def test_environment_variable_is_next(tmp_path: Path, monkeypatch):
+def test_the_environment_is_the_callers_business(tmp_path: Path, monkeypatch):
+    """hardware/ reads no settings: the hub passes Config's CJK_FONT, the agent --font."""
     font = tmp_path / "env.ttc"
     font.write_bytes(b"x")
-    monkeypatch.setenv(FONT_ENV, str(font))
+    monkeypatch.setenv("YIMEN_CJK_FONT", str(font))
 
-    assert find_cjk_font() == str(font)
+    assert find_cjk_font(candidates=[str(font)], use_fontconfig=False) == str(font)
+    with pytest.raises(FontNotFoundError):
+        find_cjk_font(candidates=[], use_fontconfig=False)
 
 
-def test_missing_explicit_font_is_an_error_not_a_silent_fallback(monkeypatch):
-    monkeypatch.delenv(FONT_ENV, raising=False)
+def test_missing_explicit_font_is_an_error_not_a_silent_fallback():
 
     with pytest.raises(FontNotFoundError, match="/nonexistent/font.ttc") as info:
         find_cjk_font("/nonexistent/font.ttc")
@@ -37,7 +38,6 @@ def test_missing_explicit_font_is_an_error_not_a_silent_fallback(monkeypatch):
 
 
 def test_no_font_anywhere_names_the_debian_package(tmp_path: Path, monkeypatch):
-    monkeypatch.delenv(FONT_ENV, raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))  # no fc-match either
 
     with pytest.raises(FontNotFoundError) as info:
@@ -45,12 +45,11 @@ def test_no_font_anywhere_names_the_debian_package(tmp_path: Path, monkeypatch):
 
     message = str(info.value)
     assert "apt-get install fonts-noto-cjk" in message
-    assert FONT_ENV in message
+    assert "YIMEN_CJK_FONT" in message and "--font" in message
     assert isinstance(info.value, HardwareError)
 
 
-def test_debian_paths_are_found(monkeypatch):
-    monkeypatch.delenv(FONT_ENV, raising=False)
+def test_debian_paths_are_found():
     installed = [
         path
         for path in (
@@ -65,8 +64,7 @@ def test_debian_paths_are_found(monkeypatch):
     assert find_cjk_font(use_fontconfig=False) == installed[0]
 
 
-def test_rendering_without_a_font_raises_font_not_found(make_ticket, monkeypatch):
-    monkeypatch.delenv(FONT_ENV, raising=False)
+def test_rendering_without_a_font_raises_font_not_found(make_ticket):
     profile = PrinterProfile(font_path="/nonexistent/NotoSansCJK-Regular.ttc")
 
     with pytest.raises(FontNotFoundError, match="fonts-noto-cjk"):

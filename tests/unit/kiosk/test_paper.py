@@ -8,15 +8,14 @@ import pytest
 from pyzbar.pyzbar import decode
 
 from hardware.escpos_encode import encode_ticket, parse_raster
+from hardware.print_job import content_from_job, content_to_job
+from hardware.printer_health import problem_of, status_json
 from hardware.printers import PrinterStatus
 from hardware.ticket import PAPER_WIDTHS, PrinterProfile
 from server.center_file import load_demo_center
 from server.services.hub import HubSettings
-from server.services.printer_health import problem_of, status_json
-from server.services.printing import parse_device_printers
-from server.services.ticket_paper import (
-    content_from_job,
-    content_to_job,
+from server.services.issuing.printing import parse_device_printers
+from server.services.issuing.ticket_paper import (
     priority_label,
     public_status_url,
     ticket_content,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.services.alerts import AlertMonitor, Thresholds
+from server.services.reporting.alerts import AlertMonitor, Thresholds
 
 
 def snapshot(at="2026-03-10T10:00:00+08:00", wait=0, waiting=0, state="idle", state_for=0, current=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.services.errors import BadRequestError
-from server.services.planning import _recommend, parse_imported_units
+from server.services.reporting.planning import _recommend, parse_imported_units
 
 
 @pytest.mark.parametrize(("group", "cases", "expected"), [

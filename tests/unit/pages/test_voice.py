@@ -135,3 +135,32 @@ def test_generate_missing_makes_every_clip(tmp_path):
     made = voice.generate_missing(tmp_path)
     assert sorted(made) == sorted(voice.clip_names())
     assert voice.generate_missing(tmp_path) == []
+
+
+def test_sample_work_runs_in_the_given_worker_thread(tmp_path):
+    """The hub passes its threadpool: decoding, joining (and trimming generated clips)
+    happen there, never in the caller's thread (a request's greenlet)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-worker")
+    ran_in: list[str] = []
+
+    def blocking(fn, *args):
+        def job():
+            ran_in.append(threading.current_thread().name)
+            return fn(*args)
+        return pool.submit(job).result()
+
+    human = human_folder(tmp_path / "human", 0.05)
+    (human / "chime.wav").unlink()  # the chime is generated (synthesised) on first use
+    try:
+        speaker = Voice(tmp_path / "clips", human, blocking=blocking)
+        data = speaker.announcement("B007", 15)
+    finally:
+        pool.shutdown()
+    words = announcement_words("B007", 15)
+    # one job per distinct clip read, one for the chime's synthesis, one for the join
+    assert len(ran_in) == len(set(words)) + 2
+    assert all(name.startswith("voice-worker") for name in ran_in)
+    assert (tmp_path / "clips" / "chime.wav").exists() and frames_of(data) > 0

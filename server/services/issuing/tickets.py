@@ -12,9 +12,9 @@ from server.queueing.events import TicketIssued
 from server.queueing.numbering import format_number
 from server.queueing.tickets import Ticket
 
-from .errors import BadRequestError
-from .hub import Hub
-from .views import estimate, local_iso, queue_loads, ticket_view
+from ..errors import BadRequestError
+from ..hub import Hub
+from ..views import estimate, local_iso, queue_loads, ticket_view
 
 MAX_PRIORITY = 9
 TOKEN_BYTES = 18  # 24 URL-safe characters

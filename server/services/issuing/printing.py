@@ -20,60 +20,30 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from hardware.errors import PrinterConfigError
-from hardware.printers import Printer, PrinterStatus, printer_from_spec
-from hardware.ticket import TicketContent
-from server.realtime import names
-
-from .errors import NotFoundError
-from .hub import Hub
-from .printer_health import (
+from hardware.print_job import content_to_job
+from hardware.printer_health import (
     PROBLEM_LEVELS,
     PROBLEM_MESSAGES,
     print_checked,
     query_status,
     status_json,
 )
-from .ticket_paper import DEFAULT_FOOTER, content_to_job, public_status_url, ticket_content
+from hardware.printers import Printer, PrinterStatus, printer_from_spec
+from hardware.ticket import PrinterProfile, TicketContent
+from server.queueing.errors import NotFoundError
+from server.realtime import names
+
+from ..hub import Hub
+from .ticket_paper import DEFAULT_FOOTER, public_status_url, ticket_content
 
 log = logging.getLogger(__name__)
 
 AGENT_STALE_S = 60  # an agent silent for longer is taken as gone (it reports every 15 s)
 NO_PRINTER = ("", "none", "off")
-
-
-# --- running work off the request greenlet -------------------------------------------------
-class BackgroundTasks:
-    """``spawn`` a greenlet (or thread) through Flask-SocketIO; ``blocking`` runs a
-    function in a real OS thread (gevent's threadpool) while the greenlet waits."""
-
-    def __init__(self, socketio) -> None:
-        self.socketio = socketio
-
-    def spawn(self, fn: Callable[..., Any], *args: Any) -> None:
-        self.socketio.start_background_task(fn, *args)
-
-    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
-        if self.socketio.async_mode == "gevent":
-            from gevent import get_hub
-
-            return get_hub().threadpool.apply(fn, args)
-        return fn(*args)
-
-
-class InlineTasks:
-    """Runs everything at once, in the caller: for tests and tools."""
-
-    def spawn(self, fn: Callable[..., Any], *args: Any) -> None:
-        fn(*args)
-
-    def blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return fn(*args)
 
 
 @dataclass(frozen=True)
@@ -82,6 +52,7 @@ class PrintSettings:
     device_printers: tuple[tuple[str, str], ...] = ()  # (device id or name, spec)
     header: str | None = None
     footer: str | None = DEFAULT_FOOTER
+    font_path: str | None = None  # the CJK font for raster tickets (YIMEN_CJK_FONT); None: look for one
 
 
 def parse_device_printers(text: str | None) -> tuple[tuple[str, str], ...]:
@@ -99,17 +70,18 @@ def parse_device_printers(text: str | None) -> tuple[tuple[str, str], ...]:
 class PrintService:
     """Dispatches print jobs and keeps the printers' state for one hub."""
 
-    def __init__(self, hub: Hub, settings: PrintSettings, tasks) -> None:
+    def __init__(self, hub: Hub, settings: PrintSettings, tasks=None) -> None:
         self.hub = hub
         self.settings = settings
-        self.tasks = tasks
+        self.tasks = tasks or hub.tasks
+        self._profile = PrinterProfile(font_path=settings.font_path)  # a spec's font= wins
         self._printers: dict[str, Printer] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         for _name, spec in settings.device_printers:
-            printer_from_spec(spec)  # a bad spec stops the hub at start, not at the first ticket
+            printer_from_spec(spec, self._profile)  # a bad spec stops the hub at start, not at the first ticket
         if settings.hub_printer and settings.hub_printer.lower() not in NO_PRINTER:
-            printer_from_spec(settings.hub_printer)
+            printer_from_spec(settings.hub_printer, self._profile)
 
     # --- routing ----------------------------------------------------------------------
     def _device(self, device_id: int):
@@ -162,7 +134,7 @@ class PrintService:
     def _printer(self, spec: str) -> tuple[Printer, threading.Lock]:
         with self._guard:
             if spec not in self._printers:
-                self._printers[spec] = printer_from_spec(spec)
+                self._printers[spec] = printer_from_spec(spec, self._profile)
                 self._locks[spec] = threading.Lock()
             return self._printers[spec], self._locks[spec]
 

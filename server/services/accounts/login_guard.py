@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict, deque
 
-from .errors import ServiceError
+from ..errors import ServiceError
 
 MAX_FAILURES = 5
 WINDOW_S = 300.0
@@ -20,7 +20,6 @@ LOCK_S = 300.0
 
 class TooManyAttemptsError(ServiceError):
     code = "too_many_attempts"
-    status = 429
 
 
 class LoginGuard:

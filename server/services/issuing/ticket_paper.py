@@ -1,14 +1,15 @@
-"""What goes on a queue ticket's paper, and a print job as JSON for a kiosk agent."""
+"""What goes on a queue ticket's paper, from a ticket and the center.
+
+The paper itself (layout, ESC/POS, the print job's JSON) is device-side, in ``hardware/``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
-from hardware.ticket import TicketContent, TicketLabels
+from hardware.ticket import TicketContent
 
-from .hub import Hub
+from ..hub import Hub
 
 PRIORITY_REASON_NAMES = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇",
                          "military": "军人"}
@@ -69,22 +70,3 @@ def ticket_content(hub: Hub, ticket: dict, *, status_url: str, header: str | Non
         footer=footer,
         priority_label=priority_label(ticket),
     )
-
-
-def content_to_job(content: TicketContent) -> dict[str, Any]:
-    """A ticket's content as JSON, for a ``print_job`` sent to a kiosk agent."""
-    data = asdict(content)
-    data["issued_at"] = content.issued_at.isoformat()
-    data["windows"] = list(content.windows)
-    data["materials"] = list(content.materials)
-    return data
-
-
-def content_from_job(data: dict[str, Any]) -> TicketContent:
-    """The inverse of :func:`content_to_job` (used by the kiosk agent)."""
-    fields = dict(data)
-    fields["issued_at"] = datetime.fromisoformat(fields["issued_at"])
-    fields["windows"] = tuple(fields.get("windows") or ())
-    fields["materials"] = tuple(fields.get("materials") or ())
-    fields["labels"] = TicketLabels(**(fields.get("labels") or {}))
-    return TicketContent(**fields)

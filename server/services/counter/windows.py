@@ -21,10 +21,10 @@ from server.queueing.events import DomainEvent
 from server.queueing.tickets import Ticket, TicketStatus, parse_outcome
 from server.queueing.windows import WindowState
 
-from .errors import NotWindowClerkError
-from .hub import Hub
+from ..errors import NotWindowClerkError
+from ..hub import Hub
+from ..views import ticket_view, window_state, window_view
 from .staffing import post_for
-from .views import ticket_view, window_state, window_view
 
 CLAIM_ATTEMPTS = 5
 
@@ -74,7 +74,7 @@ def _change_window(hub: Hub, window_id: str, actor: Actor,
 
 
 def open_window(hub: Hub, window_id: str, actor: Actor) -> dict:
-    """The clerk takes the window, if its posts and rotation allow (services.staffing)."""
+    """The clerk takes the window, if its posts and rotation allow (staffing)."""
     now = hub.now()
 
     def take(state: WindowState, uow) -> DomainEvent | None:

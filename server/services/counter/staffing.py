@@ -15,8 +15,8 @@ from datetime import datetime
 from server.queueing.actors import Actor
 from server.queueing.rotation import POSTS, unit_on_duty
 
-from .errors import BadRequestError, ForbiddenError, UnprocessableError
-from .hub import Hub
+from ..errors import BadRequestError, ForbiddenError, UnprocessableError
+from ..hub import Hub
 
 
 class NotPostedHereError(ForbiddenError):

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from server.db.tables import users
 
+from ..errors import BadRequestError
+from ..hub import Hub
 from .cooperate import pause
-from .errors import BadRequestError
-from .hub import Hub
 from .stats import TALLY_COLUMNS, facts_between, figures, group_by
 
 DIMENSIONS = ("queue", "unit", "matter", "window", "clerk", "hour", "weekday", "day")

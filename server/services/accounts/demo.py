@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .accounts import create_device, set_user_password
-from .errors import ConflictError
-from .hub import Hub
+from ..errors import ConflictError
+from ..hub import Hub
+from .users import create_device, set_user_password
 
 DEMO_PASSWORD = "yimen-demo"
 DEMO_USERS = (

@@ -28,8 +28,8 @@ from server.queueing.events import TICKET_EVENT_KINDS, TicketIssued
 from server.queueing.facts import Fact, fold
 from server.queueing.tickets import Outcome, TicketStatus
 
+from ..hub import Hub
 from .cooperate import pause
-from .hub import Hub
 
 FRESH_DAYS = 2  # today and yesterday are always folded from the events
 BUILD_CHUNK_DAYS = 31

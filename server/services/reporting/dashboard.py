@@ -15,8 +15,9 @@ from server.queueing.events import WindowOpened
 from server.queueing.tickets import TicketStatus
 from server.queueing.windows import WindowStatus
 
-from . import stats, views
-from .hub import Hub
+from .. import views
+from ..hub import Hub
+from . import stats
 
 
 def _seconds(now, then) -> int | None:

@@ -10,7 +10,6 @@ called but not served for too long). ``printer`` alerts come from the kiosk side
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 
@@ -20,16 +19,11 @@ def _minutes(seconds: int) -> int:
 
 @dataclass
 class Thresholds:
+    """In seconds; ``create_app`` takes them from Config (``YIMEN_ALERT_*``)."""
+
     long_wait_s: int = 30 * 60
     unattended_s: int = 10 * 60
     called_not_started_s: int = 5 * 60
-
-    @classmethod
-    def from_env(cls) -> Thresholds:
-        env = os.environ.get
-        return cls(int(env("YIMEN_ALERT_LONG_WAIT_S", cls.long_wait_s)),
-                   int(env("YIMEN_ALERT_UNATTENDED_S", cls.unattended_s)),
-                   int(env("YIMEN_ALERT_CALLED_S", cls.called_not_started_s)))
 
 
 def conditions(snapshot: dict, limits: Thresholds) -> dict[str, dict]:

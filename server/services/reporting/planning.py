@@ -20,8 +20,8 @@ from datetime import date
 
 from server.queueing import erlang
 
-from .errors import BadRequestError
-from .hub import Hub
+from ..errors import BadRequestError
+from ..hub import Hub
 from .stats import days_with_tickets, facts_between
 
 STANDALONE_THRESHOLD = 100  # cases a year (北政办〔2019〕2号)

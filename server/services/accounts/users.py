@@ -13,14 +13,14 @@ from sqlalchemy.exc import IntegrityError
 
 from server.queueing.actors import Actor
 
-from .errors import (
+from ..errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
     ForbiddenError,
     UnprocessableError,
 )
-from .hub import Hub
+from ..hub import Hub
 from .passwords import hash_password, verify_password
 
 ROLES = ("admin", "manager", "clerk")

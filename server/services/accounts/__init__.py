@@ -1,0 +1,1 @@
+"""Accounts: staff and devices, passwords, the login guard, demo accounts."""

@@ -1,0 +1,1 @@
+"""Reporting, planning and alerts: figures from the event log, and what managers hear."""
