@@ -32,8 +32,8 @@ from server.queueing.events import (
     WindowPaused,
     WindowResumed,
 )
-from server.services import tickets as ticket_service
-from server.services import windows as window_service
+from server.services.counter import windows as window_service
+from server.services.issuing import tickets as ticket_service
 from server.simulation.bulk import BulkHistory
 from server.simulation.engine import ensure_sim_clerks
 from server.simulation.model import HallModel
