@@ -92,7 +92,7 @@ def _operation_object(op: Operation, refs: dict) -> dict:
     for status, codes in sorted(_error_statuses(op).items()):
         responses[str(status)] = {"description": codes, "content": {
             "application/json": {"schema": refs[(Error, "serialization")]}}}
-    out: dict[str, Any] = {"summary": op.summary, "operationId": op.name,
+    out: dict[str, Any] = {"summary": op.summary, "operationId": op.name, "tags": [op.tag],
                            "responses": responses}
     if op.description:
         out["description"] = op.description
@@ -124,6 +124,8 @@ def build_document() -> dict:
         "info": {"title": "Yimen hub API", "version": "1",
                  "description": "The hub's REST API, v1. The contract: docs/contract.md."},
         "servers": [{"url": "/api/v1"}],
+        "tags": list({op.tag: {"name": op.tag, "description": op.tag_description}
+                      for op in OPERATIONS}.values()),
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),

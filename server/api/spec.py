@@ -16,6 +16,7 @@ kiosk-or-staff: ``(actor, device_id)``).
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -92,6 +93,8 @@ class Operation:
     errors: dict[int, str] = field(default_factory=dict)  # status -> the codes it may carry
     description: str = ""
     name: str = ""  # the handler's name: the Flask endpoint and the operationId
+    tag: str = ""  # the handler's module (``window_routes`` → ``windows``) groups it
+    tag_description: str = ""  # that module's docstring, first line
 
     @property
     def path(self) -> str:
@@ -122,6 +125,9 @@ def operation(bp: Blueprint, method: str, rule: str, summary: str, *, access: Ac
         op = Operation(method.upper(), rule, summary, access, body, body_required, query,
                        dict(answers), dict(errors or {}),
                        inspect.cleandoc(handler.__doc__ or ""), handler.__name__)
+        module = sys.modules[handler.__module__]
+        op.tag = handler.__module__.rsplit(".", 1)[-1].removesuffix("_routes")
+        op.tag_description = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
         wanted = set(inspect.signature(handler).parameters)
 
         @wraps(handler)
