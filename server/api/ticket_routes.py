@@ -14,7 +14,7 @@ from . import bp
 from .parsing import hub
 from .schemas.tickets import Ticket, TicketHistory
 from .spec import KIOSK_OR_STAFF, MANAGERS, PUBLIC, operation
-from .validation import INTEGRAL, IsoDate, NonEmpty
+from .validation import INTEGRAL, NonEmpty, OptionalDate
 
 Priority = Annotated[Annotated[int, Ge(0), Le(MAX_PRIORITY)], INTEGRAL] | bool | None
 
@@ -59,8 +59,7 @@ def ticket_history(token: str):
 class Lookup(BaseModel):
     number: Annotated[str, NonEmpty] = Field(max_length=32, pattern=r"\S",
                                              description="the number on the paper ticket")
-    day: IsoDate | None = Field(
-        None, alias="date", description="the service day; today when not given")
+    day: OptionalDate = Field(None, alias="date", description="the service day; today when not given or empty")
 
 
 @operation(bp, "GET", "/tickets/lookup", "A ticket's history by its number and service day",

@@ -82,6 +82,7 @@ def test_query_dates_are_iso_dates_or_empty(admin):
     assert code(admin.get("/api/v1/reports?from=2020-01-01&to=2026-01-01")) == "invalid_range"
     assert code(admin.get("/api/v1/reports?by=colour")) == "invalid_field"
     assert code(admin.get("/api/v1/tickets/lookup?number=")) == "missing_field"
+    assert code(admin.get("/api/v1/tickets/lookup?number=B001&date=")) == "ticket_not_found"  # empty: today
     assert code(admin.get("/api/v1/planning/windows?target_share=2")) == "invalid_field"
 
 
