@@ -23,6 +23,14 @@ COMMON_ERRORS = {
 }
 
 
+ERROR_HEADERS = {
+    401: {"WWW-Authenticate": {"description": "the scheme a staff member answers with",
+                               "schema": {"type": "string"}}},
+    429: {"Retry-After": {"description": "seconds to wait before trying again",
+                          "schema": {"type": "integer", "minimum": 0}}},
+}
+
+
 def _models_of(op: Operation) -> list[tuple[type[BaseModel], str]]:
     found = []
     if isinstance(op.body, type):
@@ -92,6 +100,8 @@ def _operation_object(op: Operation, refs: dict) -> dict:
     for status, codes in sorted(_error_statuses(op).items()):
         responses[str(status)] = {"description": codes, "content": {
             "application/json": {"schema": refs[(Error, "serialization")]}}}
+        if status in ERROR_HEADERS:
+            responses[str(status)]["headers"] = ERROR_HEADERS[status]
     out: dict[str, Any] = {"summary": op.summary, "operationId": op.name, "tags": [op.tag],
                            "responses": responses}
     if op.description:
@@ -111,13 +121,14 @@ def _operation_object(op: Operation, refs: dict) -> dict:
 
 
 def build_document() -> dict:
+    operations = [op for op in OPERATIONS if op.blueprint == bp.name]
     models = {(Error, "serialization")}
-    for op in OPERATIONS:
+    for op in operations:
         models.update(_models_of(op))
     refs, defs = models_json_schema(sorted(models, key=lambda m: (m[0].__name__, m[1])),
                                     ref_template=REF)
     paths: dict[str, dict] = {}
-    for op in OPERATIONS:
+    for op in operations:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation_object(op, refs)
     return {
         "openapi": "3.1.0",
@@ -125,7 +136,7 @@ def build_document() -> dict:
                  "description": "The hub's REST API, v1. The contract: docs/contract.md."},
         "servers": [{"url": "/api/v1"}],
         "tags": list({op.tag: {"name": op.tag, "description": op.tag_description}
-                      for op in OPERATIONS}.values()),
+                      for op in operations}.values()),
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),

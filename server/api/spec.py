@@ -95,6 +95,7 @@ class Operation:
     name: str = ""  # the handler's name: the Flask endpoint and the operationId
     tag: str = ""  # the handler's module (``window_routes`` → ``windows``) groups it
     tag_description: str = ""  # that module's docstring, first line
+    blueprint: str = ""  # the document covers the operations of the API's blueprint
 
     @property
     def path(self) -> str:
@@ -129,6 +130,11 @@ def operation(bp: Blueprint, method: str, rule: str, summary: str, *, access: Ac
         op.tag = handler.__module__.rsplit(".", 1)[-1].removesuffix("_routes")
         op.tag_description = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
         wanted = set(inspect.signature(handler).parameters)
+        offered = set(op.path_names) | {op.access.argument} | (
+            {"body"} if isinstance(body, type) else set()) | ({"query"} if query else set())
+        if wanted - offered:  # a mistake in the declaration: fail at import, not on a request
+            raise TypeError(f"{handler.__qualname__} takes {sorted(wanted - offered)}, which "
+                            f"{method} {rule} does not give (it gives {sorted(offered - {''})})")
 
         @wraps(handler)
         def view(**path_args):
@@ -146,6 +152,7 @@ def operation(bp: Blueprint, method: str, rule: str, summary: str, *, access: Ac
                     kwargs["body"] = parsed
             return handler(**kwargs)
 
+        op.blueprint = bp.name
         bp.add_url_rule(rule, endpoint=op.name, view_func=view, methods=[op.method])
         OPERATIONS[:] = [o for o in OPERATIONS if (o.method, o.rule) != (op.method, op.rule)]
         OPERATIONS.append(op)

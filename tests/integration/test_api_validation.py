@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from server.api.openapi import build_document
 from server.api.spec import OPERATIONS
 from server.api.ticket_routes import IssueTicket
 from server.app import create_app
@@ -115,3 +116,37 @@ def test_the_docs_page_has_no_inline_script(app):
     assert "<script>" not in html and 'src="/static/api-docs.js"' in html
     with app.test_client().get("/static/vendor/swagger-ui-bundle-5.35.0.js") as script:
         assert script.status_code == 200
+
+
+def test_a_declared_route_checks_its_models_and_a_wrong_declaration_fails_at_once():
+    from flask import Blueprint, Flask
+    from pydantic import BaseModel
+
+    from server.api.errors import register_error_handlers
+    from server.api.spec import operation
+    from server.api.validation import Integer
+
+    class Shelf(BaseModel):
+        model_config = {"strict": True}
+        height: Integer
+
+    scratch = Blueprint("scratch", __name__, url_prefix="/scratch")
+    with pytest.raises(TypeError, match="body"):
+        @operation(scratch, "POST", "/broken", "takes a body it is not given", answers={200: Shelf})
+        def broken(body):
+            return {}
+
+    @operation(scratch, "POST", "/shelves/<shelf_id>", "a shelf", body=Shelf, answers={200: Shelf})
+    def put_shelf(shelf_id: str, body: Shelf):
+        return {"id": shelf_id, "height": body.height}
+
+    try:
+        app = Flask(__name__)
+        register_error_handlers(app)
+        app.register_blueprint(scratch)
+        client = app.test_client()
+        assert client.post("/scratch/shelves/s1", json={"height": 3.0}).get_json() == {"id": "s1", "height": 3}
+        assert client.post("/scratch/shelves/s1", json={"height": "3"}).status_code == 400
+        assert "/shelves/{shelf_id}" not in build_document()["paths"]  # not an API route
+    finally:
+        OPERATIONS[:] = [op for op in OPERATIONS if op.blueprint != "scratch"]
