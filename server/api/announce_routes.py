@@ -6,7 +6,8 @@ clips in gevent's threadpool; the request's greenlet only waits for it.
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, current_app
+from pydantic import BaseModel, Field
 
 from display.voice import VoiceError
 from server.services.errors import BadRequestError
@@ -14,16 +15,24 @@ from server.services.errors import BadRequestError
 from . import bp
 from .errors import error_response
 from .parsing import hub
+from .spec import Raw, operation
 
 BAD_ANNOUNCEMENT = "number must look like B007 and window be a window number"
 
 
-@bp.get("/announce")
-def announce():
+class AnnounceQuery(BaseModel):
+    number: str = Field("", max_length=16, description="the called number, e.g. B007")
+    window: str = Field("", max_length=8, description="the window's number, e.g. 15")
+
+
+@operation(bp, "GET", "/announce", "One call, spoken, as a WAV (asked by hall screens)",
+           query=AnnounceQuery, answers={200: Raw(("audio/wav",))},
+           errors={400: "bad_announcement", 503: "voice_unavailable"})
+def announce(query: AnnounceQuery):
     """Asked by a hall screen for each call it announces."""
-    number = (request.args.get("number") or "").strip().upper()
+    number = query.number.strip().upper()
     try:
-        window_number = int(request.args.get("window", ""))
+        window_number = int(query.window)
         data = hub().voice.announcement(number, window_number)
     except ValueError:
         raise BadRequestError(BAD_ANNOUNCEMENT, code="bad_announcement") from None

@@ -1,71 +1,88 @@
 """Login, staff users and devices."""
 
-from flask import jsonify
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from server.services import views
 from server.services.accounts import users as accounts
+from server.services.accounts.users import MIN_PASSWORD, USERNAME
 
 from . import bp
-from .parsing import bearer_token, field, hub, json_body, staff
+from .parsing import bearer_token, hub
+from .schemas import Ok
+from .schemas.accounts import ClerkDay, Device, DeviceKind, LoginAnswer, Me, NewDevice, Role, User
+from .spec import ADMINS, MANAGERS, PUBLIC, STAFF, operation
 
 
-@bp.post("/auth/login")
-def login():
-    data = json_body()
-    username = field(data, "username", max_length=64)
-    password = field(data, "password", max_length=200)
-    return jsonify(accounts.login(hub(), username, password))
+class Login(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
 
 
-@bp.post("/auth/logout")
+@operation(bp, "POST", "/auth/login", "Staff login; answers a bearer token", access=PUBLIC, body=Login,
+           answers={200: LoginAnswer},
+           errors={401: "invalid_credentials", 429: "too_many_attempts: five wrong passwords within 5 minutes"})
+def login(body: Login):
+    return accounts.login(hub(), body.username, body.password)
+
+
+@operation(bp, "POST", "/auth/logout", "End this token's session", access=STAFF, answers={200: Ok})
 def logout():
-    staff()
     accounts.logout(hub(), bearer_token())
-    return jsonify({"ok": True})
+    return {"ok": True}
 
 
-@bp.get("/auth/me")
-def me():
-    actor = staff()
-    return jsonify({"id": int(actor.id), "name": actor.name, "role": actor.role})
+@operation(bp, "GET", "/auth/me", "Who this token belongs to", access=STAFF, answers={200: Me})
+def me(actor):
+    return {"id": int(actor.id), "name": actor.name, "role": actor.role}
 
 
-@bp.get("/auth/me/today")
-def my_day():
-    """The logged-in clerk's counts for today (calls, outcomes, no-shows, transfers)."""
-    actor = staff()
+@operation(bp, "GET", "/auth/me/today", "The logged-in clerk's counts for today", access=STAFF,
+           answers={200: ClerkDay})
+def my_day(actor):
+    """Calls, outcomes, no-shows and transfers this staff member recorded today (the event log)."""
     with hub().reading() as repos:
-        return jsonify(views.clerk_day(hub(), repos, actor))
+        return views.clerk_day(hub(), repos, actor)
 
 
-@bp.post("/users")
-def create_user():
-    staff("admin")
-    data = json_body()
-    for name in ("username", "password", "role"):
-        field(data, name, max_length=200)
-    user = accounts.create_user(hub(), username=data["username"], password=data["password"],
-                                role=data["role"], name=data.get("name"),
-                                unit_id=data.get("unit_id"))
-    return jsonify(user), 201
+class NewUser(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    username: str = Field(pattern=USERNAME.pattern)
+    password: str = Field(min_length=MIN_PASSWORD, max_length=200)
+    role: Role
+    name: str | None = Field(None, max_length=200)
+    unit_id: str | None = Field(None, max_length=64, description="a clerk's home unit")
 
 
-@bp.get("/users")
+@operation(bp, "POST", "/users", "Create a staff user", access=ADMINS, body=NewUser,
+           answers={201: User}, errors={409: "user_exists", 422: "unknown_unit"})
+def create_user(body: NewUser):
+    return accounts.create_user(hub(), username=body.username, password=body.password, role=body.role,
+                                name=body.name, unit_id=body.unit_id), 201
+
+
+@operation(bp, "GET", "/users", "List staff users", access=MANAGERS, answers={200: list[User]})
 def list_users():
-    staff("admin", "manager")
-    return jsonify(accounts.list_users(hub()))
+    return accounts.list_users(hub())
 
 
-@bp.post("/devices")
-def create_device():
-    staff("admin")
-    data = json_body()
-    kind = field(data, "kind", max_length=16)
-    name = field(data, "name", max_length=200)
-    return jsonify(accounts.create_device(hub(), kind=kind, name=name)), 201
+class NewDeviceBody(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    kind: DeviceKind
+    name: str = Field(max_length=200, pattern=r"\S")
 
 
-@bp.get("/devices")
+@operation(bp, "POST", "/devices", "Register a kiosk or display; answers its key this once",
+           access=ADMINS, body=NewDeviceBody, answers={201: NewDevice})
+def create_device(body: NewDeviceBody):
+    return accounts.create_device(hub(), kind=body.kind, name=body.name), 201
+
+
+@operation(bp, "GET", "/devices", "List devices", access=MANAGERS, answers={200: list[Device]})
 def list_devices():
-    staff("admin", "manager")
-    return jsonify(accounts.list_devices(hub()))
+    return accounts.list_devices(hub())

@@ -88,7 +88,11 @@ def register_error_handlers(app) -> None:
         if not _is_api():
             return exc
         status = exc.code or 500
-        return error_response(status, HTTP_CODES.get(status, "http_error"), exc.description or exc.name)
+        response = error_response(status, HTTP_CODES.get(status, "http_error"), exc.description or exc.name)
+        allow = dict(exc.get_headers()).get("Allow")
+        if allow:  # 405: the methods the path takes (RFC 9110)
+            response.headers["Allow"] = allow
+        return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -15,23 +15,24 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, request
+from pydantic import Field
 from pypinyin import Style, lazy_pinyin
 
 from server.queueing.center import Center
-from server.services.accounts.users import DeviceIdentity, authenticate_device
+from server.services.accounts.users import DeviceIdentity
 from server.services.issuing import tickets
 from server.services.issuing.printing import PrintService
 from server.services.issuing.ticket_paper import public_status_url
 
 from . import bp
-from .parsing import field, hub, json_body
+from .parsing import hub
+from .schemas.kiosk import KioskConfig, KioskMatter
+from .schemas.tickets import PrintedTicket
+from .spec import KIOSK, Raw, operation
+from .ticket_routes import TICKET_ERRORS, IssueTicket
 
 DEFAULT_IDLE_S = 60
-
-
-def _kiosk() -> DeviceIdentity:
-    return authenticate_device(hub(), request.headers.get("X-Device-Key"), kind="kiosk")
 
 
 def _printing() -> PrintService:
@@ -47,17 +48,17 @@ def _with_links(ticket: dict) -> dict:
             "qr_url": f"/api/v1/tickets/{ticket['token']}/qr.svg"}
 
 
-@bp.get("/kiosk/config")
-def kiosk_config():
-    device = _kiosk()
+@operation(bp, "GET", "/kiosk/config", "A kiosk's settings and its printer's last state", access=KIOSK,
+           answers={200: KioskConfig})
+def kiosk_config(device: DeviceIdentity):
     center = hub().center
-    return jsonify({
+    return {
         "device": {"id": device.id, "name": device.name},
         "center": {"name": center.name, "name_en": center.name_en},
         "idle_s": int(current_app.config.get("KIOSK_IDLE_S", DEFAULT_IDLE_S)),
         "priority_reasons": list(center.priority_reasons),
         "printer": _printing().printer_snapshot(device.id),
-    })
+    }
 
 
 def _pinyin(text: str) -> tuple[str, str]:
@@ -106,38 +107,48 @@ def matter_index(center: Center) -> list[dict]:
     return out
 
 
-@bp.get("/kiosk/matters")
+@operation(bp, "GET", "/kiosk/matters", "Every matter with its department, group, guide, pinyin and initials",
+           answers={200: list[KioskMatter]})
 def kiosk_matters():
-    return jsonify(matter_index(hub().center))
+    return matter_index(hub().center)
 
 
-@bp.post("/kiosk/tickets")
-def kiosk_issue_ticket():
-    device = _kiosk()
-    data = json_body()
-    matter_id = field(data, "matter_id")
-    key = field(data, "idempotency_key", required=False, max_length=128)
-    reason = field(data, "priority_reason", required=False, max_length=32)
+class KioskIssue(IssueTicket):
+    print: bool = Field(True, description="false: issue without printing")
+
+
+@operation(bp, "POST", "/kiosk/tickets", "POST /tickets plus printing on the kiosk's printer",
+           access=KIOSK, body=KioskIssue,
+           answers={201: (PrintedTicket, "the new ticket, printed unless print is false"),
+                    200: (PrintedTicket, "the same idempotency_key again that service day: the same "
+                                         "ticket, not printed again")},
+           errors=TICKET_ERRORS)
+def kiosk_issue_ticket(device: DeviceIdentity, body: KioskIssue):
+    """The ticket is printed only when it was created, so a retry never prints twice."""
     ticket, created = tickets.issue_ticket(
-        hub(), matter_id=matter_id, actor=device.actor(), priority=data.get("priority", 0),
-        priority_reason=reason, idempotency_key=key, device_id=str(device.id),
+        hub(), matter_id=body.matter_id, actor=device.actor(), priority=body.priority,
+        priority_reason=body.priority_reason, idempotency_key=body.idempotency_key,
+        device_id=str(device.id),
     )
-    if created and data.get("print", True) is not False:
+    if created and body.print:
         printing = _printing().print_ticket(ticket, device_id=device.id, base_url=_base_url())
     else:
         printing = {"job_id": None, "via": None, "state": "not_printed"}
-    return jsonify({**_with_links(ticket), "print": printing}), 201 if created else 200
+    return {**_with_links(ticket), "print": printing}, 201 if created else 200
 
 
-@bp.post("/tickets/<token>/print")
-def print_ticket_again(token: str):
-    device = _kiosk()
+@operation(bp, "POST", "/tickets/<token>/print", "Print a ticket again on this kiosk's printer",
+           access=KIOSK, answers={202: (PrintedTicket, "the print job is queued")},
+           errors={404: "ticket_not_found"})
+def print_ticket_again(token: str, device: DeviceIdentity):
+    """The printer was out of paper."""
     ticket = tickets.get_ticket(hub(), token)
     printing = _printing().print_ticket(ticket, device_id=device.id, base_url=_base_url())
-    return jsonify({**_with_links(ticket), "print": printing}), 202
+    return {**_with_links(ticket), "print": printing}, 202
 
 
-@bp.get("/tickets/<token>/qr.svg")
+@operation(bp, "GET", "/tickets/<token>/qr.svg", "The QR code of the ticket's status page, as SVG",
+           answers={200: Raw(("image/svg+xml",))}, errors={404: "ticket_not_found"})
 def ticket_qr(token: str):
     ticket = tickets.get_ticket(hub(), token)
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,

@@ -1,211 +1,189 @@
-"""``GET /api/v1/openapi.json``: an OpenAPI 3 document of every endpoint."""
+"""``GET /api/v1/openapi.json``: the OpenAPI 3.1 document, built from the declared
+operations (``spec.py``) and their pydantic models; ``GET /api/v1/docs``: a page to
+browse it (Swagger UI, vendored, no inline script)."""
 
 from __future__ import annotations
 
-from flask import jsonify
+import typing
+from typing import Any
+
+from flask import Response, render_template_string, url_for
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
 from . import bp
+from .schemas import Error
+from .spec import OPERATIONS, PUBLIC, Operation, Raw, operation
 
-ERROR = {"$ref": "#/components/schemas/Error"}
-TICKET = {"$ref": "#/components/schemas/Ticket"}
+REF = "#/components/schemas/{model}"
+VALIDATION_CODES = "bad_json, missing_field, invalid_field (or the field's own code, e.g. invalid_date)"
+COMMON_ERRORS = {
+    429: "too_many_requests, too_many_attempts (with Retry-After)",
+    503: "database_unavailable: nothing was changed, try again",
+}
 
 
-def _json(schema: dict) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
+ERROR_HEADERS = {
+    401: {"WWW-Authenticate": {"description": "the scheme a staff member answers with",
+                               "schema": {"type": "string"}}},
+    429: {"Retry-After": {"description": "seconds to wait before trying again",
+                          "schema": {"type": "integer", "minimum": 0}}},
+}
 
 
-def _op(summary: str, ok: dict | None = None, *, status: str = "200", body: dict | None = None,
-        security: str | None = None, errors: tuple[int, ...] = (), params: list | None = None) -> dict:
-    responses = {status: {"description": "OK", **_json(ok or {"type": "object"})}}
-    for code in errors:
-        responses[str(code)] = {"description": "error", **_json(ERROR)}
-    op = {"summary": summary, "responses": responses}
-    if body is not None:
-        op["requestBody"] = {"required": True, **_json(body)}
-    if security == "staff":
-        op["security"] = [{"bearer": []}]
-    elif security == "kiosk_or_staff":
-        op["security"] = [{"deviceKey": []}, {"bearer": []}]
-    elif security == "kiosk":
-        op["security"] = [{"deviceKey": []}]
+def _models_of(op: Operation) -> list[tuple[type[BaseModel], str]]:
+    found = []
+    if isinstance(op.body, type):
+        found.append((op.body, "validation"))
+    for answer in op.answers.values():
+        answer = answer[0] if isinstance(answer, tuple) else answer
+        for arg in (answer, *typing.get_args(answer)):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                found.append((arg, "serialization"))
+    return found
+
+
+def _schema_of(answer: Any, refs: dict) -> dict:
+    if typing.get_origin(answer) is list:
+        return {"type": "array", "items": _schema_of(typing.get_args(answer)[0], refs)}
+    return refs[(answer, "serialization")]
+
+
+def _content(answer: Any, refs: dict) -> dict:
+    if isinstance(answer, Raw):
+        return {media: {"schema": {"type": "string"}} for media in answer.media_types}
+    return {"application/json": {"schema": _schema_of(answer, refs)}}
+
+
+def _error_statuses(op: Operation) -> dict[int, str]:
+    statuses: dict[int, str] = {}
+
+    def add(status: int, codes: str) -> None:
+        statuses[status] = f"{statuses[status]}; {codes}" if status in statuses else codes
+
+    if op.query is not None or isinstance(op.body, type):
+        add(400, VALIDATION_CODES)
+    for status, codes in op.access.error_statuses().items():
+        add(status, codes)
+    if op.path_names:
+        add(404, "not found: an unknown id in the path")
+    if op.body is not None:
+        add(413, "payload_too_large (over 64 KiB)")
+    for status, codes in {**op.errors, **COMMON_ERRORS}.items():
+        add(status, codes)
+    return statuses
+
+
+def _parameters(op: Operation) -> list[dict]:
+    params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+              for name in op.path_names]
+    if op.query is not None:
+        schema = op.query.model_json_schema(mode="validation")
+        assert "$defs" not in schema, f"{op.query.__name__}: query fields must be plain types"
+        required = set(schema.get("required", ()))
+        for name, prop in schema.get("properties", {}).items():
+            prop = {k: v for k, v in prop.items()
+                    if k not in ("title", "description") and not (k == "default" and v is None)}
+            param = {"name": name, "in": "query", "required": name in required, "schema": prop}
+            info = next((f for n, f in op.query.model_fields.items() if (f.alias or n) == name), None)
+            if info is not None and info.description:
+                param["description"] = info.description
+            params.append(param)
+    return params
+
+
+def _operation_object(op: Operation, refs: dict) -> dict:
+    responses: dict[str, dict] = {}
+    for status, answer in sorted(op.answers.items()):
+        answer, text = answer if isinstance(answer, tuple) else (answer, "OK")
+        responses[str(status)] = {"description": text, "content": _content(answer, refs)}
+    for status, codes in sorted(_error_statuses(op).items()):
+        responses[str(status)] = {"description": codes, "content": {
+            "application/json": {"schema": refs[(Error, "serialization")]}}}
+        if status in ERROR_HEADERS:
+            responses[str(status)]["headers"] = ERROR_HEADERS[status]
+    out: dict[str, Any] = {"summary": op.summary, "operationId": op.name, "tags": [op.tag],
+                           "responses": responses}
+    if op.description:
+        out["description"] = op.description
+    if op.access is not PUBLIC:
+        out["security"] = op.access.security()
+    params = _parameters(op)
     if params:
-        op["parameters"] = params
-    return op
-
-
-def _obj(required: list[str], **props) -> dict:
-    return {"type": "object", "required": required, "properties": props}
-
-
-STR = {"type": "string"}
-INT = {"type": "integer"}
-WINDOW_PARAM = {"name": "window_id", "in": "path", "required": True, "schema": STR}
-AUTH_ERRORS = (401, 403, 404)
-
-
-def _window_action(summary: str, body: dict | None = None, extra: tuple[int, ...] = ()) -> dict:
-    return {"post": _op(summary, TICKET, body=body, security="staff",
-                        errors=AUTH_ERRORS + (400, 409) + extra, params=[WINDOW_PARAM])}
-
-
-def _manager_paths() -> dict:
-    """Managers' reports, exports and planning (server/api/manager_routes.py)."""
-    date = {"type": "string", "format": "date"}
-    span = [{"name": "from", "in": "query", "schema": date}, {"name": "to", "in": "query", "schema": date}]
-    by = {"name": "by", "in": "query",
-          "schema": {"enum": ["queue", "unit", "matter", "window", "clerk", "hour", "weekday", "day"]}}
-    errors = (400, 401, 403)
-
-    def report(summary: str, params=()) -> dict:
-        return {"get": _op(summary, security="staff", errors=errors, params=span + list(params))}
-
-    return {
-        "/dashboard": {"get": _op("The live dashboard snapshot (also sent on /manager)", security="staff",
-                                  errors=(401, 403))},
-        "/reports": report("Figures of a date range grouped by one dimension", [by]),
-        "/reports/heatmap": report("Tickets issued by weekday and hour"),
-        "/reports/accuracy": report("The quoted wait against the real wait, by queue and hour"),
-        "/reports/export": {"get": _op(
-            "A report (kind=report), the accuracy (kind=accuracy) or the ticket log (kind=tickets) as CSV or XLSX",
-            {"type": "string", "format": "binary"}, security="staff", errors=errors,
-            params=span + [by, {"name": "kind", "in": "query", "schema": {"enum": ["report", "accuracy", "tickets"]}},
-                           {"name": "format", "in": "query", "schema": {"enum": ["xlsx", "csv"]}}])},
-        "/planning/units": {
-            "get": _op("Yearly cases per unit and the 100-cases rule", security="staff", errors=errors, params=span),
-            "post": _op("The same with departments imported from a CSV body (name,cases[,unit_id])",
-                        security="staff", errors=errors, params=span),
-        },
-        "/planning/windows": report("Windows needed per queue and hour for a target (Erlang C)", [
-            {"name": "target_s", "in": "query", "schema": INT},
-            {"name": "target_share", "in": "query", "schema": {"type": "number"}}]),
-    }
+        out["parameters"] = params
+    if isinstance(op.body, Raw):
+        out["requestBody"] = {"required": op.body_required, "description": op.body.description,
+                              "content": {m: {"schema": {"type": "string"}} for m in op.body.media_types}}
+    elif op.body is not None:
+        out["requestBody"] = {"required": op.body_required,
+                              "content": {"application/json": {"schema": refs[(op.body, "validation")]}}}
+    return out
 
 
 def build_document() -> dict:
-    paths = {
-        "/center": {"get": _op("The center as loaded: zones, units, matters, queues, windows")},
-        "/queues": {"get": _op("Every queue with its waiting line", {"type": "array", "items": {"$ref": "#/components/schemas/QueueSummary"}},
-                               params=[{"name": "zone", "in": "query", "schema": STR}], errors=(404,))},
-        "/hall": {"get": _op("The hall snapshot a display receives on connect",
-                             params=[{"name": "zone", "in": "query", "schema": STR}])},
-        "/tickets": {"post": _op(
-            "Issue a ticket (201); the same idempotency_key again that day answers 200 with the same ticket",
-            TICKET, status="201", security="kiosk_or_staff", errors=(400, 401, 403, 422),
-            body=_obj(["matter_id"], matter_id=STR, priority={"oneOf": [INT, {"type": "boolean"}]},
-                      priority_reason=STR, idempotency_key=STR))},
-        "/tickets/lookup": {"get": _op(
-            "A ticket's history by number and service day (manager, admin)", security="staff",
-            errors=(400, 401, 403, 404),
-            params=[{"name": "number", "in": "query", "required": True, "schema": STR},
-                    {"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}}])},
-        "/tickets/{token}/history": {"get": _op(
-            "A ticket and every event of it, who did what where (manager, admin)", security="staff",
-            errors=(401, 403, 404), params=[{"name": "token", "in": "path", "required": True, "schema": STR}])},
-        "/tickets/{token}": {"get": _op("A ticket by its token", TICKET, errors=(404,),
-                                        params=[{"name": "token", "in": "path", "required": True, "schema": STR}])},
-        "/auth/login": {"post": _op("Staff login; answers a bearer token", errors=(400, 401),
-                                    body=_obj(["username", "password"], username=STR, password=STR))},
-        "/auth/logout": {"post": _op("End this token's session", security="staff", errors=(401,))},
-        "/auth/me": {"get": _op("Who this token belongs to", security="staff", errors=(401,))},
-        "/users": {
-            "post": _op("Create a staff user (admin)", status="201", security="staff", errors=(400, 401, 403, 409),
-                        body=_obj(["username", "password", "role"], username=STR, password=STR,
-                                  role={"enum": ["admin", "manager", "clerk"]}, name=STR, unit_id=STR)),
-            "get": _op("List staff users (admin, manager)", security="staff", errors=(401, 403)),
-        },
-        "/devices": {
-            "post": _op("Register a kiosk or display; answers its key once", status="201", security="staff",
-                        errors=(400, 401, 403), body=_obj(["kind", "name"], kind={"enum": ["kiosk", "display"]}, name=STR)),
-            "get": _op("List devices (admin, manager)", security="staff", errors=(401, 403)),
-        },
-        "/auth/me/today": {"get": _op("The logged-in clerk's counts for today", security="staff",
-                                      errors=(401,))},
-        "/windows": {"get": _op("Every window with its state (staff)", {"type": "array", "items": {"type": "object"}},
-                                security="staff", errors=(401,))},
-        "/windows/{window_id}/panel": {"get": _op("Public: a window's state and current number (window panel)",
-                                                  params=[WINDOW_PARAM], errors=(404,))},
-        "/windows/{window_id}": {"get": _op("A window's state, current ticket and waiting line", security="staff",
-                                            errors=(401, 404), params=[WINDOW_PARAM])},
-        "/windows/{window_id}/posts": {
-            "get": _op("The window's A/B posts (and, for a comprehensive window, its monthly rotation)",
-                       security="staff", errors=(401, 404), params=[WINDOW_PARAM]),
-            "put": _op("Assign the window's posts: {A: username|null, B: username|null} (admin, manager)",
-                       security="staff", errors=(400, 401, 403, 404, 422), params=[WINDOW_PARAM],
-                       body={"type": "object", "properties": {"A": {"type": "string", "nullable": True},
-                                                              "B": {"type": "string", "nullable": True}}}),
-        },
-        "/windows/{window_id}/open": _window_action("The clerk takes the window (403 not_posted_here, not_on_duty)"),
-        "/windows/{window_id}/close": _window_action("The clerk leaves the window"),
-        "/windows/{window_id}/call-next": _window_action("Call the next ticket (404 queue_empty, 409 window_busy)"),
-        "/windows/{window_id}/call": _window_action("Call one waiting ticket out of turn", _obj(["ticket_id"], ticket_id=INT)),
-        "/windows/{window_id}/recall": _window_action("Announce the called ticket again"),
-        "/windows/{window_id}/start": _window_action("Start serving the called ticket"),
-        "/windows/{window_id}/finish": _window_action(
-            "Finish with an outcome", _obj(["outcome"], outcome={"enum": ["completed", "accepted", "returned"]})),
-        "/windows/{window_id}/no-show": _window_action("The called visitor did not come"),
-        "/windows/{window_id}/transfer": _window_action("Send the ticket to another queue, keeping its place",
-                                                        _obj(["queue_id"], queue_id=STR), (422,)),
-        "/windows/{window_id}/pause": _window_action("Pause the window", {"type": "object", "properties": {"reason": STR}}),
-        "/windows/{window_id}/resume": _window_action("Resume the window"),
-        "/stats": {"get": _op("The figures of one service day", security="staff", errors=(400, 401, 403),
-                              params=[{"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}}])},
-        "/kiosk/config": {"get": _op("A kiosk's settings and its printer's last state", security="kiosk",
-                                     errors=(401, 403))},
-        "/kiosk/matters": {"get": _op("Every matter with its department, group, guide, pinyin and initials",
-                                      {"type": "array", "items": {"type": "object"}})},
-        "/kiosk/tickets": {"post": _op(
-            "POST /tickets plus printing on the kiosk's printer (only when the ticket is created)",
-            TICKET, status="201", security="kiosk", errors=(400, 401, 403, 422),
-            body=_obj(["matter_id"], matter_id=STR, priority={"oneOf": [INT, {"type": "boolean"}]},
-                      priority_reason=STR, idempotency_key=STR, print={"type": "boolean"}))},
-        "/tickets/{token}/print": {"post": _op(
-            "Print a ticket again on this kiosk's printer (202)", status="202", security="kiosk",
-            errors=(401, 403, 404), params=[{"name": "token", "in": "path", "required": True, "schema": STR}])},
-        "/tickets/{token}/qr.svg": {"get": {
-            "summary": "The QR code of the ticket's status page, as SVG",
-            "parameters": [{"name": "token", "in": "path", "required": True, "schema": STR}],
-            "responses": {"200": {"description": "OK", "content": {"image/svg+xml": {}}},
-                          "404": {"description": "error", **_json(ERROR)}}}},
-        "/announce": {"get": {
-            "summary": "Public: one call spoken as a WAV, for the hall screens",
-            "parameters": [{"name": "number", "in": "query", "required": True, "schema": STR},
-                           {"name": "window", "in": "query", "required": True, "schema": INT}],
-            "responses": {"200": {"description": "OK", "content": {"audio/wav": {}}},
-                          "400": {"description": "error", **_json(ERROR)},
-                          "503": {"description": "error", **_json(ERROR)}}}},
-        **_manager_paths(),
-        "/openapi.json": {"get": _op("This document")},
-    }
+    operations = [op for op in OPERATIONS if op.blueprint == bp.name]
+    models = {(Error, "serialization")}
+    for op in operations:
+        models.update(_models_of(op))
+    refs, defs = models_json_schema(sorted(models, key=lambda m: (m[0].__name__, m[1])),
+                                    ref_template=REF)
+    paths: dict[str, dict] = {}
+    for op in operations:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation_object(op, refs)
     return {
-        "openapi": "3.0.3",
-        "info": {"title": "Yimen hub API", "version": "1"},
+        "openapi": "3.1.0",
+        "info": {"title": "Yimen hub API", "version": "1",
+                 "description": "The hub's REST API, v1. The contract: docs/contract.md."},
         "servers": [{"url": "/api/v1"}],
+        "tags": list({op.tag: {"name": op.tag, "description": op.tag_description}
+                      for op in operations}.values()),
         "paths": paths,
         "components": {
+            "schemas": defs.get("$defs", {}),
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer"},
-                "deviceKey": {"type": "apiKey", "in": "header", "name": "X-Device-Key"},
-            },
-            "schemas": {
-                "Error": _obj(["error"], error=_obj(["code", "message"], code=STR, message=STR)),
-                "Ticket": _obj(
-                    ["id", "token", "number", "status", "matter_id", "queue_id", "priority", "issued_at",
-                     "ahead", "estimated_wait_s", "window_id", "called_at", "finished_at", "outcome", "status_url"],
-                    id=INT, token=STR, number=STR,
-                    status={"enum": ["waiting", "called", "serving", "done", "no_show", "cancelled"]},
-                    matter_id=STR, queue_id=STR, priority=INT, issued_at=STR, ahead=INT, estimated_wait_s=INT,
-                    window_id={"type": "string", "nullable": True}, called_at={"type": "string", "nullable": True},
-                    finished_at={"type": "string", "nullable": True},
-                    outcome={"type": "string", "nullable": True, "enum": ["completed", "accepted", "returned", None]},
-                    status_url=STR),
-                "QueueSummary": _obj(["id", "name", "prefix", "waiting", "longest_wait_s", "estimated_wait_s", "window_ids"],
-                                     id=STR, name=STR, prefix=STR, waiting=INT, longest_wait_s=INT, estimated_wait_s=INT,
-                                     window_ids={"type": "array", "items": STR}),
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "a staff token from POST /auth/login"},
+                "deviceKey": {"type": "apiKey", "in": "header", "name": "X-Device-Key",
+                              "description": "a kiosk's key from POST /devices"},
             },
         },
     }
 
 
-@bp.get("/openapi.json")
+_document_cache: dict[int, dict] = {}
+
+
+@operation(bp, "GET", "/openapi.json", "This document (OpenAPI 3.1)", answers={200: Raw(("application/json",))})
 def openapi_document():
-    return jsonify(build_document())
+    key = len(OPERATIONS)
+    if key not in _document_cache:
+        _document_cache.clear()
+        _document_cache[key] = build_document()
+    return _document_cache[key]
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Yimen hub API</title>
+<link rel="stylesheet" href="{{ css }}">
+</head>
+<body>
+<div id="swagger-ui" data-spec-url="{{ spec }}"></div>
+<script src="{{ bundle }}"></script>
+<script src="{{ init }}"></script>
+</body>
+</html>
+"""
+SWAGGER_UI = "5.35.0"
+
+
+@operation(bp, "GET", "/docs", "Browse this API (works offline)", answers={200: Raw(("text/html",))})
+def api_docs():
+    html = render_template_string(
+        DOCS_PAGE, spec=url_for("api.openapi_document"),
+        css=url_for("static", filename=f"vendor/swagger-ui-{SWAGGER_UI}.css"),
+        bundle=url_for("static", filename=f"vendor/swagger-ui-bundle-{SWAGGER_UI}.js"),
+        init=url_for("static", filename="api-docs.js"))
+    return Response(html, mimetype="text/html")

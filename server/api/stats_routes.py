@@ -1,25 +1,24 @@
 """The day's figures for managers."""
 
-from datetime import date
+from __future__ import annotations
 
-from flask import jsonify, request
+from pydantic import BaseModel, Field
 
-from server.services.errors import BadRequestError
 from server.services.reporting import stats
 
 from . import bp
-from .parsing import hub, staff
+from .parsing import hub
+from .schemas.reports import DayStats
+from .spec import MANAGERS, operation
+from .validation import IsoDate
 
 
-@bp.get("/stats")
-def get_stats():
-    staff("manager", "admin")
-    raw = request.args.get("date")
-    if raw is None:
-        day = hub().today()
-    else:
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            raise BadRequestError("date must be YYYY-MM-DD", code="invalid_date") from None
-    return jsonify(stats.day_stats(hub(), day))
+class StatsQuery(BaseModel):
+    day: IsoDate | None = Field(
+        None, alias="date", description="the service day; today when not given")
+
+
+@operation(bp, "GET", "/stats", "The figures of one service day", access=MANAGERS, query=StatsQuery,
+           answers={200: DayStats})
+def get_stats(query: StatsQuery):
+    return stats.day_stats(hub(), query.day or hub().today())

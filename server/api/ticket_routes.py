@@ -1,54 +1,70 @@
 """Issuing tickets and looking them up."""
 
-from datetime import date
+from __future__ import annotations
 
-from flask import jsonify, request
+from typing import Annotated
 
-from server.services.errors import BadRequestError
+from annotated_types import Ge, Le
+from pydantic import BaseModel, ConfigDict, Field
+
 from server.services.issuing import tickets
+from server.services.issuing.tickets import MAX_PRIORITY
 
 from . import bp
-from .parsing import field, hub, json_body, kiosk_or_staff, staff
+from .parsing import hub
+from .schemas.tickets import Ticket, TicketHistory
+from .spec import KIOSK_OR_STAFF, MANAGERS, PUBLIC, operation
+from .validation import INTEGRAL, NonEmpty, OptionalDate
+
+Priority = Annotated[Annotated[int, Ge(0), Le(MAX_PRIORITY)], INTEGRAL] | bool | None
 
 
-@bp.post("/tickets")
-def issue_ticket():
-    actor, device_id = kiosk_or_staff()
-    data = json_body()
-    matter_id = field(data, "matter_id")
-    key = field(data, "idempotency_key", required=False, max_length=128)
-    reason = field(data, "priority_reason", required=False, max_length=32)
+class IssueTicket(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    matter_id: str = Field(min_length=1, max_length=500)
+    priority: Priority = Field(0, description="0 or false: ordinary; 1.. or true: priority")
+    priority_reason: str | None = Field(None, max_length=32, description="as the center allows")
+    idempotency_key: str | None = Field(None, max_length=128)
+
+
+TICKET_ERRORS = {422: "unknown_matter, priority_not_allowed"}
+
+
+@operation(bp, "POST", "/tickets", "Issue a ticket", access=KIOSK_OR_STAFF, body=IssueTicket,
+           answers={201: (Ticket, "the new ticket"),
+                    200: (Ticket, "the same idempotency_key again that service day: the same ticket")},
+           errors=TICKET_ERRORS)
+def issue_ticket(body: IssueTicket, caller):
+    actor, device_id = caller
     ticket, created = tickets.issue_ticket(
-        hub(), matter_id=matter_id, actor=actor, priority=data.get("priority", 0),
-        priority_reason=reason, idempotency_key=key, device_id=device_id,
+        hub(), matter_id=body.matter_id, actor=actor, priority=body.priority,
+        priority_reason=body.priority_reason, idempotency_key=body.idempotency_key, device_id=device_id,
     )
-    return jsonify(ticket), 201 if created else 200
+    return ticket, 201 if created else 200
 
 
-@bp.get("/tickets/<token>")
+@operation(bp, "GET", "/tickets/<token>", "A ticket by its token", access=PUBLIC,
+           answers={200: Ticket}, errors={404: "ticket_not_found"})
 def get_ticket(token: str):
-    return jsonify(tickets.get_ticket(hub(), token))
+    return tickets.get_ticket(hub(), token)
 
 
-@bp.get("/tickets/<token>/history")
+@operation(bp, "GET", "/tickets/<token>/history", "A ticket and every event of it, who did what where",
+           access=MANAGERS, answers={200: TicketHistory}, errors={404: "ticket_not_found"})
 def ticket_history(token: str):
-    """Every event of one ticket, for managers and supervisors."""
-    staff("manager", "admin")
-    return jsonify(tickets.ticket_history(hub(), token))
+    return tickets.ticket_history(hub(), token)
 
 
-@bp.get("/tickets/lookup")
-def ticket_lookup():
-    """A ticket's history by its number and service day (``?number=B007&date=2026-03-02``),
-    for supervisors who have the visitor's paper ticket but not its token."""
-    staff("manager", "admin")
-    number = request.args.get("number", "")
-    if not number.strip():
-        raise BadRequestError("give the ticket number: ?number=B007", code="missing_field",
-                              field="number")
-    raw = request.args.get("date")
-    try:
-        day = date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise BadRequestError("date must be YYYY-MM-DD", code="invalid_date") from None
-    return jsonify(tickets.ticket_history(hub(), number=number, day=day))
+class Lookup(BaseModel):
+    number: Annotated[str, NonEmpty] = Field(max_length=32, pattern=r"\S",
+                                             description="the number on the paper ticket")
+    day: OptionalDate = Field(None, alias="date", description="the service day; today when not given or empty")
+
+
+@operation(bp, "GET", "/tickets/lookup", "A ticket's history by its number and service day",
+           access=MANAGERS, query=Lookup, answers={200: TicketHistory}, errors={404: "ticket_not_found"})
+def ticket_lookup(query: Lookup):
+    """For supervisors who have the visitor's paper ticket but not its token:
+    ``?number=B007&date=2026-03-02``."""
+    return tickets.ticket_history(hub(), number=query.number.strip(), day=query.day)

@@ -62,6 +62,7 @@ def issue_ticket(
 
     now = hub.now()
     day = hub.today(now)
+    idempotency_key = idempotency_key or None  # an empty key is no key (never stored)
     try:
         with hub.uow() as uow:
             if idempotency_key:

@@ -1,0 +1,50 @@
+"""The center, its queues and the hall snapshot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from . import Answer
+
+
+class QueueSummary(Answer):
+    id: str
+    name: str
+    prefix: str
+    waiting: int
+    longest_wait_s: int
+    estimated_wait_s: int
+    window_ids: list[str]
+    name_en: str | None = None
+    open_windows: int | None = None
+    served_today: int | None = None
+
+
+class Call(Answer):
+    """``ticket_called``."""
+
+    number: str
+    window_id: str
+    window_number: int
+    window_name: str
+    zone_id: str | None
+    recall: bool
+    at: datetime
+
+
+class HallState(Answer):
+    calls: list[Call]
+    queues: list[QueueSummary]
+
+
+class Center(Answer):
+    """The center as loaded; each section as in the center file (``docs/center-file.md``)."""
+
+    name: str
+    timezone: str
+    zones: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+    matters: list[dict[str, Any]]
+    queues: list[dict[str, Any]]
+    windows: list[dict[str, Any]]
