@@ -6,23 +6,28 @@ clips in gevent's threadpool; the request's greenlet only waits for it.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask import Response, current_app
 from pydantic import BaseModel, Field
 
-from display.voice import VoiceError
+from display.voice import NUMBER_RE, VoiceError
 from server.services.errors import BadRequestError
 
 from . import bp
 from .errors import error_response
 from .parsing import hub
 from .spec import Raw, operation
+from .validation import ErrorCode
 
 BAD_ANNOUNCEMENT = "number must look like B007 and window be a window number"
 
 
 class AnnounceQuery(BaseModel):
-    number: str = Field("", max_length=16, description="the called number, e.g. B007")
-    window: str = Field("", max_length=8, description="the window's number, e.g. 15")
+    number: Annotated[str, ErrorCode("bad_announcement")] = Field(
+        pattern=NUMBER_RE.pattern, description="the called number, e.g. B007")
+    window: Annotated[int, ErrorCode("bad_announcement")] = Field(
+        ge=1, le=999, description="the window's number, e.g. 15")
 
 
 @operation(bp, "GET", "/announce", "One call, spoken, as a WAV (asked by hall screens)",
@@ -30,9 +35,8 @@ class AnnounceQuery(BaseModel):
            errors={400: "bad_announcement", 503: "voice_unavailable"})
 def announce(query: AnnounceQuery):
     """Asked by a hall screen for each call it announces."""
-    number = query.number.strip().upper()
+    number, window_number = query.number, query.window
     try:
-        window_number = int(query.window)
         data = hub().voice.announcement(number, window_number)
     except ValueError:
         raise BadRequestError(BAD_ANNOUNCEMENT, code="bad_announcement") from None

@@ -69,12 +69,15 @@ def test_an_announcement_is_one_wav(hub):
     assert (hub.var_dir / "voice" / "clips" / "qing.wav").exists()
 
 
-@pytest.mark.parametrize("params", [{}, {"number": "B007"}, {"number": "B007", "window": "x"},
-                                    {"number": "<script>", "window": "1"}])
-def test_a_bad_announcement_request_is_400(hub, params):
+@pytest.mark.parametrize(("params", "code"), [
+    ({}, "missing_field"), ({"number": "B007"}, "missing_field"),
+    ({"number": "B007", "window": "x"}, "bad_announcement"),
+    ({"number": "<script>", "window": "1"}, "bad_announcement"),
+])
+def test_a_bad_announcement_request_is_400(hub, params, code):
     response = requests.get(hub.url + "/api/v1/announce", params=params, timeout=10)
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "bad_announcement"
+    assert response.json()["error"]["code"] == code
 
 
 def test_the_hall_screen_asks_the_api_for_its_announcements_and_the_old_address_redirects(hub):
