@@ -19,6 +19,7 @@ from flask import Response, current_app, jsonify, request
 from pypinyin import Style, lazy_pinyin
 
 from server.queueing.center import Center
+from server.queueing.windows import window_range
 from server.services import tickets
 from server.services.accounts import DeviceIdentity, authenticate_device
 from server.services.printing import PrintService
@@ -80,6 +81,7 @@ def matter_index(center: Center) -> list[dict]:
         unit = center.units[matter.unit_id]
         queue = center.queue(matter.queue_id)
         pinyin, initials = _pinyin(matter.name)
+        numbers = [w.number for w in center.windows_of_queue(queue.id)]
         unit_pinyin, unit_initials = _pinyin(unit.name)
         out.append({
             "id": matter.id,
@@ -93,7 +95,8 @@ def matter_index(center: Center) -> list[dict]:
             "group": unit.group,
             "queue_id": queue.id,
             "prefix": queue.prefix,
-            "window_numbers": [w.number for w in center.windows_of_queue(queue.id)],
+            "window_numbers": numbers,
+            "window_range": window_range(numbers),
             "guide": matter.guide.to_dict() if matter.guide else None,
             "pinyin": pinyin,
             "initials": initials,

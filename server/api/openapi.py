@@ -167,6 +167,10 @@ def build_document() -> dict:
             "responses": {"200": {"description": "OK", "content": {"image/svg+xml": {}}},
                           "404": {"description": "error", **_json(ERROR)}}}},
         **_manager_paths(),
+        "/pages/{page}/config": {"get": _op(
+            "The labels a page shows (statuses, priority reasons, unit groups, printer problems)",
+            errors=(404,), params=[{"name": "page", "in": "path", "required": True,
+                                   "schema": {"enum": ["kiosk", "counter", "display", "phone", "manager"]}}])},
         "/openapi.json": {"get": _op("This document")},
     }
     return {
