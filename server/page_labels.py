@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-from server.queueing.tickets import TicketStatus
+from server.queueing.tickets import Outcome, TicketStatus
 from server.queueing.windows import WindowStatus
 from server.services.printer_health import PROBLEM_LEVELS
 
@@ -20,6 +20,11 @@ TICKET_STATUS_NAMES: dict[str, str] = {
     TicketStatus.DONE: "已办结",
     TicketStatus.NO_SHOW: "已过号",
     TicketStatus.CANCELLED: "已取消",
+}
+OUTCOME_NAMES: dict[str, str] = {
+    Outcome.COMPLETED: "当场办结",
+    Outcome.ACCEPTED: "已受理，转后台办理",
+    Outcome.RETURNED: "材料退回",
 }
 WINDOW_STATUS_NAMES: dict[str, str] = {
     WindowStatus.OPEN: "开放中",
@@ -52,6 +57,7 @@ PRINTER_PROBLEM_NAMES: dict[str, str] = {
 def _tables() -> dict:
     return {
         "ticket_statuses": lambda: {c: gettext(n) for c, n in TICKET_STATUS_NAMES.items()},
+        "outcomes": lambda: {c: gettext(n) for c, n in OUTCOME_NAMES.items()},
         "window_statuses": lambda: {c: gettext(n) for c, n in WINDOW_STATUS_NAMES.items()},
         "priority_reasons": lambda: {c: gettext(n) for c, n in PRIORITY_REASON_NAMES.items()},
         "unit_groups": lambda: [{"id": c, "mark": mark, "name": gettext(name), "hint": gettext(hint)}
@@ -64,10 +70,10 @@ def _tables() -> dict:
 # Which tables each page uses (the phone page stays light on a slow connection).
 PAGE_LABELS: dict[str, tuple[str, ...]] = {
     "kiosk": ("priority_reasons", "unit_groups", "printer_problems"),
-    "counter": ("ticket_statuses", "window_statuses", "priority_reasons"),
-    "display": ("ticket_statuses", "window_statuses"),
-    "phone": ("ticket_statuses",),
-    "manager": ("ticket_statuses", "window_statuses", "priority_reasons", "unit_groups",
+    "counter": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons"),
+    "display": (),  # the hall screens' phrases are their own bilingual texts
+    "phone": ("ticket_statuses", "outcomes"),
+    "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",
                 "printer_problems"),
 }
 
@@ -80,7 +86,7 @@ def page_labels(page: str) -> dict:
 
 def msgids() -> tuple[str, ...]:
     """Every msgid above, for the catalog check."""
-    return (*TICKET_STATUS_NAMES.values(), *WINDOW_STATUS_NAMES.values(),
+    return (*TICKET_STATUS_NAMES.values(), *OUTCOME_NAMES.values(), *WINDOW_STATUS_NAMES.values(),
             *PRIORITY_REASON_NAMES.values(),
             *(text for _, name, hint in UNIT_GROUP_NAMES.values() for text in (name, hint)),
             *PRINTER_PROBLEM_NAMES.values())

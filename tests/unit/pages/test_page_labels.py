@@ -6,6 +6,7 @@ from babel.messages.pofile import read_po
 
 from server.i18n import translation_directories
 from server.page_labels import (
+    OUTCOME_NAMES,
     PRINTER_PROBLEM_NAMES,
     PRIORITY_REASON_NAMES,
     TICKET_STATUS_NAMES,
@@ -14,7 +15,7 @@ from server.page_labels import (
     msgids,
 )
 from server.queueing.center import DEFAULT_PRIORITY_REASONS, UNIT_GROUPS
-from server.queueing.tickets import TicketStatus
+from server.queueing.tickets import Outcome, TicketStatus
 from server.queueing.windows import WindowStatus, window_range
 from server.services.printer_health import PROBLEM_LEVELS
 
@@ -22,6 +23,7 @@ from server.services.printer_health import PROBLEM_LEVELS
 def test_every_code_of_the_core_has_a_label():
     assert set(TICKET_STATUS_NAMES) == set(TicketStatus)
     assert set(WINDOW_STATUS_NAMES) == set(WindowStatus)
+    assert set(OUTCOME_NAMES) == set(Outcome)
     assert set(PRIORITY_REASON_NAMES) == set(DEFAULT_PRIORITY_REASONS)
     assert tuple(UNIT_GROUP_NAMES) == UNIT_GROUPS
     assert set(PRINTER_PROBLEM_NAMES) == set(PROBLEM_LEVELS)
