@@ -124,3 +124,30 @@ def test_a_clerks_counts_for_today(hub, clerk, kiosk):
 def test_openapi_lists_the_page_routes(hub):
     paths = Api(hub.url).get("/openapi.json").json()["paths"]
     assert {"/windows", "/windows/{window_id}/panel", "/auth/me/today"} <= set(paths)
+
+
+def test_a_page_gets_its_labels_from_the_hub_in_its_language(hub):
+    public = Api(hub.url)
+    zh = public.get("/pages/counter/config").json()
+    assert zh["page"] == "counter" and zh["language"] == "zh"
+    assert zh["labels"]["ticket_statuses"]["no_show"] == "已过号"
+    assert zh["labels"]["priority_reasons"]["elderly"] == "老年人"
+    en = requests.get(hub.url + "/api/v1/pages/kiosk/config?lang=en", timeout=10).json()
+    assert en["language"] == "en"
+    assert en["labels"]["printer_problems"]["paper_out"] == {"label": "Printer out of paper", "level": "error"}
+    assert en["labels"]["printer_problems"]["paper_near_end"]["level"] == "warning"
+    assert [g["id"] for g in en["labels"]["unit_groups"]] == [
+        "whole_unit", "standalone", "county", "enterprise", "comprehensive"]
+    missing = public.get("/pages/nowhere/config")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "unknown_page"
+
+
+def test_the_pages_boot_data_carries_the_same_labels(hub):
+    counter = page_config(requests.get(hub.url + "/counter/?lang=en", timeout=10).text)
+    assert counter["labels"] == Api(hub.url).get("/pages/counter/config?lang=en").json()["labels"]
+
+
+def test_the_kiosk_matters_carry_the_window_range_of_the_paper(hub):
+    kiosk = Api.kiosk(hub.url)
+    matter = next(m for m in kiosk.get("/kiosk/matters").json() if m["id"] == "hukou-move-in")
+    assert matter["window_range"] == "16-23" and matter["window_numbers"] == list(range(16, 24))
