@@ -57,7 +57,7 @@
 
   function signOut(reason) {
     if (S.socket) { S.socket.stop(); S.socket = null; }
-    S.token = null; S.user = null; S.windowId = null; S.state = null;
+    S.token = null; S.user = null; S.windowId = null; S.state = null; S.awaiting = false; S.pressed = null;
     sessionStorage.removeItem(TOKEN_KEY);
     $("window-title").textContent = "";
     show("login");
@@ -135,7 +135,7 @@
   function enterWindow(id) {
     S.windowId = id;
     localStorage.setItem(WINDOW_KEY, id);
-    S.state = null;
+    S.state = null; S.awaiting = false; S.pressed = null;
     show("work");
     render();
     connect();
@@ -160,25 +160,35 @@
       events: {
         window_state: function (state) {
           if (S.socket !== socket || !state || !state.window || state.window.id !== S.windowId) return;
-          S.state = state;
-          clearTimeout(S.refreshTimer);
-          render();
+          arrived(state);
         }
       }
     });
     S.socket = socket;
   }
 
+  /* A window_state from the hub: draw it, then do the key pressed while it was awaited. */
+  function arrived(state) {
+    S.state = state;
+    S.awaiting = false;
+    clearTimeout(S.refreshTimer);
+    render();
+    var pressed = S.pressed;
+    S.pressed = null;
+    if (pressed) press(pressed);
+  }
+
   /* After an action the hub's next window_state says what may follow; should it not come
    * (the socket is down), ask for the window over REST. */
   function awaitState() {
+    S.awaiting = true;
     clearTimeout(S.refreshTimer);
     var windowId = S.windowId;
     var socketUp = S.socket && S.socket.connected;
     S.refreshTimer = setTimeout(function () {
       if (!windowId || windowId !== S.windowId) return;
       api("GET", "/windows/" + encodeURIComponent(windowId)).then(function (state) {
-        if (windowId === S.windowId) { S.state = state; render(); }
+        if (windowId === S.windowId && S.awaiting) arrived(state);
       }, function () { /* the socket's snapshot will come on reconnect */ });
     }, socketUp ? 1000 : 0);
   }
@@ -370,6 +380,14 @@
     act(action);
   }
 
+  /* A shortcut key. Pressed while the hub's next window_state is awaited (just after an
+   * action), it waits for it, so a quick F4 after F3 is not lost. */
+  function press(action) {
+    if (S.awaiting) { S.pressed = action; return; }
+    if (action === "pause-or-resume") action = allowed("resume") ? "resume" : "pause";
+    start(action);
+  }
+
   // --- dialogs --------------------------------------------------------------------------------
   function openDialog(id) {
     var dialog = $(id);
@@ -435,9 +453,7 @@
     if (document.body.dataset.view !== "work" || !KEYS[event.key]) return;
     event.preventDefault();
     if (event.repeat) return;
-    var action = KEYS[event.key];
-    if (action === "pause-or-resume") action = allowed("resume") ? "resume" : "pause";
-    start(action);
+    press(KEYS[event.key]);
   });
 
   // --- header buttons -----------------------------------------------------------------------
@@ -451,7 +467,7 @@
     if (!S.windowId) return pickWindow().catch(sayError);
     api("POST", "/windows/" + encodeURIComponent(S.windowId) + "/close").then(function () {
       if (S.socket) { S.socket.stop(); S.socket = null; }
-      S.windowId = null; S.state = null;
+      S.windowId = null; S.state = null; S.awaiting = false; S.pressed = null;
       return pickWindow();
     }).catch(sayError);
   });
