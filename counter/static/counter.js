@@ -1,6 +1,9 @@
 /* The counter terminal. REST for every action, /counter (window_state) for the truth.
- * One request at a time: while an action is in flight every action button is
- * disabled and shortcuts are ignored, so a double click never calls twice. */
+ * The hub decides what the clerk may do (window_state.allowed_actions); the page
+ * enables only those buttons. One request at a time: while an action is in flight
+ * every action button is disabled and shortcuts are ignored, so a double click never
+ * calls twice. Over 300 lines: it is all drawing and input for one screen, with no
+ * rules of its own; the shared part (REST, texts, Socket.IO) is server/static/yimen-client.js. */
 (function () {
   "use strict";
 

@@ -1,6 +1,8 @@
 /* The lobby kiosk: browse or search a matter, read its one-time notification, take a
  * ticket. Talks to the hub over REST (/api/v1) and listens on Socket.IO (/kiosk) for its
- * printer. No business logic here: the hub numbers, estimates and prints. */
+ * printer. No business logic here: the hub numbers, estimates and prints, and sends the
+ * labels (unit groups, priority reasons, printer problems). Over 300 lines: all of it
+ * draws the kiosk's screens; the shared part is server/static/yimen-client.js. */
 (function () {
   "use strict";
 

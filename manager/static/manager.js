@@ -1,4 +1,6 @@
-/* The manager page: live dashboard over /manager, reports and planning over REST. */
+/* The manager page: live dashboard over /manager, reports and planning over REST.
+ * Over 300 lines: one page with five tabs of tables and charts, no rules of its own;
+ * the shared part (REST, texts, labels, Socket.IO) is server/static/yimen-client.js. */
 (function () {
   "use strict";
   const boot = Yimen.boot("manager-boot");

@@ -113,6 +113,12 @@ def test_the_counter_transfers_pauses_and_reports_errors(hub, kiosk, screens, sh
     counter.keyboard.press("1")
     counter.wait_for_selector('body[data-window="paused"]')
     assert counter.is_visible("#paused-banner")
+    # The buttons are the hub's allowed_actions, nothing of the page's own.
+    allowed = Api.clerk(hub.url, "clerk1").get("/windows/w16").json()["allowed_actions"]
+    assert allowed == ["resume", "close"]
+    counter.wait_for_function(
+        """(allowed) => [...document.querySelectorAll("[data-action]:not([disabled])")]
+             .map((b) => b.dataset.action.replace(/-/g, "_")).join() === allowed.join()""", arg=allowed)
     panel.wait_for_function("() => document.body.dataset.status === 'paused'", timeout=4000)
     counter.screenshot(path=str(shots / "counter-paused.png"))
     panel.screenshot(path=str(shots / "display-window-panel-paused.png"))
