@@ -34,6 +34,19 @@ WINDOW_STATUS_NAMES: dict[str, str] = {
 PRIORITY_REASON_NAMES: dict[str, str] = {
     "elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人",
 }
+# What a refusal of the hub (its error code) means to a clerk at the counter.
+COUNTER_ERROR_NAMES: dict[str, str] = {
+    "queue_empty": "当前没有等候的号",
+    "window_busy": "请先处理当前的号",
+    "window_taken": "该窗口已由其他人员使用",
+    "not_window_clerk": "您不是该窗口的办理人员",
+    "window_paused": "窗口已暂停，请先恢复",
+    "window_closed": "窗口未开放",
+    "not_posted_here": "您不在该窗口的 A/B 岗",
+    "not_on_duty": "本月不是您单位值班",
+    "invalid_transition": "该号已被其他窗口呼叫",
+    "network": "网络连接失败，请重试",
+}
 # Departments by how they sit in the hall: a one-character mark, a name and a hint.
 UNIT_GROUP_NAMES: dict[str, tuple[str, str, str]] = {
     "whole_unit": ("整", "整建制进驻", "社保、公积金、司法等部门整体进驻"),
@@ -60,6 +73,7 @@ def _tables() -> dict:
         "outcomes": lambda: {c: gettext(n) for c, n in OUTCOME_NAMES.items()},
         "window_statuses": lambda: {c: gettext(n) for c, n in WINDOW_STATUS_NAMES.items()},
         "priority_reasons": lambda: {c: gettext(n) for c, n in PRIORITY_REASON_NAMES.items()},
+        "errors": lambda: {c: gettext(n) for c, n in COUNTER_ERROR_NAMES.items()},
         "unit_groups": lambda: [{"id": c, "mark": mark, "name": gettext(name), "hint": gettext(hint)}
                                 for c, (mark, name, hint) in UNIT_GROUP_NAMES.items()],
         "printer_problems": lambda: {c: {"label": gettext(n), "level": PROBLEM_LEVELS[c]}
@@ -70,7 +84,7 @@ def _tables() -> dict:
 # Which tables each page uses (the phone page stays light on a slow connection).
 PAGE_LABELS: dict[str, tuple[str, ...]] = {
     "kiosk": ("priority_reasons", "unit_groups", "printer_problems"),
-    "counter": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons"),
+    "counter": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "errors"),
     "display": (),  # the hall screens' phrases are their own bilingual texts
     "phone": ("ticket_statuses", "outcomes"),
     "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",
@@ -87,6 +101,6 @@ def page_labels(page: str) -> dict:
 def msgids() -> tuple[str, ...]:
     """Every msgid above, for the catalog check."""
     return (*TICKET_STATUS_NAMES.values(), *OUTCOME_NAMES.values(), *WINDOW_STATUS_NAMES.values(),
-            *PRIORITY_REASON_NAMES.values(),
+            *PRIORITY_REASON_NAMES.values(), *COUNTER_ERROR_NAMES.values(),
             *(text for _, name, hint in UNIT_GROUP_NAMES.values() for text in (name, hint)),
             *PRINTER_PROBLEM_NAMES.values())

@@ -14,13 +14,6 @@
   var TOKEN_KEY = "yimen.counter.token";
   var WINDOW_KEY = "yimen.counter.window";   // the window this terminal stands at (kept across logins)
   var $ = function (id) { return document.getElementById(id); };
-  var ERRORS = {
-    queue_empty: "当前没有等候的号", window_busy: "请先处理当前的号", window_taken: "该窗口已由其他人员使用",
-    not_window_clerk: "您不是该窗口的办理人员", window_paused: "窗口已暂停，请先恢复", window_closed: "窗口未开放",
-    not_posted_here: "您不在该窗口的 A/B 岗", not_on_duty: "本月不是您单位值班",
-    invalid_transition: "该号已被其他窗口呼叫", network: "网络连接失败，请重试"
-  };
-
   var S = {
     token: sessionStorage.getItem(TOKEN_KEY),
     user: null,
@@ -47,8 +40,8 @@
   }
   function sayError(error) {
     if (error.status === 401) { signOut(t("登录已失效，请重新登录")); return; }
-    var known = ERRORS[error.code];
-    var text = (known ? t(known) : t("操作失败")) + (error.message ? " — " + error.message : "");
+    var known = config.labels.errors[error.code];   // the hub's words for its refusals
+    var text = (known || t("操作失败")) + (error.message ? " — " + error.message : "");
     say(text + (error.code ? " [" + error.code + "]" : ""), "error");
   }
 

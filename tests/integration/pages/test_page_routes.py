@@ -40,7 +40,7 @@ def test_the_counter_speaks_the_chosen_language(hub):
     zh = requests.get(hub.url + "/counter/", headers={"Accept-Language": "zh-CN"}, timeout=10).text
     en = requests.get(hub.url + "/counter/?lang=en", timeout=10).text
     assert "呼叫下一位" in zh
-    assert "Call next" in en and page_config(en)["texts"]["当前没有等候的号"] == "Nobody is waiting"
+    assert "Call next" in en and page_config(en)["labels"]["errors"]["queue_empty"] == "Nobody is waiting"
 
 
 @pytest.mark.parametrize("path", ["/display/nowhere", "/display/window/w99", "/t/not-a-real-token-000000"])
