@@ -34,6 +34,11 @@ WINDOW_STATUS_NAMES: dict[str, str] = {
 PRIORITY_REASON_NAMES: dict[str, str] = {
     "elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人",
 }
+# A window on the managers' hall floor (``services.dashboard``).
+FLOOR_STATE_NAMES: dict[str, str] = {
+    "serving": "办理中", "called": "已叫号", "idle": "空闲", "paused": "暂停",
+    "unattended": "无人值守", "closed": "关闭",
+}
 # What a refusal of the hub (its error code) means to a clerk at the counter.
 COUNTER_ERROR_NAMES: dict[str, str] = {
     "queue_empty": "当前没有等候的号",
@@ -73,6 +78,7 @@ def _tables() -> dict:
         "outcomes": lambda: {c: gettext(n) for c, n in OUTCOME_NAMES.items()},
         "window_statuses": lambda: {c: gettext(n) for c, n in WINDOW_STATUS_NAMES.items()},
         "priority_reasons": lambda: {c: gettext(n) for c, n in PRIORITY_REASON_NAMES.items()},
+        "floor_states": lambda: {c: gettext(n) for c, n in FLOOR_STATE_NAMES.items()},
         "errors": lambda: {c: gettext(n) for c, n in COUNTER_ERROR_NAMES.items()},
         "unit_groups": lambda: [{"id": c, "mark": mark, "name": gettext(name), "hint": gettext(hint)}
                                 for c, (mark, name, hint) in UNIT_GROUP_NAMES.items()],
@@ -88,7 +94,7 @@ PAGE_LABELS: dict[str, tuple[str, ...]] = {
     "display": (),  # the hall screens' phrases are their own bilingual texts
     "phone": ("ticket_statuses", "outcomes"),
     "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",
-                "printer_problems"),
+                "printer_problems", "floor_states"),
 }
 
 
@@ -102,5 +108,6 @@ def msgids() -> tuple[str, ...]:
     """Every msgid above, for the catalog check."""
     return (*TICKET_STATUS_NAMES.values(), *OUTCOME_NAMES.values(), *WINDOW_STATUS_NAMES.values(),
             *PRIORITY_REASON_NAMES.values(), *COUNTER_ERROR_NAMES.values(),
+            *FLOOR_STATE_NAMES.values(),
             *(text for _, name, hint in UNIT_GROUP_NAMES.values() for text in (name, hint)),
             *PRINTER_PROBLEM_NAMES.values())

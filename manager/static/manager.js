@@ -92,8 +92,9 @@
   document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
 
   // --- the live dashboard ------------------------------------------------------------
-  const STATES = [["serving", "办理中"], ["called", "已叫号"], ["idle", "空闲"], ["paused", "暂停"],
-    ["unattended", "无人值守"], ["closed", "关闭"]];
+  // The legend's order is the page's; the names are the hub's.
+  const STATES = ["serving", "called", "idle", "paused", "unattended", "closed"]
+    .map((state) => [state, label("floor_states", state)]);
   const STATE_COLOURS = { serving: "--serving", called: "--called", idle: "--idle", paused: "--paused",
     unattended: "--unattended", closed: "--closed" };
 
@@ -124,8 +125,8 @@
 
   function renderFloor(snap) {
     const counts = snap.window_states || {};
-    $("#legend").replaceChildren(...STATES.map(([key, label]) => {
-      const span = el("span", null, `${T(label)} ${counts[key] || 0}`);
+    $("#legend").replaceChildren(...STATES.map(([key, name]) => {
+      const span = el("span", null, `${name} ${counts[key] || 0}`);
       span.style.setProperty("--c", `var(${STATE_COLOURS[key]})`);
       return span;
     }));
@@ -136,7 +137,7 @@
       snap.windows.filter((w) => w.zone_id === zone.id).forEach((w) => {
         const tile = el("div", `win ${w.state}`);
         tile.dataset.window = w.id;
-        tile.title = `${w.name} · ${T(STATES.find(([k]) => k === w.state)[1])}` +
+        tile.title = `${w.name} · ${label("floor_states", w.state)}` +
           (w.clerk ? ` · ${w.clerk.name}` : "") + (w.paused_reason ? ` · ${w.paused_reason}` : "");
         tile.append(el("div", "no", String(w.number)));
         if (w.waiting) tile.append(el("span", "waiting", `${w.waiting}`));
@@ -147,7 +148,7 @@
           tile.append(el("div", "sub", w.paused_reason || T("暂停")));
           tile.append(el("div", "sub", clock(w.state_for_s)));
         } else if (w.state === "unattended") {
-          tile.append(el("div", "sub", T("无人值守")));
+          tile.append(el("div", "sub", label("floor_states", "unattended")));
           tile.append(el("div", "sub", clock(w.state_for_s)));
         } else if (w.state === "idle") {
           tile.append(el("div", "sub", T("空闲")));

@@ -6,6 +6,7 @@ from babel.messages.pofile import read_po
 
 from server.i18n import translation_directories
 from server.page_labels import (
+    FLOOR_STATE_NAMES,
     OUTCOME_NAMES,
     PRINTER_PROBLEM_NAMES,
     PRIORITY_REASON_NAMES,
@@ -24,6 +25,7 @@ def test_every_code_of_the_core_has_a_label():
     assert set(TICKET_STATUS_NAMES) == set(TicketStatus)
     assert set(WINDOW_STATUS_NAMES) == set(WindowStatus)
     assert set(OUTCOME_NAMES) == set(Outcome)
+    assert set(FLOOR_STATE_NAMES) == {"serving", "called", "idle", "paused", "unattended", "closed"}
     assert set(PRIORITY_REASON_NAMES) == set(DEFAULT_PRIORITY_REASONS)
     assert tuple(UNIT_GROUP_NAMES) == UNIT_GROUPS
     assert set(PRINTER_PROBLEM_NAMES) == set(PROBLEM_LEVELS)
