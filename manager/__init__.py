@@ -21,7 +21,7 @@ def index():
     boot = {
         "lang": lang,
         "timezone": current_app.extensions["yimen"].center.timezone,
-        "texts": texts(*MANAGER_TEXTS),
+        "texts": texts(*MANAGER_TEXTS, context="manager"),
         "labels": page_labels("manager"),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in ("zh", "en")],
     }

@@ -151,3 +151,17 @@ def test_the_kiosk_matters_carry_the_window_range_of_the_paper(hub):
     kiosk = Api.kiosk(hub.url)
     matter = next(m for m in kiosk.get("/kiosk/matters").json() if m["id"] == "hukou-move-in")
     assert matter["window_range"] == "16-23" and matter["window_numbers"] == list(range(16, 24))
+
+
+def test_one_msgid_keeps_its_meaning_on_each_page(hub):
+    """取号 is "Take a ticket" on the kiosk and "Issued" in the managers' reports."""
+    kiosk = requests.get(hub.url + "/kiosk/?lang=en", timeout=10).text
+    manager = requests.get(hub.url + "/manager/?lang=en", timeout=10).text
+    kiosk_texts = json.loads(re.search(r'id="kiosk-boot" type="application/json">(.*?)</script>', kiosk, re.S).group(1))
+    manager_texts = json.loads(
+        re.search(r'id="manager-boot" type="application/json">(.*?)</script>', manager, re.S).group(1))
+    assert kiosk_texts["texts"]["取号"] == "Take a ticket" and kiosk_texts["texts"]["取消"] == "Cancel"
+    assert manager_texts["texts"]["取号"] == "Issued" and manager_texts["texts"]["取消"] == "Cancelled"
+    counter = page_config(requests.get(hub.url + "/counter/?lang=en", timeout=10).text)
+    assert "Recall" in requests.get(hub.url + "/counter/?lang=en", timeout=10).text
+    assert counter["labels"]["ticket_statuses"]["done"] == "Done"
