@@ -87,7 +87,7 @@ class WindowState:
     # --- the rules, once: what refuses each action -------------------------------
     def refusal(self, action: str, has_open_ticket: bool = False) -> QueueingError | None:
         """The error that refuses ``action`` (``call``, ``pause``, ``resume``, ``close``) now,
-        or None when the window allows it. The transitions raise it; pages are told it."""
+        or None when the window allows it. The transitions raise it; ``allowed_actions`` asks it."""
         where = {"window": self.window_id}
         closed = WindowClosedError(f"window {self.window_id} is closed", **where)
         if action == "call":
