@@ -2,8 +2,10 @@
 
 The page logs in over REST, takes a window, sends each action as one REST call and
 shows the window as the hub reports it on ``/counter`` (``window_state``). It holds no
-rules of its own: what is allowed is decided by the hub, the page only greys out
-buttons that cannot apply and shows the hub's answer when an action fails.
+rules of its own: what is allowed is decided by the hub (``allowed_actions`` in each
+``window_state``), the page only greys out the buttons it does not name and shows the
+hub's answer when an action fails. Status names and priority reasons are the hub's
+labels (``server.page_labels``).
 """
 
 from __future__ import annotations
@@ -11,21 +13,21 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 
 from server.i18n import LANGUAGE_NAMES, current_language, texts
+from server.page_labels import page_labels
 
 bp = Blueprint("counter", __name__, url_prefix="/counter", template_folder="templates",
                static_folder="static")
 
 # Every text the page's script shows (the template's own labels go through _()).
 SCRIPT_TEXTS = (
-    "等候中", "已呼叫", "正在办理", "已办结", "已过号", "已取消", "开放中", "暂停中", "未开放", "优先",
+    "优先",
     "呼叫", "当前没有办理中的号", "暂无等候", "分钟", "已连接", "正在重新连接…", "登录已失效，请重新登录",
     "操作失败", "已呼叫 {number}", "已重呼 {number}", "开始办理 {number}", "{number} 已办结",
     "{number} 已标记过号", "{number} 已转到 {queue}", "窗口已暂停", "窗口已恢复", "窗口已开放", "窗口已关闭",
-    "当前没有等候的号", "请先处理当前的号", "该窗口已由其他人员使用", "您不是该窗口的办理人员",
-    "窗口已暂停，请先恢复", "窗口未开放", "该号已被其他窗口呼叫", "网络连接失败，请重试", "取号时间", "已等候",
+    "取号时间", "已等候",
     "重呼次数", "转移次数", "办理时限", "个工作日", "收费标准", "所需材料", "办理流程", "设立依据", "当场可办",
-    "是", "否", "由 {name} 使用", "老年人", "残疾人", "孕妇", "军人", "加载中…",
-    "{post}岗", "本月值班：{unit}", "您不在该窗口的 A/B 岗", "本月不是您单位值班",
+    "是", "否", "由 {name} 使用", "加载中…",
+    "{post}岗", "本月值班：{unit}",
 )
 
 
@@ -37,5 +39,6 @@ def index():
         center=hub.center,
         languages=LANGUAGE_NAMES,
         language=current_language(),
-        page_config={"texts": texts(*SCRIPT_TEXTS), "language": current_language()},
+        page_config={"texts": texts(*SCRIPT_TEXTS), "labels": page_labels("counter"),
+                     "language": current_language()},
     )

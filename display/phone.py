@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, url_for
 
 from server.i18n import LANGUAGE_NAMES, current_language, texts
+from server.page_labels import page_labels
 from server.queueing.errors import TicketNotFoundError
 from server.services.issuing.tickets import get_ticket
 
@@ -18,8 +19,7 @@ bp = Blueprint("phone", __name__, template_folder="templates")
 PHONE_TEXTS = (
     "您的号码", "办理事项", "前面还有", "人", "预计等候", "分钟", "小于1分钟", "请到 {window} 号窗口",
     "请到 {window} 号窗口办理",
-    "等候中", "已呼叫", "正在办理", "已办结", "已过号", "已取消", "您已被呼叫", "知道了", "请留意叫号",
-    "实时更新", "正在重新连接…", "当场办结", "已受理，转后台办理", "材料退回", "再次呼叫",
+    "您已被呼叫", "知道了", "请留意叫号", "实时更新", "正在重新连接…", "再次呼叫",
 )
 
 
@@ -45,5 +45,6 @@ def ticket(token: str):
             "ticket": view,
             "ticket_url": url_for("api.get_ticket", token=token),
             "texts": texts(*PHONE_TEXTS),
+            "labels": page_labels("phone"),
         },
     )

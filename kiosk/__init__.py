@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import force_locale
 
 from server.i18n import LANGUAGES, texts
+from server.page_labels import page_labels
 
 from .page_texts import KIOSK_TEXTS
 
@@ -34,6 +35,7 @@ def index():
         boot = {
             "lang": lang,
             "texts": texts(*KIOSK_TEXTS),
+            "labels": page_labels("kiosk"),
             "idle_s": idle if idle and idle >= 5 else None,
             "languages": [{"code": code, "name": name} for code, name in PAGE_LANGUAGES],
         }

@@ -7,6 +7,7 @@ No business logic here: the page logs in over REST, reads ``/api/v1/reports``,
 from flask import Blueprint, current_app, render_template
 
 from server.i18n import LANGUAGE_NAMES, current_language, texts
+from server.page_labels import page_labels
 
 from .page_texts import MANAGER_TEXTS
 
@@ -20,7 +21,8 @@ def index():
     boot = {
         "lang": lang,
         "timezone": current_app.extensions["yimen"].center.timezone,
-        "texts": texts(*MANAGER_TEXTS),
+        "texts": texts(*MANAGER_TEXTS, context="manager"),
+        "labels": page_labels("manager"),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in ("zh", "en")],
     }
     response = current_app.make_response(render_template("manager/index.html", boot=boot, lang=lang))

@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, request
-from flask_babel import Babel, gettext
+from flask_babel import Babel, gettext, pgettext
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,20 @@ def init_i18n(app, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=dirs)
 
 
-def texts(*msgids: str) -> dict[str, str]:
-    """A dict msgid → translation in the request's language, for handing to page JS."""
-    return {m: gettext(m) for m in msgids}
+def texts(*msgids: str, context: str | None = None) -> dict[str, str]:
+    """A dict msgid → translation in the request's language, for handing to page JS.
+
+    The catalogs of all blueprints are merged into one, so a msgid that means one thing
+    on one page and another elsewhere (取号: "Take a ticket" on the kiosk, "Issued" in a
+    report) is given a ``msgctxt`` in that page's catalog; ``context`` looks it up
+    there first, then without a context."""
+    if context is None:
+        return {m: gettext(m) for m in msgids}
+    out = {}
+    for msgid in msgids:
+        text = pgettext(context, msgid)
+        out[msgid] = text if text != msgid else gettext(msgid)
+    return out
 
 
 def current_language() -> str:

@@ -1,36 +1,19 @@
 /* The counter terminal. REST for every action, /counter (window_state) for the truth.
- * One request at a time: while an action is in flight every action button is
- * disabled and shortcuts are ignored, so a double click never calls twice. */
+ * The hub decides what the clerk may do (window_state.allowed_actions); the page
+ * enables only those buttons. One request at a time: while an action is in flight
+ * every action button is disabled and shortcuts are ignored, so a double click never
+ * calls twice. Over 300 lines: it is all drawing and input for one screen, with no
+ * rules of its own; the shared part (REST, texts, Socket.IO) is server/static/yimen-client.js. */
 (function () {
   "use strict";
 
-  var config = JSON.parse(document.getElementById("page-config").textContent);
-  var T = config.texts;
-  var API = "/api/v1";
+  var config = Yimen.boot("page-config");
+  var t = Yimen.translator(config.texts);
+  var label = Yimen.labeller(config.labels);   // status names, priority reasons: the hub's
+  var esc = Yimen.esc;
   var TOKEN_KEY = "yimen.counter.token";
   var WINDOW_KEY = "yimen.counter.window";   // the window this terminal stands at (kept across logins)
   var $ = function (id) { return document.getElementById(id); };
-  function t(key, values) {
-    var text = T[key] || key;
-    for (var name in values || {}) text = text.replace("{" + name + "}", values[name]);
-    return text;
-  }
-  function esc(value) {
-    return String(value == null ? "" : value).replace(/[&<>"']/g, function (ch) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
-    });
-  }
-
-  var STATUS = { waiting: "等候中", called: "已呼叫", serving: "正在办理", done: "已办结", no_show: "已过号", cancelled: "已取消" };
-  var WINDOW_STATUS = { open: "开放中", paused: "暂停中", closed: "未开放" };
-  var REASONS = { elderly: "老年人", disabled: "残疾人", pregnant: "孕妇", military: "军人" };
-  var ERRORS = {
-    queue_empty: "当前没有等候的号", window_busy: "请先处理当前的号", window_taken: "该窗口已由其他人员使用",
-    not_window_clerk: "您不是该窗口的办理人员", window_paused: "窗口已暂停，请先恢复", window_closed: "窗口未开放",
-    not_posted_here: "您不在该窗口的 A/B 岗", not_on_duty: "本月不是您单位值班",
-    invalid_transition: "该号已被其他窗口呼叫", network: "网络连接失败，请重试"
-  };
-
   var S = {
     token: sessionStorage.getItem(TOKEN_KEY),
     user: null,
@@ -42,23 +25,8 @@
   };
   window.yimenCounter = S;  // for tests and for support staff looking at a terminal
 
-  // --- REST -------------------------------------------------------------------------------
-  function api(method, path, body) {
-    var headers = { "Accept": "application/json" };
-    if (S.token) headers.Authorization = "Bearer " + S.token;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    return fetch(API + path, { method: method, headers: headers, cache: "no-store",
-                               body: body === undefined ? undefined : JSON.stringify(body) })
-      .catch(function () { throw { status: 0, code: "network", message: "" }; })
-      .then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          if (response.ok) return data;
-          var error = (data && data.error) || {};
-          throw { status: response.status, code: error.code || "http_" + response.status,
-                  message: error.message || response.statusText };
-        });
-      });
-  }
+  // --- REST (errors arrive as {status, code, message}) --------------------------------------
+  var api = Yimen.client(function () { return S.token ? { Authorization: "Bearer " + S.token } : {}; });
 
   // --- messages -----------------------------------------------------------------------------
   var messageTimer = null;
@@ -72,8 +40,8 @@
   }
   function sayError(error) {
     if (error.status === 401) { signOut(t("登录已失效，请重新登录")); return; }
-    var known = ERRORS[error.code];
-    var text = (known ? t(known) : t("操作失败")) + (error.message ? " — " + error.message : "");
+    var known = config.labels.errors[error.code];   // the hub's words for its refusals
+    var text = (known || t("操作失败")) + (error.message ? " — " + error.message : "");
     say(text + (error.code ? " [" + error.code + "]" : ""), "error");
   }
 
@@ -84,8 +52,8 @@
   }
 
   function signOut(reason) {
-    if (S.socket) { S.socket.disconnect(); S.socket = null; }
-    S.token = null; S.user = null; S.windowId = null; S.state = null;
+    if (S.socket) { S.socket.stop(); S.socket = null; }
+    S.token = null; S.user = null; S.windowId = null; S.state = null; S.awaiting = false; S.pressed = null;
     sessionStorage.removeItem(TOKEN_KEY);
     $("window-title").textContent = "";
     show("login");
@@ -139,7 +107,7 @@
         var queues = w.queue_ids.map(function (id) { return S.queues[id] ? S.queues[id].name : id; }).join("、");
         html += '<button type="button" class="win-tile ' + w.status + (w.id === last ? " last" : "") + '" data-window="' +
           esc(w.id) + '"' + (taken ? " disabled" : "") + '><b>' + esc(w.number) + "</b><span class=\"q\">" + esc(queues) +
-          "</span><span class=\"s\">" + (taken ? esc(t("由 {name} 使用", { name: w.clerk.name || "" })) : esc(t(WINDOW_STATUS[w.status] || w.status))) +
+          "</span><span class=\"s\">" + (taken ? esc(t("由 {name} 使用", { name: w.clerk.name || "" })) : esc(label("window_statuses", w.status))) +
           "</span></button>";
       });
       html += "</div>";
@@ -163,7 +131,7 @@
   function enterWindow(id) {
     S.windowId = id;
     localStorage.setItem(WINDOW_KEY, id);
-    S.state = null;
+    S.state = null; S.awaiting = false; S.pressed = null;
     show("work");
     render();
     connect();
@@ -172,30 +140,53 @@
 
   // --- the live window --------------------------------------------------------------------
   function connect() {
-    if (S.socket) S.socket.disconnect();
-    var socket = window.io("/counter", {
-      auth: function (cb) { cb({ token: S.token, window_id: S.windowId }); },
-      transports: ["websocket", "polling"], reconnectionDelay: 500, reconnectionDelayMax: 3000
+    if (S.socket) S.socket.stop();
+    var socket = Yimen.live("/counter", {
+      auth: function () { return { token: S.token, window_id: S.windowId }; },
+      reconnectionDelayMax: 3000, retryMs: 3000,
+      onLink: function (ok) { setLink(ok); if (ok) refreshCounts(); },
+      // refused by the hub: a dead token means logging in again, anything else retry
+      onRefused: function () {
+        return api("GET", "/auth/me").then(function () { return S.socket === socket; }, function (error) {
+          if (error.status !== 401) return S.socket === socket;
+          signOut(t("登录已失效，请重新登录"));
+          return false;
+        });
+      },
+      events: {
+        window_state: function (state) {
+          if (S.socket !== socket || !state || !state.window || state.window.id !== S.windowId) return;
+          arrived(state);
+        }
+      }
     });
     S.socket = socket;
-    socket.on("connect", function () { setLink(true); refreshCounts(); });
-    socket.on("disconnect", function () { setLink(false); });
-    socket.on("connect_error", function () {
-      setLink(false);
-      if (socket.active) return;   // transport trouble: socket.io retries by itself
-      // refused by the hub: a dead token means logging in again, anything else retry
-      api("GET", "/auth/me").then(function () {
-        setTimeout(function () { if (S.socket === socket) socket.connect(); }, 3000);
-      }, function (error) {
-        if (error.status === 401) signOut(t("登录已失效，请重新登录"));
-        else setTimeout(function () { if (S.socket === socket) socket.connect(); }, 3000);
-      });
-    });
-    socket.on("window_state", function (state) {
-      if (S.socket !== socket || !state || !state.window || state.window.id !== S.windowId) return;
-      S.state = state;
-      render();
-    });
+  }
+
+  /* A window_state from the hub: draw it, then do the key pressed while it was awaited. */
+  function arrived(state) {
+    S.state = state;
+    S.awaiting = false;
+    clearTimeout(S.refreshTimer);
+    render();
+    var pressed = S.pressed;
+    S.pressed = null;
+    if (pressed) press(pressed);
+  }
+
+  /* After an action the hub's next window_state says what may follow; should it not come
+   * (the socket is down), ask for the window over REST. */
+  function awaitState() {
+    S.awaiting = true;
+    clearTimeout(S.refreshTimer);
+    var windowId = S.windowId;
+    var socketUp = S.socket && S.socket.connected;
+    S.refreshTimer = setTimeout(function () {
+      if (!windowId || windowId !== S.windowId) return;
+      api("GET", "/windows/" + encodeURIComponent(windowId)).then(function (state) {
+        if (windowId === S.windowId && S.awaiting) arrived(state);
+      }, function () { /* the socket's snapshot will come on reconnect */ });
+    }, socketUp ? 1000 : 0);
   }
 
   function setLink(ok) {
@@ -226,7 +217,7 @@
     var dutyUnit = win && win.duty_unit && S.center.units.filter(function (u) { return u.id === win.duty_unit; })[0];
     $("window-title").innerHTML = centerWindow
       ? "<b>" + esc(centerWindow.name) + "</b><span class=\"wstatus " + esc(win ? win.status : "") + "\">" +
-        esc(win ? t(WINDOW_STATUS[win.status] || win.status) : t("加载中…")) + "</span>" +
+        esc(win ? label("window_statuses", win.status) : t("加载中…")) + "</span>" +
         (post ? "<span class=\"wpost\">" + esc(t("{post}岗", { post: post })) + "</span>" : "") +
         (dutyUnit ? "<span class=\"wduty\">" + esc(t("本月值班：{unit}", { unit: dutyUnit.name })) + "</span>" : "")
       : "";
@@ -244,12 +235,12 @@
     var card = $("current");
     card.dataset.status = ticket ? ticket.status : "";
     $("current-number").textContent = ticket ? ticket.number : "——";
-    $("current-status").textContent = ticket ? t(STATUS[ticket.status] || ticket.status) : t("当前没有办理中的号");
+    $("current-status").textContent = ticket ? label("ticket_statuses", ticket.status) : t("当前没有办理中的号");
     $("current-matter").textContent = ticket ? (ticket.matter_name || ticket.matter_id) : "";
     var facts = "";
     if (ticket) {
       if (ticket.priority > 0) {
-        facts += "<dt>" + esc(t("优先")) + "</dt><dd class=\"prio\">★ " + esc(ticket.priority_reason ? t(REASONS[ticket.priority_reason] || ticket.priority_reason) : t("是")) + "</dd>";
+        facts += "<dt>" + esc(t("优先")) + "</dt><dd class=\"prio\">★ " + esc(ticket.priority_reason ? label("priority_reasons", ticket.priority_reason) : t("是")) + "</dd>";
       }
       facts += "<dt>" + esc(t("取号时间")) + "</dt><dd>" + esc(clock(ticket.issued_at)) + "</dd>";
       facts += "<dt>" + esc(t("已等候")) + "</dt><dd>" + esc(minutesBetween(ticket.issued_at, ticket.called_at)) + " " + esc(t("分钟")) + "</dd>";
@@ -287,26 +278,19 @@
       return "<li class=\"" + (prio ? "prio" : "") + "\" data-ticket=\"" + esc(ticket.id) + "\" data-number=\"" + esc(ticket.number) + "\">" +
         "<span class=\"num\">" + (prio ? "<i title=\"" + esc(t("优先")) + "\">★</i>" : "") + esc(ticket.number) + "</span>" +
         "<span class=\"what\">" + esc(ticket.matter_name || ticket.matter_id) +
-        (prio ? " <em>" + esc(t("优先")) + (ticket.priority_reason ? "·" + esc(t(REASONS[ticket.priority_reason] || ticket.priority_reason)) : "") + "</em>" : "") +
+        (prio ? " <em>" + esc(t("优先")) + (ticket.priority_reason ? "·" + esc(label("priority_reasons", ticket.priority_reason)) : "") + "</em>" : "") +
         "<small>" + esc(t("已等候")) + " " + esc(minutesBetween(ticket.issued_at)) + " " + esc(t("分钟")) + "</small></span>" +
         "<button type=\"button\" class=\"call-this\" data-ticket=\"" + esc(ticket.id) + "\">" + esc(t("呼叫")) + "</button></li>";
     }).join("");
   }
 
   // --- actions ------------------------------------------------------------------------------
+  /* The hub decides: window_state.allowed_actions names what the clerk may do now
+   * (call_next, recall, no_show... for the buttons' call-next, recall, no-show...). */
   function allowed(action) {
     var state = S.state;
     if (!state || S.busy) return false;
-    var win = state.window.status, cur = state.current ? state.current.status : null;
-    switch (action) {
-      case "call-next": case "call": return win === "open" && !cur;
-      case "recall": case "start": case "no-show": return cur === "called";
-      case "finish": case "transfer": return cur === "called" || cur === "serving";
-      case "pause": return win === "open";
-      case "resume": return win === "paused";
-      case "close": return win !== "closed" && !cur;
-    }
-    return false;
+    return (state.allowed_actions || []).indexOf(action.replace(/-/g, "_")) >= 0;
   }
 
   function updateButtons() {
@@ -315,9 +299,10 @@
       button.disabled = !allowed(button.dataset.action);
     });
     document.querySelectorAll(".call-this").forEach(function (button) { button.disabled = !allowed("call"); });
-    var paused = S.state && S.state.window.status === "paused";
-    document.querySelector('[data-action="pause"]').hidden = !!paused;
-    document.querySelector('[data-action="resume"]').hidden = !paused;
+    // Pause and Resume share F8 and one place: show whichever the hub allows.
+    var resumable = !!S.state && (S.state.allowed_actions || []).indexOf("resume") >= 0;
+    document.querySelector('[data-action="pause"]').hidden = resumable;
+    document.querySelector('[data-action="resume"]').hidden = !resumable;
   }
 
   var SUCCESS = {
@@ -339,16 +324,30 @@
         var queue = body && body.queue_id && S.queues[body.queue_id];
         say(t(SUCCESS[action] || "", { number: result.number || "", queue: queue ? queue.name : "" }));
         refreshCounts();
-        if (action === "close") { S.windowId = null; if (S.socket) S.socket.disconnect(); pickWindow().catch(sayError); }
+        if (action === "close") { S.windowId = null; if (S.socket) S.socket.stop(); S.socket = null; pickWindow().catch(sayError); }
         return result;
       })
       .catch(function (error) { sayError(error); return null; })
       .then(function (result) { S.busy = false; updateButtons(); return result; });
   }
 
-  /* Show the hub's answer at once; the window_state that follows confirms it. */
+  /* Whether the last window_state already shows this action's result (the socket is
+   * often quicker than the REST answer). */
+  function reflects(state, action, result) {
+    if (action === "pause" || action === "resume" || action === "close") return state.window.status === result.status;
+    var cur = state.current;
+    if (result.status === "called" || result.status === "serving") {
+      return !!cur && cur.id === result.id && cur.status === result.status;
+    }
+    return !cur || cur.id !== result.id;
+  }
+
+  /* Show the hub's answer at once. Unless the window_state already shows it, no action
+   * applies until the next window_state says what may follow. */
   function applyResult(action, result) {
-    if (!S.state) return;
+    if (!S.state || reflects(S.state, action, result)) { render(); return; }
+    S.state.allowed_actions = [];
+    awaitState();
     if (action === "pause" || action === "resume" || action === "close") {
       S.state.window = result;
     } else if (result.status === "called" || result.status === "serving") {
@@ -375,6 +374,14 @@
     if (action === "transfer") { renderTransfer(""); return openDialog("transfer-dialog"); }
     if (action === "pause") { $("pause-reason").value = ""; return openDialog("pause-dialog"); }
     act(action);
+  }
+
+  /* A shortcut key. Pressed while the hub's next window_state is awaited (just after an
+   * action), it waits for it, so a quick F4 after F3 is not lost. */
+  function press(action) {
+    if (S.awaiting) { S.pressed = action; return; }
+    if (action === "pause-or-resume") action = allowed("resume") ? "resume" : "pause";
+    start(action);
   }
 
   // --- dialogs --------------------------------------------------------------------------------
@@ -442,9 +449,7 @@
     if (document.body.dataset.view !== "work" || !KEYS[event.key]) return;
     event.preventDefault();
     if (event.repeat) return;
-    var action = KEYS[event.key];
-    if (action === "pause-or-resume") action = S.state && S.state.window.status === "paused" ? "resume" : "pause";
-    start(action);
+    press(KEYS[event.key]);
   });
 
   // --- header buttons -----------------------------------------------------------------------
@@ -457,8 +462,8 @@
   $("switch-window").addEventListener("click", function () {
     if (!S.windowId) return pickWindow().catch(sayError);
     api("POST", "/windows/" + encodeURIComponent(S.windowId) + "/close").then(function () {
-      if (S.socket) { S.socket.disconnect(); S.socket = null; }
-      S.windowId = null; S.state = null;
+      if (S.socket) { S.socket.stop(); S.socket = null; }
+      S.windowId = null; S.state = null; S.awaiting = false; S.pressed = null;
       return pickWindow();
     }).catch(sayError);
   });

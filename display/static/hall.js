@@ -4,8 +4,9 @@
 (function () {
   "use strict";
 
-  var config = JSON.parse(document.getElementById("page-config").textContent);
-  var T = config.texts;
+  var config = Yimen.boot("page-config");
+  var zh = Yimen.translator(config.texts, "zh");
+  var en = Yimen.translator(config.texts, "en");
   var MAX_CALLS = 12;          // calls kept in memory (8 shown)
   var SHOWN_CALLS = 8;
   var ROWS_PER_PAGE = 8;
@@ -16,8 +17,6 @@
   var state = { calls: [], queues: [], page: 0, seen: [], snapshotDone: false };
   var $ = function (id) { return document.getElementById(id); };
 
-  function zh(key) { return (T[key] && T[key].zh) || key; }
-  function en(key) { return (T[key] && T[key].en) || key; }
   function both(key) { return zh(key) + " · " + en(key); }
 
   // --- sound ----------------------------------------------------------------------------
@@ -193,24 +192,18 @@
   setLink("connecting");
 
   var auth = config.zone ? { zone: config.zone } : {};
-  var socket = window.io("/display", {
-    auth: auth,
-    transports: ["websocket", "polling"],
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 5000
+  Yimen.live("/display", {
+    auth: auth, reconnectionDelay: 1000, retryMs: 5000,   // refused: try again later
+    onLink: function (ok) { setLink(ok ? "live" : "offline"); },
+    events: {
+      hall_state: onSnapshot,
+      ticket_called: function (call) {
+        if (config.zone && call.zone_id !== config.zone) return;
+        addCall(call, true);
+      },
+      queues_changed: onQueues
+    }
   });
-  socket.on("connect", function () { setLink("live"); });
-  socket.on("disconnect", function () { setLink("offline"); });
-  socket.on("connect_error", function () {
-    setLink("offline");
-    if (!socket.active) setTimeout(function () { socket.connect(); }, 5000);  // refused: try again later
-  });
-  socket.on("hall_state", onSnapshot);
-  socket.on("ticket_called", function (call) {
-    if (config.zone && call.zone_id !== config.zone) return;
-    addCall(call, true);
-  });
-  socket.on("queues_changed", onQueues);
 
   // A screen left on for days: reload once at night when nothing is being said.
   setInterval(function () {

@@ -6,13 +6,12 @@
 (function () {
   "use strict";
 
-  var config = JSON.parse(document.getElementById("page-config").textContent);
-  var T = config.texts;
-  var PANEL_URL = "/api/v1/windows/" + encodeURIComponent(config.window_id) + "/panel";
+  var config = Yimen.boot("page-config");
+  var zh = Yimen.translator(config.texts, "zh");
+  var en = Yimen.translator(config.texts, "en");
+  var PANEL_PATH = "/windows/" + encodeURIComponent(config.window_id) + "/panel";
   var MIN_REFRESH_MS = 2000;
   var $ = function (id) { return document.getElementById(id); };
-  function zh(k) { return (T[k] && T[k].zh) || k; }
-  function en(k) { return (T[k] && T[k].en) || k; }
 
   var last = 0, timer = null, inFlight = false;
   var known = { window: { status: "open", clerk: null, paused_reason: null }, current: null };
@@ -40,8 +39,7 @@
     if (inFlight) { schedule(); return; }
     inFlight = true;
     last = Date.now();
-    fetch(PANEL_URL, { cache: "no-store" })
-      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+    Yimen.client()("GET", PANEL_PATH)
       .then(show)
       .catch(function () { /* the next event or the slow poll tries again */ })
       .then(function () { inFlight = false; });
@@ -55,16 +53,7 @@
 
   function setLink(name) { document.body.dataset.state = name; }
 
-  var socket = window.io("/display", { auth: { zone: config.zone, window: config.window_id }, transports: ["websocket", "polling"],
-                                       reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
-  socket.on("connect", function () { setLink("live"); });
-  socket.on("window_panel", show);
-  socket.on("disconnect", function () { setLink("offline"); });
-  socket.on("connect_error", function () {
-    setLink("offline");
-    if (!socket.active) setTimeout(function () { socket.connect(); }, 5000);
-  });
-  socket.on("ticket_called", function (call) {
+  function called(call) {
     if (call.window_id !== config.window_id) return;
     document.body.dataset.status = "idle";  // restart the flash
     void document.body.offsetWidth;
@@ -72,6 +61,12 @@
     for (var key in known.window) win[key] = known.window[key];
     win.status = "open";
     show({ window: win, current: { number: call.number, status: "called" } });
+  }
+
+  Yimen.live("/display", {
+    auth: { zone: config.zone, window: config.window_id }, reconnectionDelay: 1000, retryMs: 5000,
+    onLink: function (ok) { setLink(ok ? "live" : "offline"); },
+    events: { window_panel: show, ticket_called: called }
   });
   refresh();
   setInterval(refresh, 60000);

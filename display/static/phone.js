@@ -4,14 +4,11 @@
 (function () {
   "use strict";
 
-  var config = JSON.parse(document.getElementById("page-config").textContent);
-  var T = config.texts;
+  var config = Yimen.boot("page-config");
+  var t = Yimen.translator(config.texts);
+  var label = Yimen.labeller(config.labels);   // status and outcome names: the hub's
   var POLL_MS = 20000;
   var $ = function (id) { return document.getElementById(id); };
-  function t(k) { return T[k] || k; }
-
-  var STATUS = { waiting: "等候中", called: "已呼叫", serving: "正在办理", done: "已办结", no_show: "已过号", cancelled: "已取消" };
-  var OUTCOME = { completed: "当场办结", accepted: "已受理，转后台办理", returned: "材料退回" };
   var ticket = null;
   var noticeKey = null;   // the call the notice was last shown for
   var live = false;
@@ -25,8 +22,8 @@
     ticket = next;
     document.body.dataset.status = next.status;
     $("number").textContent = next.number;
-    var status = t(STATUS[next.status] || next.status);
-    if (next.status === "done" && next.outcome) status += " · " + t(OUTCOME[next.outcome] || next.outcome);
+    var status = label("ticket_statuses", next.status);
+    if (next.status === "done" && next.outcome) status += " · " + label("outcomes", next.outcome);
     $("status").textContent = status;
     $("ahead").textContent = next.ahead;
     var wait = waitParts(next.estimated_wait_s);
@@ -35,7 +32,7 @@
     var line = $("called-line");
     if ((next.status === "called" || next.status === "serving") && next.window_number) {
       line.hidden = false;
-      line.textContent = t("请到 {window} 号窗口办理").replace("{window}", next.window_number);
+      line.textContent = t("请到 {window} 号窗口办理", { window: next.window_number });
     } else {
       line.hidden = true;
     }
@@ -68,8 +65,7 @@
 
   function poll() {
     if (live) return;
-    fetch(config.ticket_url, { cache: "no-store" })
-      .then(function (r) { return r.ok ? r.json() : null; })
+    Yimen.client()("GET", config.ticket_url, undefined, { base: "" })
       .then(function (data) { if (data && !live) render(data); })
       .catch(function () { /* offline for now */ });
   }
@@ -81,17 +77,17 @@
     $("link").textContent = ok ? t("实时更新") : t("正在重新连接…");
   }
 
-  window.yimenLive = function () {
-    var socket = window.io("/ticket", { auth: { token: config.token }, transports: ["websocket", "polling"],
-                                        reconnectionDelay: 1000, reconnectionDelayMax: 10000 });
-    socket.on("connect", function () { setLink(true); });
-    socket.on("disconnect", function () { setLink(false); });
-    socket.on("connect_error", function () {
-      setLink(false);
-      if (!socket.active) setTimeout(function () { socket.connect(); }, 15000);
+  /* The socket.io client comes deferred (the page is drawn first, on a slow line too);
+   * deferred scripts have run by DOMContentLoaded. */
+  function goLive() {
+    if (!window.io) return;   // the client did not load: the slow poll carries on
+    Yimen.live("/ticket", {
+      auth: { token: config.token }, reconnectionDelay: 1000, reconnectionDelayMax: 10000, retryMs: 15000,
+      onLink: setLink, events: { ticket_changed: render }
     });
-    socket.on("ticket_changed", render);
-  };
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", goLive);
+  else goLive();
 
   render(config.ticket);
 })();

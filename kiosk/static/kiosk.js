@@ -1,24 +1,19 @@
 /* The lobby kiosk: browse or search a matter, read its one-time notification, take a
  * ticket. Talks to the hub over REST (/api/v1) and listens on Socket.IO (/kiosk) for its
- * printer. No business logic here: the hub numbers, estimates and prints. */
+ * printer. No business logic here: the hub numbers, estimates and prints, and sends the
+ * labels (unit groups, priority reasons, printer problems). Over 300 lines: all of it
+ * draws the kiosk's screens; the shared part is server/static/yimen-client.js. */
 (function () {
   "use strict";
 
-  var BOOT = JSON.parse(document.getElementById("kiosk-boot").textContent);
+  var BOOT = Yimen.boot("kiosk-boot");
   var LANG = BOOT.lang;
   var KEY_STORE = "yimen.kiosk.key";
-  var GROUPS = [
-    { id: "whole_unit", mark: "整", name: "整建制进驻", hint: "社保、公积金、司法等部门整体进驻" },
-    { id: "standalone", mark: "独", name: "独立窗口", hint: "公安、人社、税务、市场监管等" },
-    { id: "county", mark: "县", name: "县级窗口", hint: "县直部门和乡镇" },
-    { id: "enterprise", mark: "企", name: "企业服务", hint: "水电暖、通信、银行等" },
-    { id: "comprehensive", mark: "综", name: "综合窗口", hint: "多个部门共用的综合受理窗口" }
-  ];
-  var REASONS = { elderly: "老年人", disabled: "残疾人", pregnant: "孕妇", military: "军人" };
-  var PROBLEMS = {
-    paper_out: "打印机缺纸", cover_open: "打印机纸仓盖未关", offline: "打印机离线",
-    print_failed: "打印失败", paper_near_end: "打印机纸将用尽", no_status: "打印机状态未知"
-  };
+  var t = Yimen.translator(BOOT.texts);
+  // Unit groups, priority reasons, printer problems and their severity: the hub's labels.
+  var label = Yimen.labeller(BOOT.labels);
+  var GROUPS = BOOT.labels.unit_groups;
+  var PROBLEMS = BOOT.labels.printer_problems;
   var KEYS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
   var RETRY_DELAYS_MS = [500, 1000, 2000, 3000, 5000, 5000, 8000, 8000, 10000];
   var PRINT_WAIT_MS = 20000;
@@ -31,11 +26,6 @@
   };
 
   // --- small helpers ---------------------------------------------------------------
-  function t(id, vars) {
-    var text = (BOOT.texts && BOOT.texts[id]) || id;
-    Object.keys(vars || {}).forEach(function (k) { text = text.split("{" + k + "}").join(vars[k]); });
-    return text;
-  }
   function $(id) { return document.getElementById(id); }
   function el(tag, attrs) {
     var node = document.createElement(tag);
@@ -68,39 +58,16 @@
     if (LANG === "bo" && obj[field + "_bo"]) return obj[field + "_bo"];
     return obj[field];
   }
-  function windowsLabel(numbers) {
-    var sorted = numbers.slice().sort(function (a, b) { return a - b; });
-    var runs = [];
-    sorted.forEach(function (n) {
-      var run = runs[runs.length - 1];
-      if (run && n === run[run.length - 1] + 1) run.push(n); else runs.push([n]);
-    });
-    return runs.map(function (run) {
-      return run.length > 2 ? run[0] + "–" + run[run.length - 1] : run.join("、");
-    }).join("、");
-  }
   function minutes(seconds) {
     if (!seconds) return t("无需等待");
     return t("约 {n} 分钟", { n: Math.max(1, Math.ceil(seconds / 60)) });
   }
 
-  // --- REST -------------------------------------------------------------------------
+  // --- REST: every answer as {status, ok, data}; status 0 when the hub was not reached ------
   function api(method, path, body, timeoutMs) {
-    var ctrl = new AbortController();
-    var timer = setTimeout(function () { ctrl.abort(); }, timeoutMs || 8000);
-    var headers = { "Accept": "application/json" };
-    if (state.key) headers["X-Device-Key"] = state.key;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    return fetch("/api/v1" + path, {
-      method: method, headers: headers, cache: "no-store", signal: ctrl.signal,
-      body: body === undefined ? undefined : JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (data) {
-        return { status: response.status, data: data };
-      });
-    }, function () {
-      return { status: 0, data: null };
-    }).finally(function () { clearTimeout(timer); });
+    return Yimen.exchange(method, path, {
+      headers: state.key ? { "X-Device-Key": state.key } : {}, body: body, timeoutMs: timeoutMs || 8000
+    });
   }
   /** GET that waits out a hub restart: tries until it answers. */
   function load(path) {
@@ -180,15 +147,15 @@
         onclick: function () { openGroup(group.id); }
       },
       el("span", { className: "group-mark", text: group.mark, "aria-hidden": "true" }),
-      el("span", { className: "group-name", text: t(group.name) }),
-      el("span", { className: "group-hint", text: t(group.hint) }),
+      el("span", { className: "group-name", text: group.name }),
+      el("span", { className: "group-hint", text: group.hint }),
       el("span", { className: "group-count", text: t("{n} 个部门", { n: units.length }) })));
     });
   }
   function openGroup(groupId) {
     state.groupId = groupId;
     var group = GROUPS.filter(function (g) { return g.id === groupId; })[0];
-    $("units-title").textContent = t(group.name);
+    $("units-title").textContent = group.name;
     var grid = clear($("units"));
     unitsOf(groupId).forEach(function (unit) {
       var count = state.units[unit.id].matters.length;
@@ -284,7 +251,7 @@
     var list = clear($("guide-materials"));
     (guide.materials || []).forEach(function (item) { list.appendChild(el("li", { text: item })); });
     if (!list.children.length) list.appendChild(el("li", { className: "none", text: t("无需材料") }));
-    $("guide-windows").textContent = t("{windows} 号窗口", { windows: windowsLabel(matter.window_numbers) });
+    $("guide-windows").textContent = t("{windows} 号窗口", { windows: matter.window_range });
     if (guide.on_the_spot || guide.time_limit_days === 0) $("guide-limit").textContent = t("当场办结");
     else if (guide.time_limit_days) $("guide-limit").textContent = t("{n} 个工作日", { n: guide.time_limit_days });
     else $("guide-limit").textContent = "—";
@@ -306,7 +273,7 @@
     var grid = clear($("reasons"));
     state.config.priority_reasons.forEach(function (reason) {
       grid.appendChild(el("button", { type: "button", className: "reason", "data-reason": reason,
-        text: t(REASONS[reason] || reason), onclick: function () { issue(reason); } }));
+        text: label("priority_reasons", reason), onclick: function () { issue(reason); } }));
     });
     grid.appendChild(el("button", { type: "button", className: "reason cancel", text: t("取消"), onclick: back }));
     show("priority");
@@ -364,9 +331,9 @@
     var priority = $("ticket-priority");
     priority.hidden = !ticket.priority;
     priority.textContent = ticket.priority
-      ? t("优先") + (ticket.priority_reason ? " · " + t(REASONS[ticket.priority_reason] || "") : "") : "";
+      ? t("优先") + (ticket.priority_reason ? " · " + label("priority_reasons", ticket.priority_reason) : "") : "";
     $("ticket-matter").textContent = local(matter) + " · " + local(matter, "unit_name");
-    $("ticket-windows").textContent = t("请到 {windows} 号窗口办理", { windows: windowsLabel(matter.window_numbers) });
+    $("ticket-windows").textContent = t("请到 {windows} 号窗口办理", { windows: matter.window_range });
     $("ticket-ahead").textContent = t("{n} 人", { n: ticket.ahead });
     $("ticket-wait").textContent = minutes(ticket.estimated_wait_s);
     $("ticket-qr").src = ticket.qr_url;
@@ -401,7 +368,7 @@
     } else {
       var problem = result.printer && result.printer.problem;
       setPrintState("warn", t("号票未能打印：{reason}。请用手机扫描二维码或拍下号码。",
-        { reason: t(PROBLEMS[problem] || "打印失败") }));
+        { reason: PROBLEMS[problem] ? PROBLEMS[problem].label : t("打印失败") }));
       $("reprint").hidden = false;
     }
   }
@@ -425,9 +392,10 @@
     var pill = $("printer-pill");
     var problem = printerProblem();
     var p = state.printer || {};
-    var serious = problem && ["paper_out", "cover_open", "offline", "print_failed", "none"].indexOf(problem) >= 0;
+    // No printer at all is serious; a problem is as serious as the hub's level says.
+    var serious = problem === "none" || !!(problem && PROBLEMS[problem] && PROBLEMS[problem].level === "error");
     if (problem === "none") pill.textContent = t("未连接打印机");
-    else if (problem) pill.textContent = t(PROBLEMS[problem] || "打印机状态未知");
+    else if (problem) pill.textContent = PROBLEMS[problem] ? PROBLEMS[problem].label : t("打印机状态未知");
     else if (p.ok) pill.textContent = t("打印机正常");
     else pill.textContent = t("打印机状态未知");
     pill.className = "pill printer " + (serious ? "bad" : problem ? "warn" : p.ok ? "ok" : "");
@@ -440,19 +408,20 @@
   }
   function connectSocket() {
     if (typeof io === "undefined") return;
-    var socket = io("/kiosk", { auth: { key: state.key, role: "page" }, transports: ["websocket", "polling"],
-      reconnectionDelay: 1000, reconnectionDelayMax: 5000 });
-    socket.on("connect", function () { state.connected = true; renderLink(); });
-    socket.on("disconnect", function () { state.connected = false; renderLink(); });
-    socket.on("connect_error", function () { state.connected = false; renderLink(); });
-    socket.on("printer_status", function (status) {
-      state.printer = Object.assign({}, state.printer || {}, status);
-      renderPrinter();
-    });
-    socket.on("ticket_printed", function (result) {
-      state.printResults[result.job_id] = result;
-      if (result.printer) { state.printer = Object.assign({}, state.printer || {}, result.printer); renderPrinter(); }
-      printed(result);
+    Yimen.live("/kiosk", {
+      auth: { key: state.key, role: "page" }, reconnectionDelay: 1000, retryMs: 5000,
+      onLink: function (ok) { state.connected = ok; renderLink(); },
+      events: {
+        printer_status: function (status) {
+          state.printer = Object.assign({}, state.printer || {}, status);
+          renderPrinter();
+        },
+        ticket_printed: function (result) {
+          state.printResults[result.job_id] = result;
+          if (result.printer) { state.printer = Object.assign({}, state.printer || {}, result.printer); renderPrinter(); }
+          printed(result);
+        }
+      }
     });
   }
 

@@ -1,8 +1,12 @@
-/* The manager page: live dashboard over /manager, reports and planning over REST. */
+/* The manager page: live dashboard over /manager, reports and planning over REST.
+ * Over 300 lines: one page with five tabs of tables and charts, no rules of its own;
+ * the shared part (REST, texts, labels, Socket.IO) is server/static/yimen-client.js. */
 (function () {
   "use strict";
-  const boot = JSON.parse(document.getElementById("manager-boot").textContent);
-  const T = (msgid) => boot.texts[msgid] || msgid;
+  const boot = Yimen.boot("manager-boot");
+  const T = Yimen.translator(boot.texts);
+  const label = Yimen.labeller(boot.labels);   // status names, unit groups: the hub's
+  const hub = Yimen.client(() => (token ? { Authorization: `Bearer ${token}` } : {}));
   const TOKEN_KEY = "yimen.manager.token";
   const $ = (sel) => document.querySelector(sel);
   const el = (tag, cls, text) => {
@@ -31,12 +35,12 @@
 
   // --- REST ------------------------------------------------------------------------
   async function api(path, options = {}) {
-    const headers = Object.assign({}, options.headers || {}, { Authorization: `Bearer ${token}` });
-    const response = await fetch(`/api/v1${path}`, Object.assign({}, options, { headers }));
-    if (response.status === 401) { logout(); throw new Error("unauthorized"); }
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
-    return body;
+    try {
+      return await hub(options.method || "GET", path, options.body, { headers: options.headers });
+    } catch (error) {
+      if (error.status === 401) logout();
+      throw new Error(error.message || error.code);
+    }
   }
 
   // --- login -----------------------------------------------------------------------
@@ -44,12 +48,10 @@
     event.preventDefault();
     const form = new FormData(event.target);
     $("#login-error").textContent = "";
-    const response = await fetch("/api/v1/auth/login", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
-    });
-    const body = await response.json();
-    if (!response.ok) { $("#login-error").textContent = T("登录失败"); return; }
+    let body;
+    try {
+      body = await hub("POST", "/auth/login", { username: form.get("username"), password: form.get("password") });
+    } catch (error) { $("#login-error").textContent = T("登录失败"); return; }
     if (!["manager", "admin"].includes(body.user.role)) {
       $("#login-error").textContent = T("需要大厅主任或管理员账号"); return;
     }
@@ -62,12 +64,13 @@
   function logout() {
     sessionStorage.removeItem(TOKEN_KEY);
     token = null;
-    if (socket) socket.disconnect();
+    if (socket) socket.stop();
+    socket = null;
     $("#app").hidden = true; $("#tabs").hidden = true; $("#logout").hidden = true;
     $("#login").hidden = false;
   }
   $("#logout").addEventListener("click", () => {
-    fetch("/api/v1/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
+    hub("POST", "/auth/logout").catch(() => { /* the session ends here either way */ });
     logout();
   });
 
@@ -89,8 +92,9 @@
   document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
 
   // --- the live dashboard ------------------------------------------------------------
-  const STATES = [["serving", "办理中"], ["called", "已叫号"], ["idle", "空闲"], ["paused", "暂停"],
-    ["unattended", "无人值守"], ["closed", "关闭"]];
+  // The legend's order is the page's; the names are the hub's.
+  const STATES = ["serving", "called", "idle", "paused", "unattended", "closed"]
+    .map((state) => [state, label("floor_states", state)]);
   const STATE_COLOURS = { serving: "--serving", called: "--called", idle: "--idle", paused: "--paused",
     unattended: "--unattended", closed: "--closed" };
 
@@ -121,8 +125,8 @@
 
   function renderFloor(snap) {
     const counts = snap.window_states || {};
-    $("#legend").replaceChildren(...STATES.map(([key, label]) => {
-      const span = el("span", null, `${T(label)} ${counts[key] || 0}`);
+    $("#legend").replaceChildren(...STATES.map(([key, name]) => {
+      const span = el("span", null, `${name} ${counts[key] || 0}`);
       span.style.setProperty("--c", `var(${STATE_COLOURS[key]})`);
       return span;
     }));
@@ -133,7 +137,7 @@
       snap.windows.filter((w) => w.zone_id === zone.id).forEach((w) => {
         const tile = el("div", `win ${w.state}`);
         tile.dataset.window = w.id;
-        tile.title = `${w.name} · ${T(STATES.find(([k]) => k === w.state)[1])}` +
+        tile.title = `${w.name} · ${label("floor_states", w.state)}` +
           (w.clerk ? ` · ${w.clerk.name}` : "") + (w.paused_reason ? ` · ${w.paused_reason}` : "");
         tile.append(el("div", "no", String(w.number)));
         if (w.waiting) tile.append(el("span", "waiting", `${w.waiting}`));
@@ -144,7 +148,7 @@
           tile.append(el("div", "sub", w.paused_reason || T("暂停")));
           tile.append(el("div", "sub", clock(w.state_for_s)));
         } else if (w.state === "unattended") {
-          tile.append(el("div", "sub", T("无人值守")));
+          tile.append(el("div", "sub", label("floor_states", "unattended")));
           tile.append(el("div", "sub", clock(w.state_for_s)));
         } else if (w.state === "idle") {
           tile.append(el("div", "sub", T("空闲")));
@@ -187,21 +191,25 @@
   }
 
   function connect() {
-    socket = io("/manager", { auth: { token }, transports: ["websocket", "polling"] });
-    socket.on("connect", () => { $("#live").classList.add("on"); $("#live-text").textContent = T("实时"); });
-    socket.on("disconnect", () => { $("#live").classList.remove("on"); $("#live-text").textContent = T("连接中断"); });
-    socket.on("connect_error", (err) => {
-      $("#live").classList.remove("on");
-      if (/token|role/.test(err.message)) logout();
-    });
-    socket.on("dashboard", (snap) => {
-      alerts.forEach((a, id) => { if (a.kind !== "printer" && !snap.alerts.find((x) => x.id === id)) alerts.delete(id); });
-      renderDashboard(snap);
-    });
-    socket.on("alert", (alert) => {
-      const id = alert.id || `${alert.kind}:${alert.device_id || alert.at}`;
-      if (alert.active === false) alerts.delete(id); else alerts.set(id, Object.assign({ id }, alert));
-      renderAlerts();
+    socket = Yimen.live("/manager", {
+      auth: { token },
+      onLink: (ok) => {
+        $("#live").classList.toggle("on", ok);
+        $("#live-text").textContent = ok ? T("实时") : T("连接中断");
+      },
+      // refused for the token or the role: log in again; anything else: try again later
+      onRefused: (err) => { if (/token|role/.test(err.message)) { logout(); return false; } return true; },
+      events: {
+        dashboard: (snap) => {
+          alerts.forEach((a, id) => { if (a.kind !== "printer" && !snap.alerts.find((x) => x.id === id)) alerts.delete(id); });
+          renderDashboard(snap);
+        },
+        alert: (alert) => {
+          const id = alert.id || `${alert.kind}:${alert.device_id || alert.at}`;
+          if (alert.active === false) alerts.delete(id); else alerts.set(id, Object.assign({ id }, alert));
+          renderAlerts();
+        },
+      },
     });
   }
 
@@ -342,8 +350,6 @@
   const EVENT_NAMES = { ticket_issued: "取号", ticket_called: "叫号", ticket_recalled: "重呼",
     service_started: "开始办理", ticket_finished: "办结", ticket_no_show: "过号", ticket_transferred: "转办",
     ticket_cancelled: "取消" };
-  const STATUS_NAMES = { waiting: "等候中", called: "已呼叫", serving: "正在办理", done: "已办结",
-    no_show: "过号", cancelled: "已取消" };
   const OUTCOME_NAMES = { completed: "即办件", accepted: "承诺件", returned: "退回补正" };
   function actorLabel(step) {
     if (step.actor_name) return step.actor_name;
@@ -376,7 +382,7 @@
     const ticket = result.ticket;
     const wait = ticket.called_at ? (Date.parse(ticket.called_at) - Date.parse(ticket.issued_at)) / 1000 : null;
     $("#l-kpis").replaceChildren(kpi(T("号码"), ticket.number), kpi(T("事项"), ticket.matter_name || ticket.matter_id),
-      kpi(T("状态"), T(STATUS_NAMES[ticket.status] || ticket.status)),
+      kpi(T("状态"), label("ticket_statuses", ticket.status)),
       kpi(T("预估"), mins(ticket.quoted_wait_s), T("分钟")), kpi(T("实际"), mins(wait), T("分钟")));
     table($("#l-table"), [T("时间"), T("事件"), T("操作人"), T("窗口"), T("说明")],
       result.events.map((step) => [hhmm(step.at) + step.at.slice(16, 19), T(EVENT_NAMES[step.kind] || step.kind),
@@ -386,11 +392,11 @@
 
   // --- planning --------------------------------------------------------------------
   const CHANGES = { keep: "保持", to_standalone: "升为独立窗口", to_comprehensive: "并入综合窗口", move_in: "新进驻" };
-  const GROUPS = { whole_unit: "成建制进驻", standalone: "独立窗口", county: "县区", enterprise: "企业", comprehensive: "综合窗口" };
+  const GROUPS = Object.fromEntries(boot.labels.unit_groups.map((g) => [g.id, g.name]));
   function renderUnits(plan) {
     const rows = [...plan.units].sort((a, b) => (a.change === "keep") - (b.change === "keep") || b.yearly_cases - a.yearly_cases);
     table($("#p-units"), [T("部门"), T("现设置"), T("年办件量"), T("建议"), T("变化")], rows.map((u) => [
-      u.name, u.group ? T(GROUPS[u.group] || u.group) : "–", u.yearly_cases, T(GROUPS[u.recommended] || u.recommended),
+      u.name, u.group ? GROUPS[u.group] || u.group : "–", u.yearly_cases, GROUPS[u.recommended] || u.recommended,
       el("span", `badge ${u.change}`, T(CHANGES[u.change] || u.change))]));
   }
   async function runPlanning() {

@@ -20,6 +20,7 @@ from pydantic import Field
 from pypinyin import Style, lazy_pinyin
 
 from server.queueing.center import Center
+from server.queueing.windows import window_range
 from server.services.accounts.users import DeviceIdentity
 from server.services.issuing import tickets
 from server.services.issuing.printing import PrintService
@@ -81,6 +82,7 @@ def matter_index(center: Center) -> list[dict]:
         unit = center.units[matter.unit_id]
         queue = center.queue(matter.queue_id)
         pinyin, initials = _pinyin(matter.name)
+        numbers = [w.number for w in center.windows_of_queue(queue.id)]
         unit_pinyin, unit_initials = _pinyin(unit.name)
         out.append({
             "id": matter.id,
@@ -94,7 +96,8 @@ def matter_index(center: Center) -> list[dict]:
             "group": unit.group,
             "queue_id": queue.id,
             "prefix": queue.prefix,
-            "window_numbers": [w.number for w in center.windows_of_queue(queue.id)],
+            "window_numbers": numbers,
+            "window_range": window_range(numbers),
             "guide": matter.guide.to_dict() if matter.guide else None,
             "pinyin": pinyin,
             "initials": initials,

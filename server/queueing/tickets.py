@@ -48,6 +48,18 @@ class Outcome(StrEnum):
 OPEN_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING})
 AT_WINDOW_STATUSES = frozenset({TicketStatus.CALLED, TicketStatus.SERVING})
 
+# The state machine in one table: each action and the statuses it may start from. The
+# transitions below check it, and ``Ticket.can`` answers from it for the pages.
+TICKET_ACTIONS: dict[str, frozenset[TicketStatus]] = {
+    "call": frozenset({TicketStatus.WAITING}),
+    "recall": frozenset({TicketStatus.CALLED}),
+    "start": frozenset({TicketStatus.CALLED}),
+    "finish": AT_WINDOW_STATUSES,
+    "no_show": frozenset({TicketStatus.CALLED}),
+    "transfer": AT_WINDOW_STATUSES,
+    "cancel": frozenset({TicketStatus.WAITING}),
+}
+
 
 def parse_outcome(value: object) -> Outcome:
     try:
@@ -85,17 +97,22 @@ class Ticket:
     clerk_id: int | None = None
 
     # --- transitions -------------------------------------------------------------
-    def _require(self, action: str, *allowed: TicketStatus) -> None:
-        if self.status not in allowed:
-            wanted = " or ".join(s.value for s in allowed)
+    def can(self, action: str) -> bool:
+        """Whether ``action`` (a key of ``TICKET_ACTIONS``) applies to the ticket now."""
+        return self.status in TICKET_ACTIONS[action]
+
+    def _require(self, action: str) -> None:
+        if not self.can(action):
+            wanted = " or ".join(sorted(s.value for s in TICKET_ACTIONS[action]))
+            verb = "mark as no-show" if action == "no_show" else action
             raise InvalidTransitionError(
-                f"cannot {action} ticket {self.number}: it is {self.status.value}, not {wanted}",
+                f"cannot {verb} ticket {self.number}: it is {self.status.value}, not {wanted}",
                 ticket=self.number,
                 status=self.status.value,
             )
 
     def call(self, window_id: str, clerk_id: int | None, at: datetime, actor: Actor) -> TicketCalled:
-        self._require("call", TicketStatus.WAITING)
+        self._require("call")
         self.status = TicketStatus.CALLED
         self.window_id = window_id
         self.clerk_id = clerk_id
@@ -103,7 +120,7 @@ class Ticket:
         return TicketCalled(at, actor, self.id, window_id, self.queue_id, {"number": self.number})
 
     def recall(self, at: datetime, actor: Actor) -> TicketRecalled:
-        self._require("recall", TicketStatus.CALLED)
+        self._require("recall")
         self.recalls += 1
         return TicketRecalled(
             at, actor, self.id, self.window_id, self.queue_id,
@@ -111,13 +128,13 @@ class Ticket:
         )
 
     def start(self, at: datetime, actor: Actor) -> ServiceStarted:
-        self._require("start", TicketStatus.CALLED)
+        self._require("start")
         self.status = TicketStatus.SERVING
         self.started_at = at
         return ServiceStarted(at, actor, self.id, self.window_id, self.queue_id, {"number": self.number})
 
     def finish(self, outcome: Outcome, at: datetime, actor: Actor) -> TicketFinished:
-        self._require("finish", TicketStatus.CALLED, TicketStatus.SERVING)
+        self._require("finish")
         if self.started_at is None:
             self.started_at = self.called_at
         self.status = TicketStatus.DONE
@@ -129,13 +146,13 @@ class Ticket:
         )
 
     def no_show(self, at: datetime, actor: Actor) -> TicketNoShow:
-        self._require("mark as no-show", TicketStatus.CALLED)
+        self._require("no_show")
         self.status = TicketStatus.NO_SHOW
         self.finished_at = at
         return TicketNoShow(at, actor, self.id, self.window_id, self.queue_id, {"number": self.number})
 
     def transfer(self, queue_id: str, at: datetime, actor: Actor) -> TicketTransferred:
-        self._require("transfer", TicketStatus.CALLED, TicketStatus.SERVING)
+        self._require("transfer")
         from_queue, from_window = self.queue_id, self.window_id
         self.queue_id = queue_id
         self.status = TicketStatus.WAITING
@@ -151,7 +168,7 @@ class Ticket:
         )
 
     def cancel(self, reason: str, at: datetime, actor: Actor) -> TicketCancelled:
-        self._require("cancel", TicketStatus.WAITING)
+        self._require("cancel")
         self.status = TicketStatus.CANCELLED
         self.finished_at = at
         return TicketCancelled(

@@ -9,6 +9,7 @@ from enum import StrEnum
 from .actors import Actor
 from .errors import (
     InvalidTransitionError,
+    QueueingError,
     WindowBusyError,
     WindowClosedError,
     WindowPausedError,
@@ -55,11 +56,7 @@ class WindowState:
     def close(self, has_open_ticket: bool, at: datetime, actor: Actor) -> WindowClosed | None:
         if self.status is WindowStatus.CLOSED:
             return None
-        if has_open_ticket:
-            raise WindowBusyError(
-                f"window {self.window_id} still has a called or serving ticket; finish it first",
-                window=self.window_id,
-            )
+        self._require("close", has_open_ticket)
         clerk_id = self.clerk_id
         self.status = WindowStatus.CLOSED
         self.clerk_id = None
@@ -70,18 +67,14 @@ class WindowState:
         return WindowClosed(at, actor, None, self.window_id, None, {"clerk_id": clerk_id})
 
     def pause(self, reason: str | None, at: datetime, actor: Actor) -> WindowPaused:
-        if self.status is WindowStatus.CLOSED:
-            raise WindowClosedError(f"window {self.window_id} is closed", window=self.window_id)
-        if self.status is WindowStatus.PAUSED:
-            raise InvalidTransitionError(f"window {self.window_id} is already paused")
+        self._require("pause")
         self.status = WindowStatus.PAUSED
         self.paused_reason = reason
         self.since = at
         return WindowPaused(at, actor, None, self.window_id, None, {"reason": reason})
 
     def resume(self, at: datetime, actor: Actor) -> WindowResumed:
-        if self.status is not WindowStatus.PAUSED:
-            raise InvalidTransitionError(f"window {self.window_id} is not paused")
+        self._require("resume")
         self.status = WindowStatus.OPEN
         self.paused_reason = None
         self.since = at
@@ -89,11 +82,62 @@ class WindowState:
 
     def ensure_can_call(self, has_open_ticket: bool) -> None:
         """Raise unless this window may call a new ticket now."""
-        if self.status is WindowStatus.CLOSED:
-            raise WindowClosedError(f"window {self.window_id} is closed", window=self.window_id)
-        if self.status is WindowStatus.PAUSED:
-            raise WindowPausedError(f"window {self.window_id} is paused", window=self.window_id)
-        if has_open_ticket:
-            raise WindowBusyError(
-                f"window {self.window_id} has a ticket that is not finished", window=self.window_id
-            )
+        self._require("call", has_open_ticket)
+
+    # --- the rules, once: what refuses each action -------------------------------
+    def refusal(self, action: str, has_open_ticket: bool = False) -> QueueingError | None:
+        """The error that refuses ``action`` (``call``, ``pause``, ``resume``, ``close``) now,
+        or None when the window allows it. The transitions raise it; ``allowed_actions`` asks it."""
+        where = {"window": self.window_id}
+        closed = WindowClosedError(f"window {self.window_id} is closed", **where)
+        if action == "call":
+            if self.status is WindowStatus.CLOSED:
+                return closed
+            if self.status is WindowStatus.PAUSED:
+                return WindowPausedError(f"window {self.window_id} is paused", **where)
+            if has_open_ticket:
+                return WindowBusyError(
+                    f"window {self.window_id} has a ticket that is not finished", **where)
+            return None
+        if action == "pause":
+            if self.status is WindowStatus.CLOSED:
+                return closed
+            if self.status is WindowStatus.PAUSED:
+                return InvalidTransitionError(f"window {self.window_id} is already paused")
+            return None
+        if action == "resume":
+            if self.status is not WindowStatus.PAUSED:
+                return InvalidTransitionError(f"window {self.window_id} is not paused")
+            return None
+        if action == "close":
+            if self.status is WindowStatus.CLOSED:
+                return closed
+            if has_open_ticket:
+                return WindowBusyError(
+                    f"window {self.window_id} still has a called or serving ticket; finish it first",
+                    **where)
+            return None
+        raise ValueError(f"unknown window action {action!r}")
+
+    def may(self, action: str, has_open_ticket: bool = False) -> bool:
+        return self.refusal(action, has_open_ticket) is None
+
+    def _require(self, action: str, has_open_ticket: bool = False) -> None:
+        error = self.refusal(action, has_open_ticket)
+        if error is not None:
+            raise error
+
+
+def window_range(numbers: list[int] | tuple[int, ...]) -> str:
+    """Window numbers as people read them: ``[16, 17, 18, 21]`` → ``16-18、21``.
+
+    The one form for paper (``16-18、21号窗口``) and screens (``{windows} 号窗口``).
+    """
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return "、".join(f"{run[0]}-{run[-1]}" if len(run) > 2 else "、".join(map(str, run))
+                    for run in runs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from server.queueing.counter_actions import allowed_actions
 from server.queueing.estimate import QueueLoad, estimate_wait_s
 from server.queueing.events import (
     ServiceStarted,
@@ -173,6 +174,8 @@ def window_state(hub: Hub, repos, window_id: str) -> dict:
         "window": window_view(hub, state, window_id),
         "current": ticket_view(hub, repos, current) if current else None,
         "waiting": waiting,
+        # addition: what the window's clerk may do now, decided by the core
+        "allowed_actions": allowed_actions(state or WindowState(window_id), current),
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 
 import pytest
 
@@ -12,15 +12,17 @@ from server.queueing.actors import Actor
 from server.services.accounts import users as accounts
 from server.services.counter import windows
 from server.services.issuing import tickets
+from tests.support.waiting import wait_for_threads_to_end, wait_until
 
 
 @pytest.fixture
 def app(db_url, tmp_path):
+    before = set(threading.enumerate())
     app = create_app(TestingConfig(DATABASE_URL=db_url, VAR_DIR=tmp_path, FLUSH_INTERVAL_S=0.02))
     yield app
     hub = app.extensions["yimen"]
     hub.stop()
-    time.sleep(0.1)  # the flusher and the day closer see the flag and return
+    wait_for_threads_to_end(before)  # the flusher and the day closer see the flag and return
     hub.db.dispose()
 
 
@@ -36,27 +38,32 @@ def clerk_token(hub) -> tuple[str, Actor]:
 
 
 def received(client, name: str, timeout: float = 3.0) -> list:
-    """Poll the test client until an event called ``name`` has arrived."""
-    deadline = time.monotonic() + timeout
-    got = []
-    while time.monotonic() < deadline:
-        got += [m["args"][0] for m in client.get_received(client.namespace) if m["name"] == name]
-        if got:
-            return got
-        time.sleep(0.02)
-    return got
+    """The ``name`` events the test client has received, once at least one has arrived."""
+    got: list = []
+
+    def arrived() -> list:
+        got.extend(m["args"][0] for m in client.get_received(client.namespace) if m["name"] == name)
+        return got
+
+    return wait_until(arrived, timeout=timeout, what=f"{name} on {client.namespace}", interval=0.02)
 
 
 def wait_for(client, name: str, predicate, timeout: float = 3.0) -> dict:
     """The first ``name`` event whose payload satisfies ``predicate``."""
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        for payload in received(client, name, 0.1):
-            seen.append(payload)
-            if predicate(payload):
-                return payload
-    raise AssertionError(f"no matching {name}; saw {seen[-3:]}")
+    seen: list = []
+
+    def matching():
+        for message in client.get_received(client.namespace):
+            if message["name"] == name:
+                seen.append(message["args"][0])
+                if predicate(seen[-1]):
+                    return seen[-1]
+        return None
+
+    try:
+        return wait_until(matching, timeout=timeout, what=f"a matching {name}", interval=0.02)
+    except AssertionError:
+        raise AssertionError(f"no matching {name}; saw {seen[-3:]}") from None
 
 
 def connect(app, namespace: str, auth: dict | None):
@@ -90,9 +97,16 @@ def test_zone_display_hears_only_its_zone(app, hub):
     token, clerk = clerk_token(hub)
     tickets.issue_ticket(hub, matter_id="hukou-move-in", actor=Actor.system())
     windows.open_window(hub, "w16", clerk)
-    windows.call_next(hub, "w16", clerk)
-    time.sleep(0.3)
-    assert [m for m in second_floor.get_received("/display") if m["name"] == "ticket_called"] == []
+    windows.call_next(hub, "w16", clerk)  # a first-floor call
+    # Then a second-floor call: calls are sent in order, so once it has arrived the
+    # first-floor call would have too, had it been sent to this screen.
+    f2_window = next(w for w in hub.center.windows.values() if w.zone_id == "f2")
+    f2_matter = next(m for m in hub.center.matters.values() if m.queue_id in f2_window.queue_ids)
+    f2_ticket, _ = tickets.issue_ticket(hub, matter_id=f2_matter.id, actor=Actor.system())
+    windows.open_window(hub, f2_window.id, clerk)
+    windows.call_next(hub, f2_window.id, clerk)
+    calls = received(second_floor, "ticket_called")
+    assert [(c["number"], c["zone_id"]) for c in calls] == [(f2_ticket["number"], "f2")]
 
 
 @pytest.mark.parametrize(("namespace", "auth"), [
@@ -118,6 +132,28 @@ def test_counter_gets_window_state_on_connect_and_change(app, hub):
     windows.call_next(hub, "w16", clerk)
     state = wait_for(counter, "window_state", lambda s: s["current"] is not None)
     assert state["window"]["status"] == "open" and state["current"]["number"] == "B001"
+
+
+def test_window_state_says_what_the_clerk_may_do(app, hub):
+    """``allowed_actions`` follows every change, as the core's state machines decide."""
+    token, clerk = clerk_token(hub)
+    counter = connect(app, "/counter", {"token": token, "window_id": "w16"})
+    assert received(counter, "window_state")[0]["allowed_actions"] == []  # closed
+    tickets.issue_ticket(hub, matter_id="hukou-move-in", actor=Actor.system())
+    steps = [
+        (lambda: windows.open_window(hub, "w16", clerk), ["call_next", "call", "pause", "close"]),
+        (lambda: windows.call_next(hub, "w16", clerk),
+         ["recall", "start", "finish", "no_show", "transfer", "pause"]),
+        (lambda: windows.start_service(hub, "w16", clerk), ["finish", "transfer", "pause"]),
+        (lambda: windows.pause_window(hub, "w16", clerk, "午休"), ["finish", "transfer", "resume"]),
+        (lambda: windows.finish(hub, "w16", clerk, "completed"), ["resume", "close"]),
+        (lambda: windows.resume_window(hub, "w16", clerk), ["call_next", "call", "pause", "close"]),
+    ]
+    for change, expected in steps:
+        change()
+        state = wait_for(counter, "window_state", lambda s, e=expected: s["allowed_actions"] == e)
+        assert state == {**state, "allowed_actions": expected}
+    assert windows.get_window_state(hub, "w16")["allowed_actions"] == steps[-1][1]
 
 
 def test_phone_follows_its_ticket(app, hub):

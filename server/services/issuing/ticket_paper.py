@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from hardware.ticket import TicketContent
+from server.queueing.windows import window_range
 
 from ..hub import Hub
 
@@ -25,16 +26,7 @@ def public_status_url(hub: Hub, ticket: dict, base_url: str | None) -> str:
 
 def window_label(numbers: list[int]) -> str:
     """``[16, 17, 18, 21]`` → ``16-18、21号窗口``: short enough for any ticket."""
-    if not numbers:
-        return ""
-    runs: list[list[int]] = []
-    for number in sorted(set(numbers)):
-        if runs and number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    parts = [f"{run[0]}-{run[-1]}" if len(run) > 2 else "、".join(map(str, run)) for run in runs]
-    return "、".join(parts) + "号窗口"
+    return f"{window_range(numbers)}号窗口" if numbers else ""
 
 
 def window_numbers(hub: Hub, queue_id: str) -> list[int]:

@@ -66,7 +66,7 @@ def test_search_guide_take_ticket(open_kiosk, hub, shots, orientation):
     guide.wait_for()
     assert page.locator("#guide-name").inner_text() == "户口迁入"
     assert "居民身份证" in page.locator("#guide-materials").inner_text()
-    assert page.locator("#guide-windows").inner_text() == "16–23 号窗口"
+    assert page.locator("#guide-windows").inner_text() == "16-23 号窗口"  # the paper's form: 16-23号窗口
     assert page.locator("#guide-limit").inner_text() == "7 个工作日"
     assert page.locator("#guide-waiting").inner_text() == "0 人"
     page.screenshot(path=shots / f"{orientation}-3-guide.png")
@@ -74,7 +74,7 @@ def test_search_guide_take_ticket(open_kiosk, hub, shots, orientation):
     page.click("#take-ticket")
     visible(page, "ticket").wait_for()
     assert page.locator("#ticket-number").inner_text() == "B001"
-    assert "16–23" in page.locator("#ticket-windows").inner_text()
+    assert "16-23" in page.locator("#ticket-windows").inner_text()
     page.locator("#print-state.ok").wait_for(timeout=10000)  # the hub's preview printer
     assert page.locator("#ticket-qr").evaluate("img => img.complete && img.naturalWidth > 0")
     page.screenshot(path=shots / f"{orientation}-4-ticket.png")

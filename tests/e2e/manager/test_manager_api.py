@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from datetime import timedelta
 
 import openpyxl
@@ -12,19 +11,19 @@ import pytest
 
 from tests.support.api import Api
 from tests.support.sio import Listener
+from tests.support.waiting import wait_until
 
 CONTRACT_KEYS = {"date", "issued", "served", "no_show", "avg_wait_s", "p90_wait_s", "avg_service_s",
                  "by_queue", "by_window"}
 
 
 def _wait_for_traffic(api: Api, tickets: int = 20, timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def busy_enough():
         figures = api.get("/stats").json()
-        if figures["issued"] >= tickets and figures["served"] > 0:
-            return figures
-        time.sleep(0.5)
-    raise AssertionError(f"the simulator issued too little: {figures}")
+        return figures if figures["issued"] >= tickets and figures["served"] > 0 else None
+
+    return wait_until(busy_enough, timeout=timeout, interval=0.5,
+                      what=f"the simulator to issue {tickets} tickets and serve one")
 
 
 def test_stats_keeps_the_contract_and_agrees_with_reports(manager_api, today):

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support.waiting import wait_for_still
+
 pytestmark = [pytest.mark.browser]
 
 
@@ -48,7 +50,7 @@ def test_dashboard_is_live(page, artifacts):
         f"Number(document.querySelector('#kpis .kpi .value').firstChild.textContent) > {first}", timeout=30_000)
     page.wait_for_selector("#alerts li:not(.empty)", timeout=60_000)
     assert page.locator("#queues tbody tr").count() == 35
-    page.wait_for_timeout(500)
+    wait_for_still(page)
     page.screenshot(path=str(artifacts / "manager" / "dashboard.png"), full_page=True)
 
 
@@ -66,7 +68,7 @@ def test_reports_charts_and_table(page, artifacts, manager_api, today):
     report = manager_api.get(f"/reports?from={start}&to={end}&by=unit").json()
     assert int(total) == report["total"]["issued"]
     page.wait_for_selector("#c-heat canvas")
-    page.wait_for_timeout(800)
+    wait_for_still(page)
     page.screenshot(path=str(artifacts / "manager" / "reports.png"), full_page=True)
     with page.expect_download() as download:
         page.click("#x-report-xlsx")
@@ -76,7 +78,7 @@ def test_reports_charts_and_table(page, artifacts, manager_api, today):
 def test_accuracy_and_planning_tabs(page, artifacts):
     page.click("#tabs button[data-tab=accuracy]")
     page.wait_for_selector("#a-table tbody tr")
-    page.wait_for_timeout(600)
+    wait_for_still(page)
     page.screenshot(path=str(artifacts / "manager" / "accuracy.png"), full_page=True)
     page.click("#tabs button[data-tab=planning]")
     page.wait_for_selector("#p-windows tbody tr")

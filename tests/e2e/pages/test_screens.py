@@ -7,6 +7,7 @@ import threading
 import time
 
 from tests.support.api import Api
+from tests.support.waiting import wait_for_still
 
 ANNOUNCEMENTS = "() => { const s = window.yimenAnnouncer.state();" \
                 " return [...s.played, ...(s.playing ? [s.playing] : []), ...s.queued]; }"
@@ -59,7 +60,7 @@ def test_a_call_reaches_every_screen(hub, kiosk, screens, shots):
     assert not phone.locator("#called").is_hidden()
     assert "16" in phone.inner_text("#called-window")
     display.wait_for_selector('#hero[data-number="B001"]', timeout=1000)
-    phone.wait_for_timeout(500)  # the notice pops in over 0.4 s
+    wait_for_still(phone)  # the notice pops in over 0.4 s
     phone.screenshot(path=str(shots / "phone-called.png"))
 
     # A recall is announced again.
@@ -112,6 +113,12 @@ def test_the_counter_transfers_pauses_and_reports_errors(hub, kiosk, screens, sh
     counter.keyboard.press("1")
     counter.wait_for_selector('body[data-window="paused"]')
     assert counter.is_visible("#paused-banner")
+    # The buttons are the hub's allowed_actions, nothing of the page's own.
+    allowed = Api.clerk(hub.url, "clerk1").get("/windows/w16").json()["allowed_actions"]
+    assert allowed == ["resume", "close"]
+    counter.wait_for_function(
+        """(allowed) => [...document.querySelectorAll("[data-action]:not([disabled])")]
+             .map((b) => b.dataset.action.replace(/-/g, "_")).join() === allowed.join()""", arg=allowed)
     panel.wait_for_function("() => document.body.dataset.status === 'paused'", timeout=4000)
     counter.screenshot(path=str(shots / "counter-paused.png"))
     panel.screenshot(path=str(shots / "display-window-panel-paused.png"))
@@ -123,10 +130,14 @@ def test_a_double_click_calls_once(hub, kiosk, screens):
     for _ in range(3):
         kiosk.issue("hukou-move-in")
     counter = screens.counter("clerk1", "w16")
+    calls = []
+    counter.on("request", lambda r: calls.append(r.url) if r.method == "POST" and "/call" in r.url else None)
     counter.dblclick('[data-action="call-next"]')
     counter.keyboard.press("F1")
     counter.wait_for_selector('#current[data-status="called"]')
-    time.sleep(0.5)
+    # The one request has been answered and the page is idle again: nothing more is sent.
+    counter.wait_for_function("() => !window.yimenCounter.busy")
+    assert [u.rsplit("/", 1)[1] for u in calls] == ["call-next"]
     clerk = Api.clerk(hub.url, "clerk1")
     assert clerk.get("/auth/me/today").json()["called"] == 1
     assert [t["number"] for t in clerk.get("/windows/w16").json()["waiting"]] == ["B002", "B003"]

@@ -11,6 +11,7 @@ from hardware.escpos_encode import encode_ticket, parse_raster
 from hardware.layout import PrinterProfile
 from hardware.printers import printer_from_spec
 from hardware.printers.network import NetworkPrinter
+from tests.support.waiting import wait_until
 from tests.unit.hardware.sample import STATUS_URL
 
 
@@ -131,9 +132,8 @@ def test_printer_hanging_up_mid_job_raises_offline(fake_printer, make_ticket):
     fake.wait_for_connections(1)
 
     with pytest.raises(PrinterOfflineError, match="sending to"):
-        for _ in range(20):  # the first send may still fit in the kernel buffer
-            printer.print_ticket(make_ticket())
-            time.sleep(0.05)
+        # The first sends may still fit in the kernel buffer: send until the hang-up shows.
+        wait_until(lambda: printer.print_ticket(make_ticket()), timeout=5, what="a send to fail")
 
     assert not printer.is_open
 

@@ -15,16 +15,7 @@ from kiosk.agent import KioskAgent
 from tests.support.api import Api
 from tests.support.hubproc import HubProcess
 from tests.support.sio import Listener
-
-
-def wait_until(check, timeout: float = 10.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -64,8 +55,13 @@ def test_the_agent_prints_the_kiosks_ticket(hub, kiosk, start_agent, tmp_path):
     again = kiosk.post("/kiosk/tickets", {"matter_id": "hukou-move-in", "idempotency_key": "k-1"})
     assert again.status_code == 200 and again.json()["number"] == ticket["number"]
     assert again.json()["print"]["state"] == "not_printed"
-    time.sleep(0.5)
-    assert len(list((tmp_path / "paper").glob("*.bin"))) == 1
+    # Print jobs reach the agent in order: once the next ticket's paper is out, a second
+    # copy of the first would be too.
+    later = kiosk.post("/kiosk/tickets", {"matter_id": "hukou-move-in", "idempotency_key": "k-2"}).json()
+    paper_dir = tmp_path / "paper"
+    wait_until(lambda: list(paper_dir.glob(f"*-{later['number']}.bin")), what="the next ticket's paper")
+    numbers = sorted(p.stem.rsplit("-", 1)[1] for p in paper_dir.glob("*.bin"))
+    assert numbers == sorted([ticket["number"], later["number"]])
 
 
 def test_paper_out_reaches_the_managers(hub, kiosk, start_agent, fake_printer):

@@ -40,7 +40,7 @@ def test_the_counter_speaks_the_chosen_language(hub):
     zh = requests.get(hub.url + "/counter/", headers={"Accept-Language": "zh-CN"}, timeout=10).text
     en = requests.get(hub.url + "/counter/?lang=en", timeout=10).text
     assert "呼叫下一位" in zh
-    assert "Call next" in en and page_config(en)["texts"]["当前没有等候的号"] == "Nobody is waiting"
+    assert "Call next" in en and page_config(en)["labels"]["errors"]["queue_empty"] == "Nobody is waiting"
 
 
 @pytest.mark.parametrize("path", ["/display/nowhere", "/display/window/w99", "/t/not-a-real-token-000000"])
@@ -135,3 +135,44 @@ def test_a_clerks_counts_for_today(hub, clerk, kiosk):
 def test_openapi_lists_the_page_routes(hub):
     paths = Api(hub.url).get("/openapi.json").json()["paths"]
     assert {"/windows", "/windows/{window_id}/panel", "/auth/me/today"} <= set(paths)
+
+
+def test_a_page_gets_its_labels_from_the_hub_in_its_language(hub):
+    public = Api(hub.url)
+    zh = public.get("/pages/counter/config").json()
+    assert zh["page"] == "counter" and zh["language"] == "zh"
+    assert zh["labels"]["ticket_statuses"]["no_show"] == "已过号"
+    assert zh["labels"]["priority_reasons"]["elderly"] == "老年人"
+    en = requests.get(hub.url + "/api/v1/pages/kiosk/config?lang=en", timeout=10).json()
+    assert en["language"] == "en"
+    assert en["labels"]["printer_problems"]["paper_out"] == {"label": "Printer out of paper", "level": "error"}
+    assert en["labels"]["printer_problems"]["paper_near_end"]["level"] == "warning"
+    assert [g["id"] for g in en["labels"]["unit_groups"]] == [
+        "whole_unit", "standalone", "county", "enterprise", "comprehensive"]
+    missing = public.get("/pages/nowhere/config")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "unknown_page"
+
+
+def test_the_pages_boot_data_carries_the_same_labels(hub):
+    counter = page_config(requests.get(hub.url + "/counter/?lang=en", timeout=10).text)
+    assert counter["labels"] == Api(hub.url).get("/pages/counter/config?lang=en").json()["labels"]
+
+
+def test_the_kiosk_matters_carry_the_window_range_of_the_paper(hub):
+    kiosk = Api.kiosk(hub.url)
+    matter = next(m for m in kiosk.get("/kiosk/matters").json() if m["id"] == "hukou-move-in")
+    assert matter["window_range"] == "16-23" and matter["window_numbers"] == list(range(16, 24))
+
+
+def test_one_msgid_keeps_its_meaning_on_each_page(hub):
+    """取号 is "Take a ticket" on the kiosk and "Issued" in the managers' reports."""
+    kiosk = requests.get(hub.url + "/kiosk/?lang=en", timeout=10).text
+    manager = requests.get(hub.url + "/manager/?lang=en", timeout=10).text
+    kiosk_texts = json.loads(re.search(r'id="kiosk-boot" type="application/json">(.*?)</script>', kiosk, re.S).group(1))
+    manager_texts = json.loads(
+        re.search(r'id="manager-boot" type="application/json">(.*?)</script>', manager, re.S).group(1))
+    assert kiosk_texts["texts"]["取号"] == "Take a ticket" and kiosk_texts["texts"]["取消"] == "Cancel"
+    assert manager_texts["texts"]["取号"] == "Issued" and manager_texts["texts"]["取消"] == "Cancelled"
+    counter = page_config(requests.get(hub.url + "/counter/?lang=en", timeout=10).text)
+    assert "Recall" in requests.get(hub.url + "/counter/?lang=en", timeout=10).text
+    assert counter["labels"]["ticket_statuses"]["done"] == "Done"

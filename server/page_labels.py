@@ -1,0 +1,113 @@
+"""The labels pages show, defined once: status names, priority reasons, unit groups,
+printer problems with their severity. Each is a Chinese msgid, translated for the
+request's language by the one i18n layer (``server.i18n``), and handed to page scripts
+in their boot data and by ``GET /api/v1/pages/<page>/config``. A page script never
+spells these out itself: it looks a code up in ``labels``.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+from hardware.printer_health import PROBLEM_LEVELS
+from server.queueing.tickets import Outcome, TicketStatus
+from server.queueing.windows import WindowStatus
+
+TICKET_STATUS_NAMES: dict[str, str] = {
+    TicketStatus.WAITING: "等候中",
+    TicketStatus.CALLED: "已呼叫",
+    TicketStatus.SERVING: "正在办理",
+    TicketStatus.DONE: "已办结",
+    TicketStatus.NO_SHOW: "已过号",
+    TicketStatus.CANCELLED: "已取消",
+}
+OUTCOME_NAMES: dict[str, str] = {
+    Outcome.COMPLETED: "当场办结",
+    Outcome.ACCEPTED: "已受理，转后台办理",
+    Outcome.RETURNED: "材料退回",
+}
+WINDOW_STATUS_NAMES: dict[str, str] = {
+    WindowStatus.OPEN: "开放中",
+    WindowStatus.PAUSED: "暂停中",
+    WindowStatus.CLOSED: "未开放",
+}
+PRIORITY_REASON_NAMES: dict[str, str] = {
+    "elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇", "military": "军人",
+}
+# A window on the managers' hall floor (``services.dashboard``).
+FLOOR_STATE_NAMES: dict[str, str] = {
+    "serving": "办理中", "called": "已叫号", "idle": "空闲", "paused": "暂停",
+    "unattended": "无人值守", "closed": "关闭",
+}
+# What a refusal of the hub (its error code) means to a clerk at the counter.
+COUNTER_ERROR_NAMES: dict[str, str] = {
+    "queue_empty": "当前没有等候的号",
+    "window_busy": "请先处理当前的号",
+    "window_taken": "该窗口已由其他人员使用",
+    "not_window_clerk": "您不是该窗口的办理人员",
+    "window_paused": "窗口已暂停，请先恢复",
+    "window_closed": "窗口未开放",
+    "not_posted_here": "您不在该窗口的 A/B 岗",
+    "not_on_duty": "本月不是您单位值班",
+    "invalid_transition": "该号已被其他窗口呼叫",
+    "network": "网络连接失败，请重试",
+}
+# Departments by how they sit in the hall: a one-character mark, a name and a hint.
+UNIT_GROUP_NAMES: dict[str, tuple[str, str, str]] = {
+    "whole_unit": ("整", "整建制进驻", "社保、公积金、司法等部门整体进驻"),
+    "standalone": ("独", "独立窗口", "公安、人社、税务、市场监管等"),
+    "county": ("县", "县级窗口", "县直部门和乡镇"),
+    "enterprise": ("企", "企业服务", "水电暖、通信、银行等"),
+    "comprehensive": ("综", "综合窗口", "多个部门共用的综合受理窗口"),
+}
+# What a printer problem (``printer_health.problem_of``) is called on a page; its
+# severity is ``printer_health.PROBLEM_LEVELS``.
+PRINTER_PROBLEM_NAMES: dict[str, str] = {
+    "paper_out": "打印机缺纸",
+    "cover_open": "打印机纸仓盖未关",
+    "offline": "打印机离线",
+    "print_failed": "打印失败",
+    "paper_near_end": "打印机纸将用尽",
+    "no_status": "打印机状态未知",
+}
+
+
+def _tables() -> dict:
+    return {
+        "ticket_statuses": lambda: {c: gettext(n) for c, n in TICKET_STATUS_NAMES.items()},
+        "outcomes": lambda: {c: gettext(n) for c, n in OUTCOME_NAMES.items()},
+        "window_statuses": lambda: {c: gettext(n) for c, n in WINDOW_STATUS_NAMES.items()},
+        "priority_reasons": lambda: {c: gettext(n) for c, n in PRIORITY_REASON_NAMES.items()},
+        "floor_states": lambda: {c: gettext(n) for c, n in FLOOR_STATE_NAMES.items()},
+        "errors": lambda: {c: gettext(n) for c, n in COUNTER_ERROR_NAMES.items()},
+        "unit_groups": lambda: [{"id": c, "mark": mark, "name": gettext(name), "hint": gettext(hint)}
+                                for c, (mark, name, hint) in UNIT_GROUP_NAMES.items()],
+        "printer_problems": lambda: {c: {"label": gettext(n), "level": PROBLEM_LEVELS[c]}
+                                     for c, n in PRINTER_PROBLEM_NAMES.items()},
+    }
+
+
+# Which tables each page uses (the phone page stays light on a slow connection).
+PAGE_LABELS: dict[str, tuple[str, ...]] = {
+    "kiosk": ("priority_reasons", "unit_groups", "printer_problems"),
+    "counter": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "errors"),
+    "display": (),  # the hall screens' phrases are their own bilingual texts
+    "phone": ("ticket_statuses", "outcomes"),
+    "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",
+                "printer_problems", "floor_states"),
+}
+
+
+def page_labels(page: str) -> dict:
+    """The label tables ``page`` uses, in the request's (or the forced) language."""
+    tables = _tables()
+    return {name: tables[name]() for name in PAGE_LABELS[page]}
+
+
+def msgids() -> tuple[str, ...]:
+    """Every msgid above, for the catalog check."""
+    return (*TICKET_STATUS_NAMES.values(), *OUTCOME_NAMES.values(), *WINDOW_STATUS_NAMES.values(),
+            *PRIORITY_REASON_NAMES.values(), *COUNTER_ERROR_NAMES.values(),
+            *FLOOR_STATE_NAMES.values(),
+            *(text for _, name, hint in UNIT_GROUP_NAMES.values() for text in (name, hint)),
+            *PRINTER_PROBLEM_NAMES.values())

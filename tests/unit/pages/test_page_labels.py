@@ -1,0 +1,48 @@
+"""The label tables pages get: one entry per code the core knows, each translated."""
+
+from __future__ import annotations
+
+from babel.messages.pofile import read_po
+
+from hardware.printer_health import PROBLEM_LEVELS
+from server.i18n import translation_directories
+from server.page_labels import (
+    FLOOR_STATE_NAMES,
+    OUTCOME_NAMES,
+    PRINTER_PROBLEM_NAMES,
+    PRIORITY_REASON_NAMES,
+    TICKET_STATUS_NAMES,
+    UNIT_GROUP_NAMES,
+    WINDOW_STATUS_NAMES,
+    msgids,
+)
+from server.queueing.center import DEFAULT_PRIORITY_REASONS, UNIT_GROUPS
+from server.queueing.tickets import Outcome, TicketStatus
+from server.queueing.windows import WindowStatus, window_range
+
+
+def test_every_code_of_the_core_has_a_label():
+    assert set(TICKET_STATUS_NAMES) == set(TicketStatus)
+    assert set(WINDOW_STATUS_NAMES) == set(WindowStatus)
+    assert set(OUTCOME_NAMES) == set(Outcome)
+    assert set(FLOOR_STATE_NAMES) == {"serving", "called", "idle", "paused", "unattended", "closed"}
+    assert set(PRIORITY_REASON_NAMES) == set(DEFAULT_PRIORITY_REASONS)
+    assert tuple(UNIT_GROUP_NAMES) == UNIT_GROUPS
+    assert set(PRINTER_PROBLEM_NAMES) == set(PROBLEM_LEVELS)
+
+
+def test_every_label_has_an_english_translation():
+    english = {}
+    for directory in translation_directories():
+        for po in directory.glob("en/LC_MESSAGES/*.po"):
+            with po.open("rb") as src:
+                english.update({m.id: m.string for m in read_po(src) if m.id and m.string})
+    missing = [m for m in msgids() if m not in english]
+    assert missing == []
+
+
+def test_one_form_for_window_ranges():
+    assert window_range([16, 17, 18, 19, 20, 21, 22, 23]) == "16-23"
+    assert window_range([9, 1, 2, 3, 7]) == "1-3、7、9"
+    assert window_range([3, 4]) == "3、4"
+    assert window_range([]) == ""
