@@ -56,22 +56,31 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
 
     from server.realtime.dirty_bus import LocalBus, RedisBus
     from server.realtime.publisher import SocketPublisher
+    from server.realtime.queue_link import QueueLink
+    from server.realtime.redis_queue import client_manager
 
+    link = QueueLink()
+    manager = client_manager(app.config, link)
     socketio.init_app(
         app,
         async_mode=app.config.get("ASYNC_MODE"),
         message_queue=app.config.get("MESSAGE_QUEUE"),
         channel=app.config.get("MESSAGE_QUEUE_CHANNEL", "yimen"),
         cors_allowed_origins=app.config.get("CORS_ORIGINS"),
+        # ours for Redis (short reconnection waits); None: one hub alone
+        **({"client_manager": manager} if manager or not app.config.get("MESSAGE_QUEUE") else {}),
     )
-    bus = (RedisBus(app.config["MESSAGE_QUEUE"], app.config.get("MESSAGE_QUEUE_CHANNEL", "yimen"))
+    bus = (RedisBus(app.config["MESSAGE_QUEUE"], app.config.get("MESSAGE_QUEUE_CHANNEL", "yimen"),
+                    link=link, retry_max_s=float(app.config.get("MQ_RETRY_MAX_S", 5)))
            if app.config.get("MESSAGE_QUEUE") else LocalBus())
     publisher = SocketPublisher(socketio, app.config["FLUSH_INTERVAL_S"], bus)
     hub = Hub(db, install.center, clock=clock, publisher=publisher,
               settings=HubSettings(token_ttl_s=app.config["TOKEN_TTL_S"],
                                    public_url=app.config.get("PUBLIC_URL")))
     publisher.bind(hub)
+    link.bind(hub)
     app.extensions["yimen"] = hub
+    app.extensions["yimen_queue_link"] = link
     app.extensions["yimen_printing"] = _print_service(app, hub)
     app.extensions["yimen_install"] = install
 

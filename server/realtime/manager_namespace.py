@@ -33,15 +33,19 @@ BACKFILL_DAYS = 400
 class ManagerMonitor:
     """One per hub process: refreshes the dashboard and checks the alert thresholds."""
 
-    def __init__(self, hub: Hub, socketio, interval_s: float) -> None:
+    def __init__(self, hub: Hub, socketio, interval_s: float, link=None) -> None:
         self.hub = hub
         self.socketio = socketio
         self.interval_s = interval_s
         self.alerts = AlertMonitor(Thresholds.from_env())
+        self.link = link  # QueueLink: its alert while this hub is cut off from the others
         self.started = False
 
+    def current_alerts(self) -> list[dict]:
+        return (self.link.alerts() if self.link else []) + self.alerts.current()
+
     def snapshot(self) -> dict:
-        return dashboard.snapshot(self.hub, self.alerts.current())
+        return dashboard.snapshot(self.hub, self.current_alerts())
 
     def start(self) -> None:
         if not self.started:
@@ -54,7 +58,7 @@ class ManagerMonitor:
         # what it finds goes to its own managers only, so nobody hears an alert twice.
         for change in self.alerts.check(snap):
             self.hub.publisher.alert(change, local=True)
-        snap["alerts"] = self.alerts.current()
+        snap["alerts"] = self.current_alerts()
         self.hub.publisher.to_managers(names.DASHBOARD, snap, local=True)
 
     def _backfill(self) -> None:
@@ -99,7 +103,8 @@ class ManagerNamespace(Namespace):
         mon = app.extensions.get("yimen_manager")
         if mon is None:
             interval = float(os.environ.get("YIMEN_DASHBOARD_INTERVAL_S", "5"))
-            mon = app.extensions["yimen_manager"] = ManagerMonitor(hub, self.socketio, interval)
+            mon = app.extensions["yimen_manager"] = ManagerMonitor(
+                hub, self.socketio, interval, app.extensions.get("yimen_queue_link"))
         join_room(names.MANAGERS_ROOM)
         emit(names.DASHBOARD, mon.snapshot())
         mon.start()
