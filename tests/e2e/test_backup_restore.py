@@ -155,6 +155,19 @@ def test_backup_into_a_folder_keeps_the_newest(tmp_path):
         assert conn.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
 
 
+def test_a_second_hub_on_the_same_sqlite_file_refuses_to_start(tmp_path):
+    hub = HubProcess(tmp_path / "hall").start()
+    try:
+        second = yimen("--var", str(hub.var_dir), "--port", "0")
+        assert second.returncode == 2
+        assert second.stderr.strip() == f"yimen: another hub already uses {hub.var_dir / 'yimen.sqlite3'}"
+        assert Api(hub.url).get("/center").status_code == 200
+    finally:
+        hub.stop()
+    hub.start()  # the lock goes with the process that held it
+    hub.stop()
+
+
 def test_restore_refuses_what_is_not_a_backup(tmp_path):
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"this is not a database" * 100)
