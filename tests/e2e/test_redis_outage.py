@@ -142,3 +142,27 @@ def test_hubs_hear_each_other_again_soon_after_a_long_redis_outage(tmp_path, pg_
         manager.disconnect()
         first.stop()
         second.stop()
+
+
+@pytest.mark.browser
+def test_a_hub_without_its_message_queue_serves_its_hall_and_tells_the_manager(tmp_path, chromium, artifacts):
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    hub = HubProcess(tmp_path / "var", message_queue=nowhere, env={"YIMEN_MQ_RETRY_MAX_S": "1"}).start()
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    try:
+        ticket = Api.kiosk(hub.url).issue()  # the hub's own work goes on
+        clerk = Api.clerk(hub.url)
+        assert clerk.post("/windows/w16/open").status_code == 200
+        assert clerk.post("/windows/w16/call-next").json()["id"] == ticket["id"]
+        page = context.new_page()
+        page.goto(hub.url + "/manager/")
+        page.fill("input[name=username]", "manager")
+        page.fill("input[name=password]", "yimen-demo")
+        page.click("#login-form button[type=submit]")
+        page.wait_for_selector("#alerts li:has-text('消息通道')", timeout=20_000)
+        page.screenshot(path=str(artifacts / "manager-message-queue-alert.png"))
+        assert page.locator("#alerts li", has_text="Redis").count() == 1
+    finally:
+        context.close()
+        hub.stop()
+    assert "cut off from the other hubs" in hub.output()
