@@ -204,3 +204,16 @@ def test_postgres_backup_and_restore_with_pg_dump(tmp_path, pg_url):
             again.stop()
     finally:
         drop()
+
+
+def test_postgres_backup_without_the_client_tools_says_what_to_install(tmp_path):
+    url = "postgresql+psycopg://yimen@127.0.0.1:1/yimen"
+    for command in ("backup", "restore"):
+        target = tmp_path / "hall.pgdump"
+        if command == "restore":
+            target.write_bytes(b"a dump")
+        result = yimen(command, str(target), "--db", url, env={"PATH": str(tmp_path)})
+        assert result.returncode == 2, result.stderr
+        tool = "pg_dump" if command == "backup" else "pg_restore"
+        assert result.stderr.strip() == (f"yimen: {tool} is not installed: apt-get install postgresql-client "
+                                         f"(the same major version as the server)")
