@@ -78,6 +78,8 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     from display.voice import Voice
     from server.realtime.dirty_bus import LocalBus, RedisBus
     from server.realtime.publisher import SocketPublisher
+    from server.realtime.queue_link import QueueLink
+    from server.realtime.redis_queue import client_manager
     from server.services.reporting.monitor import ManagerMonitor
 
     config = app.config
@@ -90,20 +92,27 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
         center, source = load_demo_center(), str(DEMO_CENTER_PATH)
     install = install_center(db, center, source, clock)
 
+    link = QueueLink()
+    manager = client_manager(config, link)
     socketio.init_app(
         app,
         async_mode=config.get("ASYNC_MODE"),
         message_queue=config.get("MESSAGE_QUEUE"),
         channel=config.get("MESSAGE_QUEUE_CHANNEL", "yimen"),
         cors_allowed_origins=config.get("CORS_ORIGINS"),
+        # ours for Redis (short reconnection waits); None: one hub alone
+        **({"client_manager": manager} if manager or not config.get("MESSAGE_QUEUE") else {}),
     )
-    bus = (RedisBus(config["MESSAGE_QUEUE"], config.get("MESSAGE_QUEUE_CHANNEL", "yimen"))
+    bus = (RedisBus(config["MESSAGE_QUEUE"], config.get("MESSAGE_QUEUE_CHANNEL", "yimen"),
+                    link=link, retry_max_s=float(config.get("MQ_RETRY_MAX_S", 5)))
            if config.get("MESSAGE_QUEUE") else LocalBus())
     publisher = SocketPublisher(socketio, config["FLUSH_INTERVAL_S"], bus)
     hub = Hub(db, install.center, clock=clock, publisher=publisher, tasks=BackgroundTasks(socketio),
               settings=HubSettings(token_ttl_s=config["TOKEN_TTL_S"],
                                    public_url=config.get("PUBLIC_URL")))
     publisher.bind(hub)
+    link.bind(hub)
+    hub.link = link
     hub.install = install
     hub.printing = _print_service(config, hub)
     voice_dir = Path(config["VOICE_DIR"])

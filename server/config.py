@@ -64,6 +64,8 @@ class Config:
         self.CENTER_FILE = _env("YIMEN_CENTER")
         self.MESSAGE_QUEUE = _env("YIMEN_MESSAGE_QUEUE")
         self.MESSAGE_QUEUE_CHANNEL = _env("YIMEN_MQ_CHANNEL", "yimen")
+        # Longest wait between attempts to reach the message queue again (server/realtime/queue_link.py)
+        self.MQ_RETRY_MAX_S = float(_env("YIMEN_MQ_RETRY_MAX_S", "5"))
         self.PUBLIC_URL = _env("YIMEN_PUBLIC_URL")
         self.TOKEN_TTL_S = int(_env("YIMEN_TOKEN_TTL_S", str(12 * 3600)))
         self.FLUSH_INTERVAL_S = float(_env("YIMEN_FLUSH_INTERVAL_S", "0.1"))

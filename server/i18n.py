@@ -8,15 +8,12 @@ so a fresh checkout needs no build step.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import current_app, request
 from flask_babel import Babel, gettext, pgettext
 
-log = logging.getLogger(__name__)
+from .catalogs import compile_catalogs as compile_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIRS = ("server", "kiosk", "display", "counter", "manager")
@@ -30,21 +27,7 @@ def translation_directories() -> list[Path]:
 
 def compile_catalogs() -> int:
     """Compile every ``.po`` whose ``.mo`` is missing or older; return how many."""
-    compiled = 0
-    for directory in translation_directories():
-        for po_path in directory.glob("*/LC_MESSAGES/*.po"):
-            mo_path = po_path.with_suffix(".mo")
-            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-                continue
-            try:
-                with po_path.open("rb") as src:
-                    catalog = read_po(src)
-                with mo_path.open("wb") as dst:
-                    write_mo(dst, catalog)
-                compiled += 1
-            except OSError as exc:  # a read-only install: use what is there
-                log.warning("cannot compile %s: %s", po_path, exc)
-    return compiled
+    return compile_dirs(translation_directories())
 
 
 def select_locale() -> str:

@@ -11,6 +11,9 @@ from gevent import monkey
 monkey.patch_all()
 
 from server.app import create_app  # noqa: E402
+from server.backup import hold_hub_lock  # noqa: E402
 from server.config import Config  # noqa: E402
 
-app = create_app(Config(ASYNC_MODE="gevent"))
+config = Config(ASYNC_MODE="gevent")
+hub_lock = hold_hub_lock(config.DATABASE_URL)  # restore refuses while it is held
+app = create_app(config)

@@ -14,6 +14,9 @@ import threading
 import uuid
 from collections.abc import Callable
 
+from .queue_link import Backoff, QueueLink
+from .redis_queue import redis_options
+
 log = logging.getLogger(__name__)
 
 Dirty = dict[str, list]
@@ -31,12 +34,17 @@ class LocalBus:
 
 
 class RedisBus:
-    def __init__(self, url: str, channel: str) -> None:
+    LISTENER = "dirty_bus"
+
+    def __init__(self, url: str, channel: str, *, link: QueueLink | None = None,
+                 retry_max_s: float = 5.0) -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        self._redis = redis.Redis.from_url(url, **redis_options())
         self.channel = f"{channel}:dirty"
         self.hub_id = uuid.uuid4().hex
+        self.link = link or QueueLink()
+        self.retry_max_s = retry_max_s
 
     def broadcast(self, dirty: Dirty) -> None:
         try:
@@ -49,20 +57,28 @@ class RedisBus:
         start_task(self._listen, on_dirty, stopping or threading.Event())
 
     def _listen(self, on_dirty: Callable[[Dirty], None], stopping: threading.Event) -> None:
+        backoff = Backoff(self.retry_max_s)
         while not stopping.is_set():
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
-                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
-                try:
-                    while not stopping.is_set():
-                        message = pubsub.get_message(timeout=LISTEN_POLL_S)
-                        if message is None:
-                            continue
-                        data = json.loads(message["data"])
-                        if data.pop("from", None) != self.hub_id:
-                            on_dirty(data)
-                finally:
-                    pubsub.close()
+            except Exception as exc:  # noqa: BLE001 - Redis unreachable: wait, try again
+                pubsub.close()
+                self.link.down(self.LISTENER, exc)
+                stopping.wait(backoff.next())
+                continue
+            self.link.up(self.LISTENER)
+            backoff.reset()
+            try:
+                while not stopping.is_set():
+                    message = pubsub.get_message(timeout=LISTEN_POLL_S)
+                    if message is None:
+                        continue
+                    data = json.loads(message["data"])
+                    if data.pop("from", None) != self.hub_id:
+                        on_dirty(data)
             except Exception as exc:  # noqa: BLE001 - reconnect after any failure
                 log.warning("listening for other hubs' changes failed (%s); retrying", exc)
-                stopping.wait(1.0)
+            finally:
+                pubsub.close()
+            stopping.wait(backoff.next())

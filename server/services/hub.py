@@ -103,6 +103,7 @@ class Hub:
         self.voice: Any = None  # display.voice.Voice: the call announcements
         self.monitor: ManagerMonitor | None = None
         self.install: CenterInstall | None = None
+        self.link: Any = None  # realtime.queue_link.QueueLink: whether this hub hears the others
 
     def stop(self) -> None:
         """End the hub's background loops (tests and orderly shutdown)."""

@@ -26,7 +26,8 @@ class HubProcess:
 
     def __init__(self, var_dir: Path, *, port: int | None = None, db: str | None = None,
                  message_queue: str | None = None, center: str | None = None, demo: bool = True,
-                 env: dict[str, str] | None = None, args: list[str] | None = None) -> None:
+                 env: dict[str, str] | None = None, args: list[str] | None = None,
+                 program: list[str] | None = None, cwd: Path | None = None) -> None:
         self.var_dir = Path(var_dir)
         self.port = port or free_port()
         self.db = db
@@ -35,6 +36,10 @@ class HubProcess:
         self.demo = demo
         self.env = env or {}
         self.args = list(args or [])  # extra run.py flags, e.g. ["--simulate", "--speed", "120"]
+        # Another way to start a hub, e.g. an installed ``yimen`` script run from elsewhere:
+        # then nothing of the checkout is importable (no PYTHONPATH, cwd outside it).
+        self.program = program or [sys.executable, str(ROOT / "run.py")]
+        self.cwd = cwd or ROOT
         self.proc: subprocess.Popen | None = None
         self.log_path = self.var_dir / f"hub-{self.port}.log"
 
@@ -43,7 +48,7 @@ class HubProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        cmd = [sys.executable, str(ROOT / "run.py"), "--host", "127.0.0.1", "--port", str(self.port),
+        cmd = [*self.program, "--host", "127.0.0.1", "--port", str(self.port),
                "--var", str(self.var_dir)]
         if self.db:
             cmd += ["--db", self.db]
@@ -58,10 +63,12 @@ class HubProcess:
     def start(self, timeout: float = 30.0) -> HubProcess:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith("YIMEN_")}
+        if self.cwd != ROOT:
+            env.pop("PYTHONPATH", None)
         env.update(self.env)
         env.setdefault("YIMEN_LOG_LEVEL", "WARNING")
         with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=log,
+            self.proc = subprocess.Popen(self.command(), cwd=self.cwd, env=env, stdout=log,
                                          stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

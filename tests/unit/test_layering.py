@@ -13,7 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("server", "display", "counter", "kiosk", "manager", "hardware")
 # Entry points that map their own command-line flags onto the environment.
-READS_ENVIRONMENT = {"server/config.py", "kiosk/agent.py"}
+# The configuration; the command line, which maps its flags onto the environment the
+# configuration reads; the backup tools, which hand the environment to pg_dump; the agent.
+READS_ENVIRONMENT = {"server/config.py", "server/cli.py", "server/backup_cli.py", "server/backup.py",
+                     "kiosk/agent.py"}
 
 
 def sources(*packages: str):

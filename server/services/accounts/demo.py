@@ -1,10 +1,17 @@
-"""Demo users and devices for ``run.py --demo``: fixed, printed credentials for trying it out."""
+"""Demo users and devices for ``yimen --demo``: fixed, printed credentials for trying it out.
+
+The demo only adds what is missing. An account that exists keeps its password, whoever
+set it (an earlier demo run, the operator's ``YIMEN_ADMIN_PASSWORD``, a password change
+on the manager page): ``--demo`` never weakens an account.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ..errors import ConflictError
 from ..hub import Hub
-from .users import create_device, set_user_password
+from .users import create_device, create_user
 
 DEMO_PASSWORD = "yimen-demo"
 DEMO_USERS = (
@@ -20,16 +27,30 @@ DEMO_DEVICES = (
 )
 
 
-def seed_demo(hub: Hub) -> list[str]:
-    """Create (or reset) the demo accounts and devices; return lines describing them."""
+def _add_user(hub: Hub, username: str, role: str, name: str) -> bool:
+    """Create the demo user unless it exists; True when it was created."""
+    try:
+        create_user(hub, username=username, password=DEMO_PASSWORD, role=role, name=name)
+    except ConflictError:
+        return False
+    return True
+
+
+def seed_demo(hub: Hub, *, skip: Collection[str] = ()) -> list[str]:
+    """Create the demo accounts and devices that do not exist yet (never touching
+    ``skip``, the usernames the operator sets himself); return lines describing them."""
     lines = []
     for username, role, name in DEMO_USERS:
-        set_user_password(hub, username, DEMO_PASSWORD, role=role, name=name)
-        lines.append(f"  {role:<8} {username} / {DEMO_PASSWORD}")
-    for i in range(1, DEMO_CLERKS + 1):
-        username = f"clerk{i}"
-        set_user_password(hub, username, DEMO_PASSWORD, role="clerk", name=f"窗口人员{i}")
-    lines.append(f"  clerk    clerk1 … clerk{DEMO_CLERKS} / {DEMO_PASSWORD}")
+        if username in skip:
+            lines.append(f"  {role:<8} {username} / (the password you gave)")
+        elif _add_user(hub, username, role, name):
+            lines.append(f"  {role:<8} {username} / {DEMO_PASSWORD}")
+        else:
+            lines.append(f"  {role:<8} {username} (exists: its password is unchanged)")
+    clerks = [f"clerk{i}" for i in range(1, DEMO_CLERKS + 1)]
+    kept = [u for i, u in enumerate(clerks, 1) if not _add_user(hub, u, "clerk", f"窗口人员{i}")]
+    lines.append(f"  clerk    clerk1 … clerk{DEMO_CLERKS} / {DEMO_PASSWORD}"
+                 + (f" (existing, passwords unchanged: {', '.join(kept)})" if kept else ""))
     for kind, name, key in DEMO_DEVICES:
         try:
             create_device(hub, kind=kind, name=name, key=key)

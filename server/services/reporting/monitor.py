@@ -33,8 +33,13 @@ class ManagerMonitor:
         self.alerts = AlertMonitor(limits)
         self.started = False
 
+    def current_alerts(self) -> list[dict]:
+        """The thresholds' alerts, after the message queue's while this hub is cut off."""
+        link = self.hub.link
+        return (link.alerts() if link else []) + self.alerts.current()
+
     def snapshot(self) -> dict:
-        return dashboard.snapshot(self.hub, self.alerts.current())
+        return dashboard.snapshot(self.hub, self.current_alerts())
 
     def start(self) -> None:
         if not self.started:
@@ -45,7 +50,7 @@ class ManagerMonitor:
         snap = dashboard.snapshot(self.hub)
         for change in self.alerts.check(snap):
             self.hub.publisher.alert(change, local=True)
-        snap["alerts"] = self.alerts.current()
+        snap["alerts"] = self.current_alerts()
         self.hub.publisher.to_managers(names.DASHBOARD, snap, local=True)
 
     def _backfill(self) -> None:
