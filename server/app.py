@@ -79,12 +79,17 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
 
     from server.api import bp as api_bp
     from server.api.errors import register_error_handlers
+    from server.api.limits import init_limits
+    from server.api.security import init_security_headers
     from server.realtime.namespaces import register as register_namespaces
 
     app.register_blueprint(api_bp)
     register_error_handlers(app)
     register_namespaces(socketio)
     _register_pages(app)
+    init_limits(app)  # after every blueprint: it binds the views marked @limited
+    init_security_headers(app)
+    _trust_proxies(app)
     publisher.start()
     socketio.start_background_task(_close_days_forever, hub)
 
@@ -97,6 +102,16 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
         return {"ok": True, "center": hub.center.name}
 
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx (``YIMEN_TRUSTED_PROXIES=1``) the client address, which rate limits
+    count by, is taken from ``X-Forwarded-For`` as set by that many proxies."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _print_service(app: Flask, hub: Hub):

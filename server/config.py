@@ -52,6 +52,16 @@ class Config:
         self.KIOSK_IDLE_S = int(_env("YIMEN_KIOSK_IDLE_S", "60"))
         self.TICKET_HEADER = _env("YIMEN_TICKET_HEADER")
         self.TICKET_FOOTER = _env("YIMEN_TICKET_FOOTER", "请留意大厅屏幕和语音叫号")
+        # Doors (docs/deploy.md#security): rate limits per device key, staff token and
+        # client address, kept in Redis when hubs share one (so limits hold across hubs).
+        self.RATELIMIT_ENABLED = _env("YIMEN_RATELIMIT", "1") not in ("0", "false", "off")
+        self.RATELIMIT_STORAGE_URL = _env("YIMEN_RATELIMIT_STORAGE") or self.MESSAGE_QUEUE or "memory://"
+        self.RATELIMIT_DEVICE = _env("YIMEN_RATELIMIT_DEVICE", "12000 per minute")
+        self.RATELIMIT_STAFF = _env("YIMEN_RATELIMIT_STAFF", "1200 per minute")
+        self.RATELIMIT_ADDRESS = _env("YIMEN_RATELIMIT_ADDRESS", "3000 per minute")
+        self.RATELIMIT_ADDRESS_WRITE = _env("YIMEN_RATELIMIT_ADDRESS_WRITE", "120 per minute")
+        self.TRUSTED_PROXIES = int(_env("YIMEN_TRUSTED_PROXIES", "0"))  # 1 behind one nginx
+        self.CONTENT_SECURITY_POLICY = _env("YIMEN_CSP")  # None: server/api/security.py's policy
         for key, value in overrides.items():
             setattr(self, key, value)
         if not getattr(self, "SECRET_KEY", None):

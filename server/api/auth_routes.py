@@ -2,13 +2,15 @@
 
 from flask import jsonify
 
-from server.services import accounts, views
+from server.services import accounts, revocation, views
 
 from . import bp
+from .limits import limited
 from .parsing import bearer_token, field, hub, json_body, staff
 
 
 @bp.post("/auth/login")
+@limited("write")
 def login():
     data = json_body()
     username = field(data, "username", max_length=64)
@@ -21,6 +23,18 @@ def logout():
     staff()
     accounts.logout(hub(), bearer_token())
     return jsonify({"ok": True})
+
+
+@bp.post("/auth/password")
+@limited("write")
+def change_password():
+    """The logged-in user's new password; their other sessions end, this one stays."""
+    actor = staff()
+    data = json_body()
+    current = field(data, "current_password", max_length=200)
+    ended = revocation.change_own_password(hub(), actor, bearer_token(), current,
+                                           field(data, "new_password", max_length=200))
+    return jsonify({"ok": True, "sessions_ended": ended})
 
 
 @bp.get("/auth/me")
@@ -68,3 +82,33 @@ def create_device():
 def list_devices():
     staff("admin", "manager")
     return jsonify(accounts.list_devices(hub()))
+
+
+@bp.post("/users/<username>/password")
+def reset_password(username: str):
+    """An admin sets a user's password; every session of that user ends."""
+    staff("admin")
+    password = field(json_body(), "password", max_length=200)
+    return jsonify(revocation.reset_password(hub(), username, password))
+
+
+@bp.post("/users/<username>/disable")
+def disable_user(username: str):
+    return jsonify(revocation.set_user_active(hub(), staff("admin"), username, False))
+
+
+@bp.post("/users/<username>/enable")
+def enable_user(username: str):
+    return jsonify(revocation.set_user_active(hub(), staff("admin"), username, True))
+
+
+@bp.post("/devices/<device_id>/disable")
+def disable_device(device_id: str):
+    staff("admin")
+    return jsonify(revocation.set_device_active(hub(), device_id, False))
+
+
+@bp.post("/devices/<device_id>/enable")
+def enable_device(device_id: str):
+    staff("admin")
+    return jsonify(revocation.set_device_active(hub(), device_id, True))

@@ -20,18 +20,19 @@ from pypinyin import Style, lazy_pinyin
 
 from server.queueing.center import Center
 from server.services import tickets
-from server.services.accounts import DeviceIdentity, authenticate_device
+from server.services.accounts import DeviceIdentity
 from server.services.printing import PrintService
 from server.services.ticket_paper import public_status_url
 
 from . import bp
-from .parsing import field, hub, json_body
+from .limits import limited
+from .parsing import field, hub, json_body, request_device
 
 DEFAULT_IDLE_S = 60
 
 
 def _kiosk() -> DeviceIdentity:
-    return authenticate_device(hub(), request.headers.get("X-Device-Key"), kind="kiosk")
+    return request_device("kiosk")
 
 
 def _printing() -> PrintService:
@@ -48,6 +49,7 @@ def _with_links(ticket: dict) -> dict:
 
 
 @bp.get("/kiosk/config")
+@limited("read")
 def kiosk_config():
     device = _kiosk()
     center = hub().center
@@ -107,11 +109,13 @@ def matter_index(center: Center) -> list[dict]:
 
 
 @bp.get("/kiosk/matters")
+@limited("read")
 def kiosk_matters():
     return jsonify(matter_index(hub().center))
 
 
 @bp.post("/kiosk/tickets")
+@limited("write")
 def kiosk_issue_ticket():
     device = _kiosk()
     data = json_body()
@@ -130,6 +134,7 @@ def kiosk_issue_ticket():
 
 
 @bp.post("/tickets/<token>/print")
+@limited("write")
 def print_ticket_again(token: str):
     device = _kiosk()
     ticket = tickets.get_ticket(hub(), token)
@@ -138,6 +143,7 @@ def print_ticket_again(token: str):
 
 
 @bp.get("/tickets/<token>/qr.svg")
+@limited("read")
 def ticket_qr(token: str):
     ticket = tickets.get_ticket(hub(), token)
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,

@@ -81,6 +81,31 @@ def _manager_paths() -> dict:
     }
 
 
+def _doors_paths() -> dict:
+    """Password changes and disabling users and devices (docs/deploy.md#security)."""
+    user = [{"name": "username", "in": "path", "required": True, "schema": STR}]
+    device = [{"name": "device_id", "in": "path", "required": True, "schema": INT}]
+    return {
+        "/auth/password": {"post": _op(
+            "Change my password; my other sessions end, this one stays", security="staff",
+            errors=(400, 401, 429), body=_obj(["current_password", "new_password"],
+                                              current_password=STR, new_password=STR))},
+        "/users/{username}/password": {"post": _op(
+            "Set a user's password (admin); every session of that user ends", security="staff",
+            errors=(400, 401, 403, 404), params=user, body=_obj(["password"], password=STR))},
+        "/users/{username}/disable": {"post": _op(
+            "Disable a user (admin): sessions end, logins are refused", security="staff",
+            errors=(401, 403, 404, 409), params=user)},
+        "/users/{username}/enable": {"post": _op("Enable a user again (admin)", security="staff",
+                                                 errors=(401, 403, 404), params=user)},
+        "/devices/{device_id}/disable": {"post": _op(
+            "Disable a device (admin): its key is refused on every hub", security="staff",
+            errors=(401, 403, 404), params=device)},
+        "/devices/{device_id}/enable": {"post": _op("Enable a device again (admin)", security="staff",
+                                                    errors=(401, 403, 404), params=device)},
+    }
+
+
 def build_document() -> dict:
     paths = {
         "/center": {"get": _op("The center as loaded: zones, units, matters, queues, windows")},
@@ -167,6 +192,7 @@ def build_document() -> dict:
             "responses": {"200": {"description": "OK", "content": {"image/svg+xml": {}}},
                           "404": {"description": "error", **_json(ERROR)}}}},
         **_manager_paths(),
+        **_doors_paths(),
         "/openapi.json": {"get": _op("This document")},
     }
     return {

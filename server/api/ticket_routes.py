@@ -8,10 +8,12 @@ from server.services import tickets
 from server.services.errors import BadRequestError
 
 from . import bp
+from .limits import limited
 from .parsing import field, hub, json_body, kiosk_or_staff, staff
 
 
 @bp.post("/tickets")
+@limited("write")
 def issue_ticket():
     actor, device_id = kiosk_or_staff()
     data = json_body()
@@ -26,6 +28,7 @@ def issue_ticket():
 
 
 @bp.get("/tickets/<token>")
+@limited("read")
 def get_ticket(token: str):
     return jsonify(tickets.get_ticket(hub(), token))
 
