@@ -121,8 +121,13 @@ def init_limits(app: Flask) -> Limiter | None:
     @app.errorhandler(RateLimitExceeded)
     def _rate_limited(exc: RateLimitExceeded):
         retry_after = _retry_after(limiter)
-        response = error_response(
-            429, "rate_limited", f"too many requests ({exc.description}); try again in {retry_after} s")
+        if request.path.startswith("/api/"):
+            response = error_response(
+                429, "rate_limited", f"too many requests ({exc.description}); try again in {retry_after} s")
+        else:  # a page: a line a visitor can read
+            response = current_app.response_class(
+                f"请求过于频繁，请 {retry_after} 秒后再试。Too many requests; try again in {retry_after} s.\n",
+                status=429, mimetype="text/plain")
         response.headers["Retry-After"] = str(retry_after)
         return response
 

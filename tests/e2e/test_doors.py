@@ -73,7 +73,8 @@ def test_one_address_hammering_ticket_reads_gets_429(limited_hub):
     assert len(answers) == LOW_LIMIT + 1
     # the bucket is shared by the public reads: the phone page and the QR code wait too
     _assert_rate_limited(_get(limited_hub.url + f"/api/v1/tickets/{ticket['token']}/qr.svg"))
-    assert _get(limited_hub.url + ticket["status_url"]).status_code == 429
+    page = _get(limited_hub.url + ticket["status_url"])
+    assert page.status_code == 429 and "Retry-After" in page.headers and "请求过于频繁" in page.text
     # a made-up device key buys nothing: it is counted by its address
     _assert_rate_limited(_get(limited_hub.url + path, **{"X-Device-Key": "made-up-key"}))
     # the hall's kiosk and a logged-in clerk have buckets of their own
@@ -180,3 +181,17 @@ def test_two_hubs_share_limits_and_revocations(tmp_path, pg_url, redis_url, mq_c
     finally:
         first.stop()
         second.stop()
+
+
+def test_limits_fall_back_to_memory_while_their_redis_is_away(tmp_path):
+    """A hub whose limit store cannot be reached still serves, and still limits."""
+    from tests.support.hubproc import free_port
+
+    hub = HubProcess(tmp_path / "var", env={"YIMEN_RATELIMIT_STORAGE": f"redis://127.0.0.1:{free_port()}/0",
+                                            "YIMEN_RATELIMIT_ADDRESS": "5 per minute"}).start()
+    try:
+        ticket = Api.kiosk(hub.url).issue()
+        answers = _hammer([hub.url], f"/api/v1/tickets/{ticket['token']}", 5)
+        assert [a.status_code for a in answers] == [200] * 5 + [429]
+    finally:
+        hub.stop()
