@@ -92,6 +92,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     _trust_proxies(app)
     publisher.start()
     socketio.start_background_task(_close_days_forever, hub)
+    from server.realtime import revocation_watch
+
+    revocation_watch.start(app, hub, socketio)  # revoked tokens and keys lose their sockets
 
     @app.get("/")
     def index():

@@ -14,7 +14,7 @@ import logging
 import os
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from server.services import dashboard, stats
@@ -24,6 +24,7 @@ from server.services.errors import ServiceError
 from server.services.hub import Hub
 
 from . import names
+from .revocation_watch import watch
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +101,13 @@ class ManagerNamespace(Namespace):
         if mon is None:
             interval = float(os.environ.get("YIMEN_DASHBOARD_INTERVAL_S", "5"))
             mon = app.extensions["yimen_manager"] = ManagerMonitor(hub, self.socketio, interval)
+        watch().token(request.sid, names.MANAGER, token)
         join_room(names.MANAGERS_ROOM)
         emit(names.DASHBOARD, mon.snapshot())
         mon.start()
+
+    def on_disconnect(self, *args):
+        watch().forget(request.sid, names.MANAGER)
 
 
 def register(socketio) -> None:

@@ -4,11 +4,14 @@ tokens and keys that stop working at once on every hub once revoked."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
 from tests.support.api import DEMO_KIOSK_KEY, Api
 from tests.support.hubproc import HubProcess
+from tests.support.sio import Listener
 
 HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
 LOW_LIMIT = 30  # per client address and minute, for the anonymous reads of these tests
@@ -128,6 +131,38 @@ def test_a_logout_and_a_disabled_device_stop_working_at_once(hub):
     assert Api(hub.url).login("clerk1").post(f"/devices/{device['id']}/disable").status_code == 403
 
 
+def _wait_disconnected(listener: Listener, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while listener.namespace in listener.client.namespaces:
+        assert time.monotonic() < deadline, f"{listener.namespace} still connected"
+        time.sleep(0.05)
+
+
+def test_revoked_tokens_and_keys_lose_their_open_connections(hub):
+    admin = Api(hub.url).login("admin")
+    clerk, manager = Api.clerk(hub.url, "clerk5"), Api(hub.url).login("manager")
+    device = admin.post("/devices", {"kind": "kiosk", "name": "lobby 4"}).json()
+    counter = Listener(hub.url, "/counter", {"token": clerk.token, "window_id": "w16"},
+                       ("window_state",)).connect()
+    dashboard = Listener(hub.url, "/manager", {"token": manager.token}, ("dashboard",)).connect()
+    kiosk = Listener(hub.url, "/kiosk", {"key": device["key"]}, ("printer_status",)).connect()
+    bystander = Listener(hub.url, "/counter", {"token": Api.clerk(hub.url, "clerk6").token, "window_id": "w17"},
+                         ("window_state",)).connect()
+    try:
+        counter.wait_for("window_state")
+        dashboard.wait_for("dashboard")
+        kiosk.wait_for("printer_status")
+        clerk.post("/auth/logout")
+        admin.post("/users/manager/disable")
+        admin.post(f"/devices/{device['id']}/disable")
+        for listener in (counter, dashboard, kiosk):
+            _wait_disconnected(listener)
+        assert "/counter" in bystander.client.namespaces  # nobody else is touched
+    finally:
+        for listener in (counter, dashboard, kiosk, bystander):
+            listener.client.disconnect()
+
+
 def test_password_change_and_disabling_a_user_over_the_api(hub):
     admin = Api(hub.url).login("admin")
     here, elsewhere = Api.clerk(hub.url, "clerk2"), Api.clerk(hub.url, "clerk2")
@@ -163,9 +198,12 @@ def test_two_hubs_share_limits_and_revocations(tmp_path, pg_url, redis_url, mq_c
         assert clerk_on_b.get("/auth/me").status_code == 200
         assert kiosk_on_b.get("/kiosk/config").status_code == 200
         device_id = kiosk_on_b.get("/kiosk/config").json()["device"]["id"]
+        socket_on_b = Listener(second.url, "/counter", {"token": clerk_on_b.token, "window_id": "w16"},
+                               ("window_state",)).connect()
         admin.post("/users/clerk3/disable")
         admin.post(f"/devices/{device_id}/disable")
         assert clerk_on_b.get("/auth/me").status_code == 401  # at once, on the other hub
+        _wait_disconnected(socket_on_b)  # and its open connection there is closed
         refused = kiosk_on_b.post("/kiosk/tickets", {"matter_id": "hukou-move-in", "print": False})
         assert refused.json()["error"]["code"] == "device_disabled"
         clerk_on_a = Api.clerk(first.url, "clerk4")

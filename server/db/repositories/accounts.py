@@ -95,6 +95,18 @@ class SessionRepository:
         ).first()
         return _user(row) if row else None
 
+    def valid_hashes(self, token_hashes: set[str], now: datetime) -> set[str]:
+        """Which of these token hashes still belong to an open session of an active user."""
+        if not token_hashes:
+            return set()
+        rows = self.conn.execute(
+            select(sessions.c.token_hash)
+            .join(users, sessions.c.user_id == users.c.id)
+            .where(sessions.c.token_hash.in_(token_hashes), sessions.c.expires_at > now,
+                   users.c.active.is_(True))
+        )
+        return {row.token_hash for row in rows}
+
     def revoke(self, token_hash: str) -> None:
         self.conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
 
@@ -129,6 +141,13 @@ class DeviceRepository:
 
     def all(self) -> list[DeviceRecord]:
         return [_device(r) for r in self.conn.execute(select(devices).order_by(devices.c.id))]
+
+    def active_ids(self, device_ids: set[int]) -> set[int]:
+        if not device_ids:
+            return set()
+        rows = self.conn.execute(select(devices.c.id).where(devices.c.id.in_(device_ids),
+                                                            devices.c.active.is_(True)))
+        return {row.id for row in rows}
 
     def set_active(self, device_id: int, active: bool) -> None:
         self.conn.execute(update(devices).where(devices.c.id == device_id).values(active=active))
