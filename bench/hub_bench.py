@@ -30,8 +30,8 @@ from tests.support.api import Api
 WRK_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Device-Key"] = "demo-kiosk-1"
 local counter = 0
+local keys = {"demo-kiosk-1", "demo-kiosk-2"}  -- two kiosks' keys: each stays within its rate limit
 local matters = {MATTERS}
 function setup(thread)
   counter = counter + 1
@@ -44,7 +44,8 @@ function request()
   n = n + 1
   local body = string.format('{"matter_id":"%s","idempotency_key":"b%d-%d"}',
                              matters[(n % #matters) + 1], tid, n)
-  return wrk.format(nil, nil, nil, body)
+  return wrk.format(nil, nil, {["Content-Type"] = "application/json",
+                               ["X-Device-Key"] = keys[(n % #keys) + 1]}, body)
 end
 """
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, url_for
 
+from server.api.limits import limited
 from server.i18n import LANGUAGE_NAMES, current_language, texts
 from server.page_labels import page_labels
 from server.queueing.errors import TicketNotFoundError
@@ -24,6 +25,7 @@ PHONE_TEXTS = (
 
 
 @bp.get("/t/<token>")
+@limited("read")
 def ticket(token: str):
     hub = current_app.extensions["yimen"]
     try:

@@ -52,14 +52,22 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
 
     from server.api import bp as api_bp
     from server.api.errors import register_error_handlers
+    from server.api.limits import init_limits
+    from server.api.security import init_security_headers
     from server.realtime.namespaces import register as register_namespaces
 
     app.register_blueprint(api_bp)
     register_error_handlers(app)
     register_namespaces(socketio)
     _register_pages(app)
+    init_limits(app)  # after every blueprint: it binds the views marked @limited
+    init_security_headers(app)
+    _trust_proxies(app)
     hub.publisher.start()
     hub.tasks.spawn(_close_days_forever, hub)
+    from server.realtime import revocation_watch
+
+    revocation_watch.start(hub, socketio)  # revoked tokens and keys lose their sockets
 
     @app.get("/")
     def index():
@@ -72,6 +80,16 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx (``YIMEN_TRUSTED_PROXIES=1``) the client address, which rate limits
+    count by, is taken from ``X-Forwarded-For`` as set by that many proxies."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
+
 def _build_hub(app: Flask, clock: Clock) -> Hub:
     """The process: database, center, Socket.IO, and every per-process object, from the
     configuration, all hung off one ``Hub``."""
@@ -80,6 +98,7 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     from server.realtime.publisher import SocketPublisher
     from server.realtime.queue_link import QueueLink
     from server.realtime.redis_queue import client_manager
+    from server.realtime.revocation_watch import ConnectionWatch
     from server.services.reporting.monitor import ManagerMonitor
 
     config = app.config
@@ -113,6 +132,7 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     publisher.bind(hub)
     link.bind(hub)
     hub.link = link
+    hub.connections = ConnectionWatch()
     hub.install = install
     hub.printing = _print_service(config, hub)
     voice_dir = Path(config["VOICE_DIR"])

@@ -83,6 +83,16 @@ class Config:
         self.ALERT_UNATTENDED_S = _number("YIMEN_ALERT_UNATTENDED_S", int)
         self.ALERT_CALLED_S = _number("YIMEN_ALERT_CALLED_S", int)
         self.VOICE_DIR = None  # default_voice_dir(VAR_DIR) unless given
+        # Doors (docs/deploy.md#security): rate limits per device key, staff token and
+        # client address, kept in Redis when hubs share one (so limits hold across hubs).
+        self.RATELIMIT_ENABLED = _env("YIMEN_RATELIMIT", "1") not in ("0", "false", "off")
+        self.RATELIMIT_STORAGE_URL = _env("YIMEN_RATELIMIT_STORAGE") or self.MESSAGE_QUEUE or "memory://"
+        self.RATELIMIT_DEVICE = _env("YIMEN_RATELIMIT_DEVICE", "12000 per minute")
+        self.RATELIMIT_STAFF = _env("YIMEN_RATELIMIT_STAFF", "1200 per minute")
+        self.RATELIMIT_ADDRESS = _env("YIMEN_RATELIMIT_ADDRESS", "3000 per minute")
+        self.RATELIMIT_ADDRESS_WRITE = _env("YIMEN_RATELIMIT_ADDRESS_WRITE", "120 per minute")
+        self.TRUSTED_PROXIES = int(_env("YIMEN_TRUSTED_PROXIES", "0"))  # 1 behind one nginx
+        self.CONTENT_SECURITY_POLICY = _env("YIMEN_CSP")  # None: server/api/security.py's policy
         for key, value in overrides.items():
             setattr(self, key, value)
         if not self.VOICE_DIR:

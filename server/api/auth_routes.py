@@ -5,10 +5,12 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.services import views
+from server.services.accounts import revocation
 from server.services.accounts import users as accounts
 from server.services.accounts.users import MIN_PASSWORD, USERNAME
 
 from . import bp
+from .limits import limited
 from .parsing import bearer_token, hub
 from .schemas import Ok
 from .schemas.accounts import ClerkDay, Device, DeviceKind, LoginAnswer, Me, NewDevice, Role, User
@@ -25,6 +27,7 @@ class Login(BaseModel):
 @operation(bp, "POST", "/auth/login", "Staff login; answers a bearer token", access=PUBLIC, body=Login,
            answers={200: LoginAnswer},
            errors={401: "invalid_credentials", 429: "too_many_attempts: five wrong passwords within 5 minutes"})
+@limited("write")
 def login(body: Login):
     return accounts.login(hub(), body.username, body.password)
 
@@ -86,3 +89,80 @@ def create_device(body: NewDeviceBody):
 @operation(bp, "GET", "/devices", "List devices", access=MANAGERS, answers={200: list[Device]})
 def list_devices():
     return accounts.list_devices(hub())
+
+
+# --- ending access (docs/deploy.md, "Security") ------------------------------------------
+class NewPassword(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(min_length=MIN_PASSWORD, max_length=200)
+
+
+class SessionsEnded(BaseModel):
+    ok: bool
+    sessions_ended: int
+
+
+@operation(bp, "POST", "/auth/password", "Change one's own password; one's other sessions end",
+           access=STAFF, body=NewPassword, answers={200: SessionsEnded},
+           errors={401: "invalid_credentials (the current password is wrong)"})
+@limited("write")
+def change_password(actor, body: NewPassword):
+    ended = revocation.change_own_password(hub(), actor, bearer_token(), body.current_password,
+                                           body.new_password)
+    return {"ok": True, "sessions_ended": ended}
+
+
+class PasswordReset(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    password: str = Field(min_length=MIN_PASSWORD, max_length=200)
+
+
+class UserReset(BaseModel):
+    user: User
+    sessions_ended: int
+
+
+class UserAccess(User):
+    active: bool
+    sessions_ended: int
+
+
+class DeviceAccess(BaseModel):
+    id: int
+    kind: DeviceKind
+    name: str
+    active: bool
+
+
+@operation(bp, "POST", "/users/<username>/password", "Set a user's password; every session of it ends",
+           access=ADMINS, body=PasswordReset, answers={200: UserReset}, errors={404: "unknown_user"})
+def reset_password(username: str, body: PasswordReset):
+    return revocation.reset_password(hub(), username, body.password)
+
+
+@operation(bp, "POST", "/users/<username>/disable", "Disable a user: logins refused, sessions ended",
+           access=ADMINS, answers={200: UserAccess},
+           errors={404: "unknown_user", 409: "cannot_disable_self"})
+def disable_user(username: str, actor):
+    return revocation.set_user_active(hub(), actor, username, False)
+
+
+@operation(bp, "POST", "/users/<username>/enable", "Enable a disabled user", access=ADMINS,
+           answers={200: UserAccess}, errors={404: "unknown_user"})
+def enable_user(username: str, actor):
+    return revocation.set_user_active(hub(), actor, username, True)
+
+
+@operation(bp, "POST", "/devices/<device_id>/disable", "Disable a device: its key is refused at once",
+           access=ADMINS, answers={200: DeviceAccess}, errors={404: "unknown_device"})
+def disable_device(device_id: str):
+    return revocation.set_device_active(hub(), device_id, False)
+
+
+@operation(bp, "POST", "/devices/<device_id>/enable", "Enable a disabled device", access=ADMINS,
+           answers={200: DeviceAccess}, errors={404: "unknown_device"})
+def enable_device(device_id: str):
+    return revocation.set_device_active(hub(), device_id, True)

@@ -27,6 +27,7 @@ from server.services.issuing.printing import PrintService
 from server.services.issuing.ticket_paper import public_status_url
 
 from . import bp
+from .limits import limited
 from .parsing import hub
 from .schemas.kiosk import KioskConfig, KioskMatter
 from .schemas.tickets import PrintedTicket
@@ -51,6 +52,7 @@ def _with_links(ticket: dict) -> dict:
 
 @operation(bp, "GET", "/kiosk/config", "A kiosk's settings and its printer's last state", access=KIOSK,
            answers={200: KioskConfig})
+@limited("read")
 def kiosk_config(device: DeviceIdentity):
     center = hub().center
     return {
@@ -112,6 +114,7 @@ def matter_index(center: Center) -> list[dict]:
 
 @operation(bp, "GET", "/kiosk/matters", "Every matter with its department, group, guide, pinyin and initials",
            answers={200: list[KioskMatter]})
+@limited("read")
 def kiosk_matters():
     return matter_index(hub().center)
 
@@ -126,6 +129,7 @@ class KioskIssue(IssueTicket):
                     200: (PrintedTicket, "the same idempotency_key again that service day: the same "
                                          "ticket, not printed again")},
            errors=TICKET_ERRORS)
+@limited("write")
 def kiosk_issue_ticket(device: DeviceIdentity, body: KioskIssue):
     """The ticket is printed only when it was created, so a retry never prints twice."""
     ticket, created = tickets.issue_ticket(
@@ -143,6 +147,7 @@ def kiosk_issue_ticket(device: DeviceIdentity, body: KioskIssue):
 @operation(bp, "POST", "/tickets/<token>/print", "Print a ticket again on this kiosk's printer",
            access=KIOSK, answers={202: (PrintedTicket, "the print job is queued")},
            errors={404: "ticket_not_found"})
+@limited("write")
 def print_ticket_again(token: str, device: DeviceIdentity):
     """The printer was out of paper."""
     ticket = tickets.get_ticket(hub(), token)
@@ -152,6 +157,7 @@ def print_ticket_again(token: str, device: DeviceIdentity):
 
 @operation(bp, "GET", "/tickets/<token>/qr.svg", "The QR code of the ticket's status page, as SVG",
            answers={200: Raw(("image/svg+xml",))}, errors={404: "ticket_not_found"})
+@limited("read")
 def ticket_qr(token: str):
     ticket = tickets.get_ticket(hub(), token)
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from server.queueing.actors import Actor
-from server.services.accounts.users import authenticate_device, authenticate_token, require_role
-from server.services.errors import AuthenticationError
+from server.services.accounts.users import (
+    DeviceIdentity,
+    authenticate_device,
+    authenticate_token,
+    require_role,
+)
+from server.services.errors import AuthenticationError, ForbiddenError
 from server.services.hub import Hub
 
 
@@ -24,18 +29,33 @@ def bearer_token() -> str | None:
 
 
 def staff(*roles: str) -> Actor:
-    """The logged-in staff member; 401 without a valid token, 403 without the role."""
-    actor = authenticate_token(hub(), bearer_token())
+    """The logged-in staff member; 401 without a valid token, 403 without the role.
+    Checked against the database once per request (a revoked token fails at once)."""
+    actor = g.get("yimen_staff")
+    if actor is None:
+        actor = authenticate_token(hub(), bearer_token())
+        g.yimen_staff = actor
     if roles:
         require_role(actor, *roles)
     return actor
+
+
+def request_device(kind: str | None = None) -> DeviceIdentity:
+    """The device of ``X-Device-Key``, looked up once per request; 403 if of another kind."""
+    device = g.get("yimen_device")
+    if device is None:
+        device = authenticate_device(hub(), request.headers.get("X-Device-Key"))
+        g.yimen_device = device
+    if kind is not None and device.kind != kind:
+        raise ForbiddenError(f"this needs a {kind} device")
+    return device
 
 
 def kiosk_or_staff() -> tuple[Actor, str | None]:
     """A kiosk (``X-Device-Key``) or any logged-in staff member."""
     key = request.headers.get("X-Device-Key")
     if key is not None:  # sent, even empty: it must be a kiosk's key
-        device = authenticate_device(hub(), key, kind="kiosk")
+        device = request_device("kiosk")
         return device.actor(), str(device.id)
     if bearer_token():
         return staff(), None

@@ -22,12 +22,10 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint
 from pydantic import BaseModel
 
-from server.services.accounts.users import authenticate_device
-
-from .parsing import hub, kiosk_or_staff, staff
+from .parsing import kiosk_or_staff, request_device, staff
 from .validation import parse_body, parse_query
 
 
@@ -47,7 +45,7 @@ class Access:
         if self.scheme == "staff":
             return staff(*self.roles)
         if self.scheme == "kiosk":
-            return authenticate_device(hub(), request.headers.get("X-Device-Key"), kind="kiosk")
+            return request_device("kiosk")
         if self.scheme == "kiosk_or_staff":
             return kiosk_or_staff()
         return None

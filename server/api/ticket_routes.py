@@ -11,6 +11,7 @@ from server.services.issuing import tickets
 from server.services.issuing.tickets import MAX_PRIORITY
 
 from . import bp
+from .limits import limited
 from .parsing import hub
 from .schemas.tickets import Ticket, TicketHistory
 from .spec import KIOSK_OR_STAFF, MANAGERS, PUBLIC, operation
@@ -35,6 +36,7 @@ TICKET_ERRORS = {422: "unknown_matter, priority_not_allowed"}
            answers={201: (Ticket, "the new ticket"),
                     200: (Ticket, "the same idempotency_key again that service day: the same ticket")},
            errors=TICKET_ERRORS)
+@limited("write")
 def issue_ticket(body: IssueTicket, caller):
     actor, device_id = caller
     ticket, created = tickets.issue_ticket(
@@ -46,6 +48,7 @@ def issue_ticket(body: IssueTicket, caller):
 
 @operation(bp, "GET", "/tickets/<token>", "A ticket by its token", access=PUBLIC,
            answers={200: Ticket}, errors={404: "ticket_not_found"})
+@limited("read")
 def get_ticket(token: str):
     return tickets.get_ticket(hub(), token)
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 from .types import JSONText, UTCDateTime
@@ -191,4 +192,5 @@ devices = Table(
     Column("last_seen_at", UTCDateTime),
     Column("status", JSONText),
     Column("note", Text),
+    Column("active", Boolean, nullable=False, default=True, server_default=true()),  # 0004
 )

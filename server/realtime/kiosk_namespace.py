@@ -16,6 +16,7 @@ from server.services.errors import ServiceError
 from server.services.issuing.printing import PrintService
 
 from . import names
+from .revocation_watch import watch
 
 ROLES = ("page", "agent")
 
@@ -45,6 +46,7 @@ class KioskNamespace(Namespace):
         except ServiceError as exc:
             raise ConnectionRefusedError(exc.message) from None
         self._clients[request.sid] = (device.id, role)
+        watch().device(request.sid, names.KIOSK, device.id)
         join_room(names.device_room(device.id))
         if role == "agent":
             _printing().agent_connected(device.id, auth)
@@ -54,6 +56,7 @@ class KioskNamespace(Namespace):
 
     def on_disconnect(self, *args):
         device_id, role = self._clients.pop(request.sid, (None, None))
+        watch().forget(request.sid, names.KIOSK)
         if device_id is not None and role == "agent":
             _printing().agent_disconnected(device_id)
 

@@ -10,13 +10,14 @@ crossed or cleared, through the publisher. The snapshot on connect is the only d
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
 from server.services.accounts.users import authenticate_token, require_role
 from server.services.errors import ServiceError
 
 from . import names
+from .revocation_watch import watch
 
 
 class ManagerNamespace(Namespace):
@@ -30,9 +31,13 @@ class ManagerNamespace(Namespace):
             require_role(actor, "manager", "admin")
         except ServiceError as exc:
             raise ConnectionRefusedError(exc.message) from None
+        watch().token(request.sid, names.MANAGER, token)
         join_room(names.MANAGERS_ROOM)
         emit(names.DASHBOARD, hub.monitor.snapshot())
         hub.monitor.start()
+
+    def on_disconnect(self, *args):
+        watch().forget(request.sid, names.MANAGER)
 
 
 def register(socketio) -> None:

@@ -11,6 +11,7 @@ from server.services.accounts.users import authenticate_token
 from server.services.errors import ServiceError
 
 from . import names
+from .revocation_watch import watch
 
 
 def _hub():
@@ -79,10 +80,14 @@ class CounterNamespace(Namespace):
             hub.center.window(window_id)
         except (ServiceError, QueueingError) as exc:
             raise ConnectionRefusedError(exc.message) from None
+        watch().token(request.sid, names.COUNTER, auth["token"])
         join_room(names.window_room(window_id))
         with hub.reading() as repos:
             emit(names.WINDOW_STATE, views.window_state(hub, repos, window_id))
         current_app.logger.debug("counter %s connected for %s", request.sid, window_id)
+
+    def on_disconnect(self, *args):
+        watch().forget(request.sid, names.COUNTER)
 
 
 def register(socketio) -> None:

@@ -104,6 +104,8 @@ class Hub:
         self.monitor: ManagerMonitor | None = None
         self.install: CenterInstall | None = None
         self.link: Any = None  # realtime.queue_link.QueueLink: whether this hub hears the others
+        self.connections: Any = None  # realtime.revocation_watch.ConnectionWatch: open sockets' credentials
+        self.limiter: Any = None  # flask_limiter.Limiter of the public calls (api/limits.py), or None
 
     def stop(self) -> None:
         """End the hub's background loops (tests and orderly shutdown)."""

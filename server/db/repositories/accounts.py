@@ -30,6 +30,7 @@ class DeviceRecord:
     created_at: datetime
     last_seen_at: datetime | None
     status: dict | None
+    active: bool = True
 
 
 def _user(row) -> UserRecord:
@@ -40,7 +41,8 @@ def _user(row) -> UserRecord:
 
 def _device(row) -> DeviceRecord:
     m = row._mapping
-    return DeviceRecord(m["id"], m["kind"], m["name"], m["created_at"], m["last_seen_at"], m["status"])
+    return DeviceRecord(m["id"], m["kind"], m["name"], m["created_at"], m["last_seen_at"], m["status"],
+                        m["active"])
 
 
 class UserRepository:
@@ -67,6 +69,9 @@ class UserRepository:
     def set_password(self, user_id: int, password_hash: str) -> None:
         self.conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
 
+    def set_active(self, user_id: int, active: bool) -> None:
+        self.conn.execute(update(users).where(users.c.id == user_id).values(active=active))
+
     def all(self) -> list[UserRecord]:
         return [_user(r) for r in self.conn.execute(select(users).order_by(users.c.id))]
 
@@ -90,8 +95,27 @@ class SessionRepository:
         ).first()
         return _user(row) if row else None
 
+    def valid_hashes(self, token_hashes: set[str], now: datetime) -> set[str]:
+        """Which of these token hashes still belong to an open session of an active user."""
+        if not token_hashes:
+            return set()
+        rows = self.conn.execute(
+            select(sessions.c.token_hash)
+            .join(users, sessions.c.user_id == users.c.id)
+            .where(sessions.c.token_hash.in_(token_hashes), sessions.c.expires_at > now,
+                   users.c.active.is_(True))
+        )
+        return {row.token_hash for row in rows}
+
     def revoke(self, token_hash: str) -> None:
         self.conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
+
+    def revoke_user(self, user_id: int, *, keep: str | None = None) -> int:
+        """End every session of a user, except the one whose hash is ``keep``."""
+        query = delete(sessions).where(sessions.c.user_id == user_id)
+        if keep is not None:
+            query = query.where(sessions.c.token_hash != keep)
+        return self.conn.execute(query).rowcount
 
     def purge_expired(self, now: datetime) -> int:
         return self.conn.execute(delete(sessions).where(sessions.c.expires_at <= now)).rowcount
@@ -117,6 +141,16 @@ class DeviceRepository:
 
     def all(self) -> list[DeviceRecord]:
         return [_device(r) for r in self.conn.execute(select(devices).order_by(devices.c.id))]
+
+    def active_ids(self, device_ids: set[int]) -> set[int]:
+        if not device_ids:
+            return set()
+        rows = self.conn.execute(select(devices.c.id).where(devices.c.id.in_(device_ids),
+                                                            devices.c.active.is_(True)))
+        return {row.id for row in rows}
+
+    def set_active(self, device_id: int, active: bool) -> None:
+        self.conn.execute(update(devices).where(devices.c.id == device_id).values(active=active))
 
     def touch(self, device_id: int, at: datetime, status: dict | None = None) -> None:
         values: dict = {"last_seen_at": at}

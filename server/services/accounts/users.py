@@ -27,7 +27,6 @@ ROLES = ("admin", "manager", "clerk")
 DEVICE_KINDS = ("kiosk", "display")
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MIN_PASSWORD = 6
-DEVICE_CACHE_S = 10.0
 
 
 def _digest(secret: str) -> str:
@@ -40,7 +39,7 @@ def staff_actor(user) -> Actor:
 
 def user_json(user) -> dict:
     return {"id": user.id, "username": user.username, "name": user.name, "role": user.role,
-            "unit_id": user.unit_id}
+            "unit_id": user.unit_id, "active": user.active}
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -148,9 +147,6 @@ class DeviceIdentity:
         return Actor("device", str(self.id), self.name, self.kind)
 
 
-_device_cache: dict[tuple[int, str], tuple[float, DeviceIdentity]] = {}
-
-
 def create_device(hub: Hub, *, kind: object, name: object, key: str | None = None) -> dict:
     if kind not in DEVICE_KINDS:
         raise BadRequestError(f"kind must be one of {', '.join(DEVICE_KINDS)}",
@@ -169,20 +165,17 @@ def create_device(hub: Hub, *, kind: object, name: object, key: str | None = Non
 
 
 def authenticate_device(hub: Hub, key: str | None, kind: str | None = None) -> DeviceIdentity:
+    """The device holding ``key``, checked against the database on every call, so a
+    disabled device is refused at once on every hub."""
     if not key:
         raise AuthenticationError("a device key is required (X-Device-Key)")
-    digest = _digest(key)
-    cache_key = (id(hub), digest)
-    cached = _device_cache.get(cache_key)
-    if cached and cached[0] > time.monotonic():
-        device = cached[1]
-    else:
-        with hub.reading() as repos:
-            record = repos.devices.by_key_hash(digest)
-        if record is None:
-            raise AuthenticationError("unknown device key", code="invalid_device_key")
-        device = DeviceIdentity(record.id, record.kind, record.name)
-        _device_cache[cache_key] = (time.monotonic() + DEVICE_CACHE_S, device)
+    with hub.reading() as repos:
+        record = repos.devices.by_key_hash(_digest(key))
+    if record is None:
+        raise AuthenticationError("unknown device key", code="invalid_device_key")
+    if not record.active:
+        raise AuthenticationError("this device is disabled", code="device_disabled")
+    device = DeviceIdentity(record.id, record.kind, record.name)
     if kind is not None and device.kind != kind:
         raise ForbiddenError(f"this needs a {kind} device")
     return device
@@ -193,6 +186,6 @@ def list_devices(hub: Hub) -> list[dict]:
         return [
             {"id": d.id, "kind": d.kind, "name": d.name,
              "last_seen_at": d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at else None,
-             "status": d.status}
+             "status": d.status, "active": d.active}
             for d in repos.devices.all()
         ]

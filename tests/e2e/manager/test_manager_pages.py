@@ -36,7 +36,7 @@ def test_login_is_refused_to_a_clerk(chromium, sim_hub):
     page.fill("input[name=username]", "clerk1")
     page.fill("input[name=password]", "yimen-demo")
     page.click("#login-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#login-error').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#login-error').textContent.length > 0")
     assert page.is_hidden("#app")
     context.close()
 
@@ -47,7 +47,8 @@ def test_dashboard_is_live(page, artifacts):
     page.wait_for_selector("#floor .win.serving", timeout=30_000)
     first = int(page.locator("#kpis .kpi .value").first.inner_text())
     page.wait_for_function(
-        f"Number(document.querySelector('#kpis .kpi .value').firstChild.textContent) > {first}", timeout=30_000)
+        f"() => Number(document.querySelector('#kpis .kpi .value').firstChild.textContent) > {first}",
+        timeout=30_000)
     page.wait_for_selector("#alerts li:not(.empty)", timeout=60_000)
     assert page.locator("#queues tbody tr").count() == 35
     wait_for_still(page)
@@ -61,7 +62,7 @@ def test_reports_charts_and_table(page, artifacts, manager_api, today):
     page.select_option("#r-by", "unit")
     page.fill("#r-to", (today - timedelta(days=1)).isoformat())  # a closed range: the simulator adds to today
     page.click("#r-run")
-    page.wait_for_function("document.querySelector('#r-table th').textContent === '部门'")
+    page.wait_for_function("() => document.querySelector('#r-table th').textContent === '部门'")
     rows = page.locator("#r-table tbody tr")
     total = rows.nth(rows.count() - 1).locator("td").nth(1).inner_text()
     start, end = page.input_value("#r-from"), page.input_value("#r-to")
