@@ -71,6 +71,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
               settings=HubSettings(token_ttl_s=app.config["TOKEN_TTL_S"],
                                    public_url=app.config.get("PUBLIC_URL")))
     publisher.bind(hub)
+    _warn_unknown_years(hub)
     app.extensions["yimen"] = hub
     app.extensions["yimen_printing"] = _print_service(app, hub)
     app.extensions["yimen_install"] = install
@@ -97,6 +98,14 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
         return {"ok": True, "center": hub.center.name}
 
     return app
+
+
+def _warn_unknown_years(hub: Hub) -> None:
+    """Say at start which years the working calendar only guesses (weekdays only)."""
+    from server.holiday_source import calendar_warnings
+
+    for line in calendar_warnings(hub.calendar, hub.today()):
+        logging.getLogger("yimen.calendar").warning(line)
 
 
 def _print_service(app: Flask, hub: Hub):

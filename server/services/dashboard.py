@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.db.tables import events as e
+from server.holiday_source import calendar_warnings
 from server.queueing.windows import WindowStatus
 
 from . import stats, views
@@ -87,4 +88,5 @@ def snapshot(hub: Hub, alerts: list[dict] | None = None) -> dict:
         "window_states": counts,
         "zones": [z.to_dict() for z in hub.center.zones.values()],
         "alerts": alerts or [],
+        "calendar_warnings": calendar_warnings(hub.calendar, today),
     }
