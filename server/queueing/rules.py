@@ -34,6 +34,7 @@ class Rules:
     rectify_working_days: int = 15  # a bad rating must be rectified within
     default_case_working_days: int = 7  # a case whose matter's guide names no time limit
     pickup_queue: str | None = None  # queue id where visitors collect results (取件)
+    rating_days: int = 7  # (addition) the phone offers the rating this long after service
     supervision: SupervisionRules = field(default_factory=SupervisionRules)
     appointments: AppointmentRules = field(default_factory=AppointmentRules)
 
