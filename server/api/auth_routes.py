@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from server.services import accounts, views
+from server.services import accounts, ratings, views
 
 from . import bp
 from .parsing import bearer_token, field, hub, json_body, staff
@@ -61,6 +61,8 @@ def create_device():
     data = json_body()
     kind = field(data, "kind", max_length=16)
     name = field(data, "name", max_length=200)
+    if kind == ratings.PAD_KIND:  # a tablet facing the visitor at one window (好差评)
+        return jsonify(ratings.create_rating_pad(hub(), name=name, window_id=data.get("window_id"))), 201
     return jsonify(accounts.create_device(hub(), kind=kind, name=name)), 201
 
 

@@ -21,7 +21,7 @@ EXPORT_TYPES = {
 
 
 def _manager() -> None:
-    staff("manager", "admin")
+    staff("manager", "supervisor", "admin")
 
 
 def _range():

@@ -13,7 +13,7 @@ from .parsing import hub, staff
 
 @bp.get("/stats")
 def get_stats():
-    staff("manager", "admin")
+    staff("manager", "supervisor", "admin")
     raw = request.args.get("date")
     if raw is None:
         day = hub().today()

@@ -33,7 +33,7 @@ def get_ticket(token: str):
 @bp.get("/tickets/<token>/history")
 def ticket_history(token: str):
     """Every event of one ticket, for managers and supervisors."""
-    staff("manager", "admin")
+    staff("manager", "supervisor", "admin")
     return jsonify(tickets.ticket_history(hub(), token))
 
 
@@ -41,7 +41,7 @@ def ticket_history(token: str):
 def ticket_lookup():
     """A ticket's history by its number and service day (``?number=B007&date=2026-03-02``),
     for supervisors who have the visitor's paper ticket but not its token."""
-    staff("manager", "admin")
+    staff("manager", "supervisor", "admin")
     number = request.args.get("number", "")
     if not number.strip():
         raise BadRequestError("give the ticket number: ?number=B007", code="missing_field",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from .errors import InvalidFieldError, NotRateableError
+from .events import DomainEvent
 
 LEVELS: tuple[int, ...] = (5, 4, 3, 2, 1)
 LEVEL_NAMES: dict[int, tuple[str, str]] = {
@@ -34,6 +36,13 @@ BAD_REASONS: dict[str, tuple[str, str]] = {
 }
 MAX_REASONS = len(BAD_REASONS)
 MAX_COMMENT = 500
+
+
+@dataclass(frozen=True)
+class TicketRated(DomainEvent):
+    """data: level, channel. Recorded when a visitor rates a finished ticket."""
+
+    kind: ClassVar[str] = "ticket_rated"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ DEMO_PASSWORD = "yimen-demo"
 DEMO_USERS = (
     ("admin", "admin", "系统管理员"),
     ("manager", "manager", "大厅主任"),
-    ("supervisor", "manager", "效能监察"),
+    ("supervisor", "supervisor", "效能监察"),
 )
 DEMO_CLERKS = 8
 DEMO_DEVICES = (
