@@ -81,6 +81,72 @@ def _manager_paths() -> dict:
     }
 
 
+def _rating_paths() -> dict:
+    """好差评 ratings and rectifications (server/api/rating_routes.py)."""
+    date = {"type": "string", "format": "date"}
+    span = [{"name": "from", "in": "query", "schema": date}, {"name": "to", "in": "query", "schema": date}]
+    token = [{"name": "token", "in": "path", "required": True, "schema": STR}]
+    rect_id = [{"name": "rectification_id", "in": "path", "required": True, "schema": INT}]
+    readers = (400, 401, 403)
+    rating = _obj(["ticket_id", "level", "reasons", "comment", "channel", "at"], ticket_id=INT,
+                  level=INT, reasons={"type": "array", "items": STR},
+                  comment={"type": "string", "nullable": True},
+                  channel={"enum": ["pad", "phone", "partner"]}, at=STR)
+
+    def move(summary: str, body: dict) -> dict:
+        return {"post": _op(summary, {"$ref": "#/components/schemas/Rectification"}, body=body,
+                            security="staff", errors=(400, 401, 403, 404, 409), params=rect_id)}
+
+    return {
+        "/tickets/{token}/rating": {"post": {**_op(
+            "Rate a done ticket once (the token holder, or X-Device-Key of the window's rating_pad); "
+            "409 already_rated, 409 not_rateable, 400 invalid_field", rating, status="201",
+            errors=(400, 401, 403, 404, 409), params=token,
+            body=_obj(["level"], level={"type": "integer", "minimum": 1, "maximum": 5},
+                      reasons={"type": "array", "items": STR}, comment=STR)),
+            "security": [{}, {"deviceKey": []}]}},
+        "/ratings/choices": {"get": _op("The five levels and the reasons of a bad rating (zh, en)")},
+        "/ratings": {"get": _op("Ratings of a date range (manager, supervisor, admin)",
+                                {"type": "array", "items": {"type": "object"}}, security="staff",
+                                errors=readers, params=span + [
+                                    {"name": n, "in": "query", "schema": STR}
+                                    for n in ("unit_id", "window_id")] + [
+                                    {"name": "level", "in": "query", "schema": INT}])},
+        "/ratings/summary": {"get": _op(
+            "Rated share, the five counts, satisfied share and bad count by unit, window, clerk or matter",
+            security="staff", errors=readers,
+            params=span + [{"name": "by", "in": "query",
+                            "schema": {"enum": ["unit", "window", "clerk", "matter"]}}])},
+        "/ratings/export": {"get": _op(
+            "One row per rating for the provincial 好差评 system, JSON or CSV (docs/ratings.md)",
+            {"type": "array", "items": {"type": "object"}}, security="staff", errors=readers,
+            params=span + [{"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}}])},
+        "/rectifications": {"get": _op(
+            "Rectifications of bad ratings (manager, supervisor, admin)",
+            {"type": "array", "items": {"$ref": "#/components/schemas/Rectification"}},
+            security="staff", errors=readers,
+            params=[{"name": "status", "in": "query", "schema": {"enum": [
+                "open", "rectifying", "appealed", "overturned", "rectified", "closed"]}},
+                    {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "unit_id", "in": "query", "schema": STR}])},
+        "/rectifications/{rectification_id}": {"get": _op(
+            "One rectification with its history", {"$ref": "#/components/schemas/Rectification"},
+            security="staff", errors=(401, 403, 404), params=rect_id)},
+        "/rectifications/{rectification_id}/verify": move(
+            "A manager: open → rectifying (valid) or appealed (disputed)",
+            _obj(["finding", "note"], finding={"enum": ["valid", "disputed"]}, note=STR)),
+        "/rectifications/{rectification_id}/review": move(
+            "Supervisor or admin: appealed → rectifying (upheld) or overturned",
+            _obj(["decision", "note"], decision={"enum": ["upheld", "overturned"]}, note=STR)),
+        "/rectifications/{rectification_id}/rectify": move(
+            "A manager: rectifying → rectified", _obj(["note"], note=STR)),
+        "/rectifications/{rectification_id}/callback": move(
+            "A manager called the visitor back: rectified → closed",
+            _obj(["reached", "note"], reached={"type": "boolean"}, note=STR,
+                 level={"type": "integer", "minimum": 1, "maximum": 5})),
+    }
+
+
 def build_document() -> dict:
     paths = {
         "/center": {"get": _op("The center as loaded: zones, units, matters, queues, windows")},
@@ -110,12 +176,14 @@ def build_document() -> dict:
         "/users": {
             "post": _op("Create a staff user (admin)", status="201", security="staff", errors=(400, 401, 403, 409),
                         body=_obj(["username", "password", "role"], username=STR, password=STR,
-                                  role={"enum": ["admin", "manager", "clerk"]}, name=STR, unit_id=STR)),
+                                  role={"enum": ["admin", "manager", "supervisor", "clerk"]}, name=STR, unit_id=STR)),
             "get": _op("List staff users (admin, manager)", security="staff", errors=(401, 403)),
         },
         "/devices": {
-            "post": _op("Register a kiosk or display; answers its key once", status="201", security="staff",
-                        errors=(400, 401, 403), body=_obj(["kind", "name"], kind={"enum": ["kiosk", "display"]}, name=STR)),
+            "post": _op("Register a kiosk, display or rating_pad (with window_id); answers its key once", status="201",
+                        security="staff", errors=(400, 401, 403, 422),
+                        body=_obj(["kind", "name"], kind={"enum": ["kiosk", "display", "rating_pad"]}, name=STR,
+                                  window_id=STR)),
             "get": _op("List devices (admin, manager)", security="staff", errors=(401, 403)),
         },
         "/auth/me/today": {"get": _op("The logged-in clerk's counts for today", security="staff",
@@ -167,6 +235,7 @@ def build_document() -> dict:
             "responses": {"200": {"description": "OK", "content": {"image/svg+xml": {}}},
                           "404": {"description": "error", **_json(ERROR)}}}},
         **_manager_paths(),
+        **_rating_paths(),
         "/openapi.json": {"get": _op("This document")},
     }
     return {
@@ -190,7 +259,20 @@ def build_document() -> dict:
                     window_id={"type": "string", "nullable": True}, called_at={"type": "string", "nullable": True},
                     finished_at={"type": "string", "nullable": True},
                     outcome={"type": "string", "nullable": True, "enum": ["completed", "accepted", "returned", None]},
-                    status_url=STR),
+                    status_url=STR,
+                    rating={"type": "object", "nullable": True,
+                            "properties": {"level": INT, "at": STR}}),
+                "Rectification": _obj(
+                    ["id", "status", "opened_at", "due_at", "overdue", "ticket", "rating", "clerk", "history"],
+                    id=INT, status={"enum": ["open", "rectifying", "appealed", "overturned", "rectified", "closed"]},
+                    opened_at=STR, due_at=STR, overdue={"type": "boolean"},
+                    ticket=_obj(["token", "number", "matter_id", "unit_id", "window_id"], token=STR, number=STR,
+                                matter_id=STR, unit_id=STR, window_id={"type": "string", "nullable": True}),
+                    rating=_obj(["level", "reasons", "comment"], level=INT, reasons={"type": "array", "items": STR},
+                                comment={"type": "string", "nullable": True}),
+                    clerk={"type": "object", "nullable": True},
+                    history={"type": "array", "items": _obj(["at", "action", "actor", "note"], at=STR, action=STR,
+                                                            actor=STR, note={"type": "string", "nullable": True})}),
                 "QueueSummary": _obj(["id", "name", "prefix", "waiting", "longest_wait_s", "estimated_wait_s", "window_ids"],
                                      id=STR, name=STR, prefix=STR, waiting=INT, longest_wait_s=INT, estimated_wait_s=INT,
                                      window_ids={"type": "array", "items": STR}),
