@@ -152,6 +152,9 @@ def _register_pages(app: Flask) -> None:
     from manager import bp as manager_bp
 
     app.register_blueprint(manager_bp)
+    from rate import bp as rate_bp
+
+    app.register_blueprint(rate_bp)
     try:
         from display.phone import bp as phone_bp
     except ImportError:

@@ -19,7 +19,7 @@ from flask_babel import Babel, gettext
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG_DIRS = ("server", "kiosk", "display", "counter", "manager")
+CATALOG_DIRS = ("server", "kiosk", "display", "counter", "manager", "rate")
 LANGUAGES = ("zh", "en", "bo")
 LANGUAGE_NAMES = {"zh": "中文", "en": "English", "bo": "བོད་ཡིག"}
 

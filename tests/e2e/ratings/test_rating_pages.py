@@ -1,0 +1,113 @@
+"""好差评 pages in headless Chromium against a real hub: the rating pad at window 16
+after a real clerk finishes a real ticket, the phone rating, and the manager's
+rectification tab through to closed. Screenshots land in test-artifacts/ratings/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.api import DEMO_PASSWORD, Api
+
+pytestmark = pytest.mark.browser
+
+WINDOW = "w16"
+PAD = (1280, 800)
+
+
+@pytest.fixture
+def shots(artifacts):
+    folder = artifacts / "ratings"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def browser_pages(chromium):
+    contexts, errors = [], []
+
+    def open_page(url: str, width: int, height: int, *, touch: bool = False):
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                       has_touch=touch, is_mobile=touch and width < 800,
+                                       device_scale_factor=1)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(f"{url}: {exc}"))
+        page.goto(url)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+def pad_key(url: str) -> str:
+    answer = Api(url).login("admin").post("/devices", {"kind": "rating_pad", "name": "16号窗口评价器",
+                                                       "window_id": WINDOW})
+    assert answer.status_code == 201, answer.text
+    return answer.json()["key"]
+
+
+def finish_one(url: str, clerk: Api) -> dict:
+    Api.kiosk(url).issue()
+    called = clerk.post(f"/windows/{WINDOW}/call-next")
+    assert called.status_code == 200, called.text
+    assert clerk.post(f"/windows/{WINDOW}/finish", {"outcome": "completed"}).status_code == 200
+    return called.json()
+
+
+def test_pad_flow_after_a_real_clerk_finishes(hub, browser_pages, shots):
+    key = pad_key(hub.url)
+    clerk = Api.clerk(hub.url, "clerk1")
+    assert clerk.post(f"/windows/{WINDOW}/open").status_code == 200
+    pad = browser_pages(f"{hub.url}/rate/?key={key}", *PAD, touch=True)
+    pad.wait_for_selector('body[data-live="1"]')
+    pad.wait_for_function("document.getElementById('clerk-number').textContent === 'clerk1'")
+    assert pad.inner_text("#window-number") == "16"
+    pad.screenshot(path=str(shots / "pad-idle.png"))
+
+    ticket = finish_one(hub.url, clerk)
+    pad.wait_for_selector('body[data-screen="choice"]')
+    assert pad.inner_text("#ticket-number") == ticket["number"]
+    assert pad.locator(".level").count() == 5
+    assert pad.locator(".level svg.face").count() == 5
+    pad.wait_for_timeout(300)
+    pad.screenshot(path=str(shots / "pad-choice.png"))
+
+    pad.tap(".level-1")
+    pad.wait_for_selector('body[data-screen="reasons"]')
+    pad.tap('.reason[data-reason="long_wait"]')
+    pad.tap('.reason[data-reason="attitude"]')
+    pad.fill("#comment", "等了很久")
+    pad.screenshot(path=str(shots / "pad-reasons.png"))
+    pad.tap("#submit")
+    pad.wait_for_selector('body[data-screen="thanks"]')
+    assert pad.is_visible("#thanks-bad")
+    pad.screenshot(path=str(shots / "pad-thanks.png"))
+    pad.wait_for_selector('body[data-screen="idle"]', timeout=15_000)
+
+    manager = Api(hub.url).login("manager")
+    rated = Api(hub.url).get(f"/tickets/{ticket['token']}").json()["rating"]
+    assert rated["level"] == 1
+    [item] = manager.get("/rectifications").json()
+    assert item["rating"] == {"level": 1, "reasons": ["long_wait", "attitude"], "comment": "等了很久"}
+
+    # a good rating goes straight to thanks; the next call closes an unanswered request
+    finish_one(hub.url, clerk)
+    pad.wait_for_selector('body[data-screen="choice"]')
+    pad.tap(".level-5")
+    pad.wait_for_selector('body[data-screen="thanks"]')
+    assert pad.is_hidden("#thanks-bad")
+    pad.wait_for_selector('body[data-screen="idle"]', timeout=15_000)
+    finish_one(hub.url, clerk)
+    pad.wait_for_selector('body[data-screen="choice"]')
+    Api.kiosk(hub.url).issue()
+    clerk.post(f"/windows/{WINDOW}/call-next")
+    pad.wait_for_selector('body[data-screen="idle"]')
+    assert len(manager.get("/ratings").json()) == 2
+
+
+def test_an_unknown_key_says_so(hub, browser_pages, shots):
+    page = browser_pages(f"{hub.url}/rate/?key=nope", *PAD, touch=True)
+    assert page.is_visible(".problem")
+    page.screenshot(path=str(shots / "pad-unknown-key.png"))
