@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, url_for
 
+from rate import choices as rating_choices
 from server.i18n import LANGUAGE_NAMES, current_language, texts
 from server.queueing.errors import TicketNotFoundError
 from server.services.tickets import get_ticket
@@ -20,6 +21,10 @@ PHONE_TEXTS = (
     "请到 {window} 号窗口办理",
     "等候中", "已呼叫", "正在办理", "已办结", "已过号", "已取消", "您已被呼叫", "知道了", "请留意叫号",
     "实时更新", "正在重新连接…", "当场办结", "已受理，转后台办理", "材料退回", "再次呼叫",
+)
+RATING_TEXTS = (
+    "请对本次服务进行评价", "很抱歉！请告诉我们原因（可多选）", "其他意见（选填）", "提交评价", "返回",
+    "感谢您的评价！", "我们将认真核实并整改", "您的评价", "网络连接失败，请重试", "本次服务已评价",
 )
 
 
@@ -40,10 +45,14 @@ def ticket(token: str):
         matter=matter,
         languages=LANGUAGE_NAMES,
         language=current_language(),
+        rating_levels=rating_choices()["levels"],
+        rating_reasons=rating_choices()["reasons"],
         page_config={
             "token": token,
             "ticket": view,
             "ticket_url": url_for("api.get_ticket", token=token),
-            "texts": texts(*PHONE_TEXTS),
+            "texts": texts(*PHONE_TEXTS, *RATING_TEXTS),
+            "rating": {**rating_choices(), "days": hub.center.rules.rating_days,
+                       "url": url_for("api.rate_ticket", token=token)},
         },
     )

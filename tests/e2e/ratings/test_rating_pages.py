@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.api import DEMO_PASSWORD, Api
+from tests.support.api import Api
 
 pytestmark = pytest.mark.browser
 
@@ -111,3 +111,33 @@ def test_an_unknown_key_says_so(hub, browser_pages, shots):
     page = browser_pages(f"{hub.url}/rate/?key=nope", *PAD, touch=True)
     assert page.is_visible(".problem")
     page.screenshot(path=str(shots / "pad-unknown-key.png"))
+
+
+def test_phone_rating(hub, browser_pages, shots):
+    clerk = Api.clerk(hub.url, "clerk1")
+    assert clerk.post(f"/windows/{WINDOW}/open").status_code == 200
+    ticket = Api.kiosk(hub.url).issue()
+    phone = browser_pages(f"{hub.url}/t/{ticket['token']}", 390, 844, touch=True)
+    assert phone.is_hidden("#rating")  # waiting: nothing to rate yet
+    clerk.post(f"/windows/{WINDOW}/call-next")
+    clerk.post(f"/windows/{WINDOW}/finish", {"outcome": "completed"})
+    phone.wait_for_selector("#rating:not([hidden]) #rate-ask:not([hidden])", timeout=15_000)
+    assert phone.locator(".rate-level").count() == 5
+    phone.screenshot(path=str(shots / "phone-offer.png"), full_page=True)
+    phone.tap('.rate-level[data-level="2"]')
+    phone.wait_for_selector("#rate-reasons:not([hidden])")
+    phone.check('.rate-reason input[value="not_told_at_once"]')
+    phone.fill("#rate-comment", "材料清单没有说全")
+    phone.screenshot(path=str(shots / "phone-reasons.png"), full_page=True)
+    phone.tap("#rate-submit")
+    phone.wait_for_selector("#rate-done:not([hidden])")
+    assert "不满意" in phone.inner_text("#rate-done-level")
+    phone.wait_for_timeout(500)  # the ticket_changed that follows keeps the thanks
+    assert "感谢" in phone.inner_text("#rate-done-title")
+    phone.screenshot(path=str(shots / "phone-rated.png"), full_page=True)
+    answer = Api(hub.url).get(f"/tickets/{ticket['token']}").json()["rating"]
+    assert answer["level"] == 2
+    # the pad of the window can no longer rate it; a reload shows the rating
+    phone.reload()
+    phone.wait_for_selector("#rate-done:not([hidden])")
+    assert "不满意" in phone.inner_text("#rate-done-level")
