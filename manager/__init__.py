@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, render_template
 from server.i18n import LANGUAGE_NAMES, current_language, texts
 
 from .page_texts import MANAGER_TEXTS
+from .rating_texts import RATING_TEXTS
 
 bp = Blueprint("manager", __name__, url_prefix="/manager", template_folder="templates",
                static_folder="static")
@@ -20,7 +21,7 @@ def index():
     boot = {
         "lang": lang,
         "timezone": current_app.extensions["yimen"].center.timezone,
-        "texts": texts(*MANAGER_TEXTS),
+        "texts": texts(*MANAGER_TEXTS, *RATING_TEXTS),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in ("zh", "en")],
     }
     response = current_app.make_response(render_template("manager/index.html", boot=boot, lang=lang))

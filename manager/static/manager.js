@@ -50,12 +50,13 @@
     });
     const body = await response.json();
     if (!response.ok) { $("#login-error").textContent = T("登录失败"); return; }
-    if (!["manager", "admin"].includes(body.user.role)) {
+    if (!["manager", "supervisor", "admin"].includes(body.user.role)) {
       $("#login-error").textContent = T("需要大厅主任或管理员账号"); return;
     }
     token = body.token;
     sessionStorage.setItem(TOKEN_KEY, token);
     sessionStorage.setItem(TOKEN_KEY + ".user", body.user.name || body.user.username);
+    sessionStorage.setItem(TOKEN_KEY + ".role", body.user.role);
     start();
   });
 
@@ -117,6 +118,7 @@
     renderQueues(snap.queues);
     (snap.alerts || []).forEach((a) => alerts.set(a.id, a));
     renderAlerts();
+    (window.yimenDashboardHooks || []).forEach((hook) => hook(snap));
   }
 
   function renderFloor(snap) {

@@ -14,7 +14,7 @@ from server.db.tables import events as e
 from server.holiday_source import calendar_warnings
 from server.queueing.windows import WindowStatus
 
-from . import stats, views
+from . import rectifications, stats, views
 from .hub import Hub
 
 
@@ -68,6 +68,7 @@ def snapshot(hub: Hub, alerts: list[dict] | None = None) -> dict:
         queues = views.queue_summaries(hub, repos)
         queue_map = {q["id"]: q for q in queues}
         windows = window_rows(hub, repos, queue_map)
+        overdue = rectifications.overdue_count(hub, repos)
     for queue in queues:
         day = by_queue.get(queue["id"], {})
         queue["avg_wait_s"] = day.get("avg_wait_s")
@@ -89,4 +90,5 @@ def snapshot(hub: Hub, alerts: list[dict] | None = None) -> dict:
         "zones": [z.to_dict() for z in hub.center.zones.values()],
         "alerts": alerts or [],
         "calendar_warnings": calendar_warnings(hub.calendar, today),
+        "rectifications_overdue": overdue,
     }

@@ -193,6 +193,13 @@ class RectificationRepository:
             query = query.limit(limit)
         return self._build(list(self.conn.execute(query)), with_history=True)
 
+    def count_overdue(self, now: datetime) -> int:
+        return self.conn.execute(
+            select(func.count()).select_from(rectifications)
+            .where(rectifications.c.status.not_in(("closed", "overturned")),
+                   rectifications.c.due_at < now)
+        ).scalar_one()
+
     def for_units(self, first: date | None, last: date | None) -> list[dict]:
         """Every rectification opened in the range (by local day of its rating), flat rows
         for the unit figures: status, due_at, closed_at, callback_reached, unit_id."""

@@ -141,3 +141,78 @@ def test_phone_rating(hub, browser_pages, shots):
     phone.reload()
     phone.wait_for_selector("#rate-done:not([hidden])")
     assert "不满意" in phone.inner_text("#rate-done-level")
+
+
+def login_manager(page, username: str) -> None:
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "yimen-demo")
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#floor .win")
+
+
+def test_manager_rectification_tab_through_to_closed(hub, browser_pages, shots):
+    key = pad_key(hub.url)
+    clerk = Api.clerk(hub.url, "clerk1")
+    clerk.post(f"/windows/{WINDOW}/open")
+    pad = Api(hub.url, device_key=key)
+    bad = finish_one(hub.url, clerk)
+    assert pad.post(f"/tickets/{bad['token']}/rating", {"level": 1, "reasons": ["attitude"],
+                                                         "comment": "态度生硬"}).status_code == 201
+    for level in (5, 5, 4, 3):
+        assert pad.post(f"/tickets/{finish_one(hub.url, clerk)['token']}/rating",
+                        {"level": level}).status_code == 201
+    page = browser_pages(f"{hub.url}/manager/", 1600, 1000)
+    login_manager(page, "manager")
+
+    page.click("#tabs button[data-tab=ratings]")
+    page.wait_for_selector("#c-levels canvas")
+    page.wait_for_selector("#g-table tbody tr")
+    assert "60.0%" in page.inner_text("#g-kpis")  # satisfied: levels 5, 5, 4 of 1, 5, 5, 4, 3
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(shots / "manager-ratings.png"), full_page=True)
+
+    page.click("#tabs button[data-tab=rectifications]")
+    page.wait_for_selector("#x-table tbody tr")
+    page.click("#x-table tbody tr")
+    page.wait_for_selector('#x-detail form[data-action="verify"]')
+    page.click('form[data-action="verify"] button[data-value="valid"]')
+    assert "请填写备注" in page.inner_text('form[data-action="verify"] .error')  # a note is required
+    page.fill('form[data-action="verify"] textarea', "调取录像，属实")
+    page.click('form[data-action="verify"] button[data-value="valid"]')
+    page.wait_for_selector('#x-detail form[data-action="rectify"]')
+    page.screenshot(path=str(shots / "manager-rectification-verified.png"), full_page=True)
+    page.fill('form[data-action="rectify"] textarea', "对窗口人员批评教育，组织服务礼仪培训")
+    page.click('form[data-action="rectify"] button')
+    page.wait_for_selector('#x-detail form[data-action="callback"]')
+    page.select_option('form[data-action="callback"] select', "4")
+    page.fill('form[data-action="callback"] textarea', "电话回访，群众表示认可")
+    page.click('form[data-action="callback"] button')
+    page.wait_for_selector("#x-detail .status-badge.closed")
+    assert page.locator("#x-detail .history li").count() == 4
+    assert page.locator("#x-detail form.move").count() == 0
+    page.screenshot(path=str(shots / "manager-rectification-closed.png"), full_page=True)
+    [item] = Api(hub.url).login("manager").get("/rectifications?status=closed").json()
+    assert [s["action"] for s in item["history"]] == ["opened", "verify", "rectify", "callback"]
+    assert item["callback"] == {"reached": True, "level": 4}
+
+
+def test_supervisor_reviews_an_appeal(hub, browser_pages, shots):
+    clerk = Api.clerk(hub.url, "clerk1")
+    clerk.post(f"/windows/{WINDOW}/open")
+    ticket = finish_one(hub.url, clerk)
+    assert Api(hub.url).post(f"/tickets/{ticket['token']}/rating", {"level": 2}).status_code == 201
+    manager = Api(hub.url).login("manager")
+    [item] = manager.get("/rectifications").json()
+    assert manager.post(f"/rectifications/{item['id']}/verify",
+                        {"finding": "disputed", "note": "材料不齐被退回，群众误解"}).status_code == 200
+    page = browser_pages(f"{hub.url}/manager/", 1600, 1000)
+    login_manager(page, "supervisor")
+    page.click("#tabs button[data-tab=rectifications]")
+    page.click("#x-table tbody tr")
+    page.wait_for_selector('#x-detail form[data-action="review"]')
+    page.fill('form[data-action="review"] textarea', "经复核，申诉成立")
+    page.click('form[data-action="review"] button[data-value="overturned"]')
+    page.wait_for_selector("#x-detail .status-badge.overturned")
+    page.screenshot(path=str(shots / "manager-rectification-overturned.png"), full_page=True)
+    summary = manager.get("/ratings/summary").json()
+    assert summary["total"]["rated"] == 0 and summary["total"]["bad"] == 0
