@@ -76,7 +76,7 @@ def rate_year(hub, seed: int) -> tuple[int, int]:
             if level <= 2:
                 due = hub.calendar.deadline(at, rules.rectify_working_days, hub.tz)
                 closed = not overturned and rng.random() < 0.85
-                bad.append({"rating_id": next_id, "ticket_id": row.id,
+                bad.append({"rating_id": next_id, "ticket_id": row.id, "service_day": row.service_day,
                             "status": "overturned" if overturned else ("closed" if closed else "rectifying"),
                             "opened_at": at, "due_at": due, "unit_id": row.unit_id,
                             "window_id": row.window_id, "clerk_id": row.clerk_id,

@@ -226,6 +226,7 @@ rectifications = Table(
     Column("rating_id", Integer, ForeignKey("ratings.id", ondelete="CASCADE"), nullable=False,
            unique=True),  # exactly one per bad rating, however many hubs
     Column("ticket_id", Integer, nullable=False),
+    Column("service_day", Date, nullable=False),  # the rated ticket's, for the unit figures
     Column("status", String(16), nullable=False),
     Column("opened_at", UTCDateTime, nullable=False),
     Column("due_at", UTCDateTime, nullable=False),
@@ -237,6 +238,7 @@ rectifications = Table(
     Column("callback_reached", Boolean),
     Column("callback_level", Integer),
     Index("ix_rectifications_status_due_at", "status", "due_at"),
+    Index("ix_rectifications_service_day", "service_day"),
 )
 
 rectification_steps = Table(

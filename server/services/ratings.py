@@ -65,7 +65,8 @@ def rate_ticket(hub: Hub, token: str, *, level: object, reasons: object = None,
             if is_bad(parsed.level):
                 due = hub.calendar.deadline(now, hub.center.rules.rectify_working_days, hub.tz)
                 item = Rectification.open(rating_id, parsed.level, now, due, actor)
-                uow.rectifications.add(item, ticket_id=ticket.id, unit_id=ticket.unit_id,
+                uow.rectifications.add(item, ticket_id=ticket.id, service_day=ticket.service_day,
+                                       unit_id=ticket.unit_id,
                                        window_id=ticket.window_id, clerk_id=ticket.clerk_id)
             event = TicketRated(now, actor, ticket.id, ticket.window_id, None,
                                 {"level": parsed.level, "channel": channel, "token": ticket.token})

@@ -136,13 +136,14 @@ class RectificationRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def add(self, item: Rectification, *, ticket_id: int, unit_id: str, window_id: str | None,
-            clerk_id: int | None) -> int:
+    def add(self, item: Rectification, *, ticket_id: int, service_day: date, unit_id: str,
+            window_id: str | None, clerk_id: int | None) -> int:
         """Insert a new rectification and its first step; IntegrityError when the rating
         has one already."""
         item.id = self.conn.execute(
             insert(rectifications).values(
-                rating_id=item.rating_id, ticket_id=ticket_id, status=item.status.value,
+                rating_id=item.rating_id, ticket_id=ticket_id, service_day=service_day,
+                status=item.status.value,
                 opened_at=item.opened_at, due_at=item.due_at, unit_id=unit_id,
                 window_id=window_id, clerk_id=clerk_id)
             .returning(rectifications.c.id)
@@ -201,10 +202,12 @@ class RectificationRepository:
         ).scalar_one()
 
     def for_units(self, first: date | None, last: date | None) -> list[dict]:
-        """Every rectification opened in the range (by local day of its rating), flat rows
-        for the unit figures: status, due_at, closed_at, callback_reached, unit_id."""
-        query = (select(rectifications).join(ratings, ratings.c.id == rectifications.c.rating_id)
-                 .where(*_range(ratings.c.service_day, first, last)))
+        """Every rectification of the range's service days, flat rows for the unit figures
+        and the export: status, due_at, rectified_at, callback_reached, unit_id, ticket_id."""
+        r = rectifications.c
+        query = (select(r.id, r.ticket_id, r.unit_id, r.status, r.due_at, r.rectified_at,
+                        r.callback_reached)
+                 .where(*_range(r.service_day, first, last)))
         return [dict(row._mapping) for row in self.conn.execute(query)]
 
     def _build(self, rows, *, with_history: bool) -> list[tuple[Rectification, dict]]:

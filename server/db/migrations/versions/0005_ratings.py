@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, nullable=False),
         sa.Column("rating_id", sa.Integer, nullable=False),
         sa.Column("ticket_id", sa.Integer, nullable=False),
+        sa.Column("service_day", sa.Date, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("opened_at", UTCDateTime, nullable=False),
         sa.Column("due_at", UTCDateTime, nullable=False),
@@ -62,6 +63,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("rating_id", name="uq_rectifications_rating_id"),
     )
     op.create_index("ix_rectifications_status_due_at", "rectifications", ["status", "due_at"])
+    op.create_index("ix_rectifications_service_day", "rectifications", ["service_day"])
     op.create_table(
         "rectification_steps",
         sa.Column("id", sa.Integer, nullable=False),
@@ -94,6 +96,7 @@ def downgrade() -> None:
     op.drop_table("rating_pads")
     op.drop_index("ix_rectification_steps_rectification_id", table_name="rectification_steps")
     op.drop_table("rectification_steps")
+    op.drop_index("ix_rectifications_service_day", table_name="rectifications")
     op.drop_index("ix_rectifications_status_due_at", table_name="rectifications")
     op.drop_table("rectifications")
     op.drop_index("ix_ratings_service_day", table_name="ratings")
