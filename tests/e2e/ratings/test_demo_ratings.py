@@ -26,6 +26,21 @@ def test_demo_prints_a_rating_pad_for_window_1(hub):
     assert not connected
 
 
+def test_an_unknown_calendar_year_is_said_at_start_and_on_the_dashboard(hub):
+    """chinese-calendar knows up to 2026: in December 2026 the hub warns about 2027."""
+    import datetime
+
+    next_year = datetime.date.today().year + 1
+    dashboard = Api(hub.url).login("manager").get("/dashboard").json()
+    warnings = dashboard["calendar_warnings"]
+    if next_year <= 2026:  # a package that knows next year: nothing to warn about
+        assert warnings == []
+        return
+    assert any(str(next_year) in line for line in warnings)
+    assert f"not {next_year}" in hub.output() and "yimen.calendar" in hub.output()
+    assert dashboard["rectifications_overdue"] == 0
+
+
 def test_simulated_visitors_rate(tmp_path):
     hub = HubProcess(tmp_path / "var", args=["--simulate", "--speed", "200"]).start()
     try:

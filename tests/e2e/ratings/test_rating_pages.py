@@ -163,6 +163,8 @@ def test_manager_rectification_tab_through_to_closed(hub, browser_pages, shots):
                         {"level": level}).status_code == 201
     page = browser_pages(f"{hub.url}/manager/", 1600, 1000)
     login_manager(page, "manager")
+    page.wait_for_selector("#notices:not([hidden]) .notice.calendar")  # 2027 is not known yet
+    page.screenshot(path=str(shots / "manager-dashboard-notices.png"))
 
     page.click("#tabs button[data-tab=ratings]")
     page.wait_for_selector("#c-levels canvas")
