@@ -15,7 +15,7 @@ from server.queueing.rules import AppointmentRules, Rules, SupervisionRules
 from server.queueing.working_days import CalendarOverrides
 
 _RULE_FIELDS = ("rectify_working_days", "default_case_working_days", "pickup_queue",
-                "rating_days", "supervision", "appointments")
+                "rating_days", "rating_pad_seconds", "supervision", "appointments")
 _CALENDAR_FIELDS = ("holidays", "workdays")
 # The smallest value of each integer rule: day counts and limits need at least 1.
 _MINIMUM = {"quick_no_show_seconds": 0, "unattended_wait_minutes": 0, "cancel_before_minutes": 0,
@@ -29,7 +29,8 @@ def parse_rules(reader, value: object, queues: Mapping) -> Rules:
     path = ("rules",)
     item = reader.mapping(value, path, _RULE_FIELDS)
     simple: dict[str, Any] = {}
-    for name in ("rectify_working_days", "default_case_working_days", "rating_days"):
+    for name in ("rectify_working_days", "default_case_working_days", "rating_days",
+                 "rating_pad_seconds"):
         number = reader.integer(item, name, path, minimum=1)
         if number is not None:
             simple[name] = number

@@ -35,6 +35,7 @@ class Rules:
     default_case_working_days: int = 7  # a case whose matter's guide names no time limit
     pickup_queue: str | None = None  # queue id where visitors collect results (取件)
     rating_days: int = 7  # (addition) the phone offers the rating this long after service
+    rating_pad_seconds: int = 90  # (addition) a pad closes an unanswered request after this
     supervision: SupervisionRules = field(default_factory=SupervisionRules)
     appointments: AppointmentRules = field(default_factory=AppointmentRules)
 

@@ -27,7 +27,6 @@ from .hub import Hub
 from .views import local_iso
 
 PAD_KIND = "rating_pad"
-PAD_TIMEOUT_S = 90  # a pad closes an unanswered rating request after this long
 
 
 def rating_json(hub: Hub, record) -> dict:
@@ -134,7 +133,7 @@ def rating_request(hub: Hub, repos, ticket) -> dict:
         # additions
         "matter_name_en": matter.name_en if matter else None,
         "staff_number": clerk["staff_number"] if clerk else None,
-        "timeout_s": PAD_TIMEOUT_S,
+        "timeout_s": hub.center.rules.rating_pad_seconds,
     }
 
 
@@ -148,7 +147,7 @@ def pad_state(hub: Hub, repos, window_id: str) -> dict:
     last = repos.rating_pads.last_finished(window_id, hub.today())
     if (last is not None and repos.tickets.at_window(window_id) is None
             and repos.ratings.of_ticket(last.id) is None
-            and (hub.now() - last.finished_at).total_seconds() < PAD_TIMEOUT_S):
+            and (hub.now() - last.finished_at).total_seconds() < hub.center.rules.rating_pad_seconds):
         pending = rating_request(hub, repos, last)
     return {"window_id": window.id, "window_number": window.number, "window_name": window.name,
             "window_name_en": window.name_en, "status": state.status.value if state else "closed",

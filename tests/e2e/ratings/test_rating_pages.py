@@ -218,3 +218,47 @@ def test_supervisor_reviews_an_appeal(hub, browser_pages, shots):
     page.screenshot(path=str(shots / "manager-rectification-overturned.png"), full_page=True)
     summary = manager.get("/ratings/summary").json()
     assert summary["total"]["rated"] == 0 and summary["total"]["bad"] == 0
+
+
+def test_the_center_files_rules_and_calendar_reach_the_pad_and_the_deadline(tmp_path, chromium, shots):
+    """A hall whose file sets rules.rating_pad_seconds and rectify_working_days and closes
+    the next working day in its calendar: the pad closes unanswered after 3 s, and a bad
+    rating is due 5 of *its* working days later."""
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from server.center_file import DEMO_CENTER_PATH
+    from server.holiday_source import national_holidays
+    from server.queueing.working_days import WorkingCalendar
+    from tests.support.hubproc import HubProcess
+
+    tz = ZoneInfo("Asia/Shanghai")
+    national = WorkingCalendar(national_holidays())
+    today = datetime.now(tz).date()
+    closed = national.add_working_days(today, 1)
+    center = tmp_path / "hall.yaml"
+    center.write_text(DEMO_CENTER_PATH.read_text(encoding="utf-8") +
+                      "\nrules:\n  rectify_working_days: 5\n  rating_pad_seconds: 3\n"
+                      f"calendar:\n  holidays: [{closed.isoformat()}]\n", encoding="utf-8")
+    hub = HubProcess(tmp_path / "var", center=str(center)).start()
+    try:
+        key = pad_key(hub.url)
+        clerk = Api.clerk(hub.url, "clerk1")
+        clerk.post(f"/windows/{WINDOW}/open")
+        context = chromium.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
+        pad = context.new_page()
+        pad.goto(f"{hub.url}/rate/?key={key}")
+        pad.wait_for_selector('body[data-live="1"]')
+        ticket = finish_one(hub.url, clerk)
+        pad.wait_for_selector('body[data-screen="choice"]')
+        pad.wait_for_selector('body[data-screen="idle"]', timeout=10_000)  # closed after 3 s
+        context.close()
+        assert Api(hub.url).post(f"/tickets/{ticket['token']}/rating", {"level": 1}).status_code == 201
+        [item] = Api(hub.url).login("manager").get("/rectifications").json()
+        due = date.fromisoformat(item["due_at"][:10])
+        opened = date.fromisoformat(item["opened_at"][:10])
+        assert due == national.add_working_days(opened, 6 if closed <= national.add_working_days(opened, 5) else 5)
+        assert item["due_at"].endswith("T17:30:00+08:00")
+        assert due - opened >= timedelta(days=6)
+    finally:
+        hub.stop()
