@@ -71,7 +71,6 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
               settings=HubSettings(token_ttl_s=app.config["TOKEN_TTL_S"],
                                    public_url=app.config.get("PUBLIC_URL")))
     publisher.bind(hub)
-    _warn_unknown_years(hub)
     app.extensions["yimen"] = hub
     app.extensions["yimen_printing"] = _print_service(app, hub)
     app.extensions["yimen_install"] = install
@@ -88,6 +87,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     _register_pages(app)
     publisher.start()
     socketio.start_background_task(_close_days_forever, hub)
+    # Once the hub runs (not before: a start that fails says one line and nothing else).
+    socketio.start_background_task(_warn_unknown_years, hub)
 
     @app.get("/")
     def index():
