@@ -190,6 +190,7 @@
 
   function connect() {
     socket = io("/manager", { auth: { token }, transports: ["websocket", "polling"] });
+    window.yimenManagerSocket = socket;  // for the page's other views (ratings.js)
     socket.on("connect", () => { $("#live").classList.add("on"); $("#live-text").textContent = T("实时"); });
     socket.on("disconnect", () => { $("#live").classList.remove("on"); $("#live-text").textContent = T("连接中断"); });
     socket.on("connect_error", (err) => {

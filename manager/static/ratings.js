@@ -239,8 +239,20 @@
     }
   }
 
+  // --- live: a rectification opened or moved elsewhere refreshes the open tab ----------
+  let listening = null;
+  function listen() {
+    const socket = window.yimenManagerSocket;
+    if (!socket || socket === listening) return;
+    listening = socket;
+    socket.on("rectification_changed", () => {
+      if (!document.querySelector('main .tab[data-tab="rectifications"]').hidden) runRectifications();
+    });
+  }
+
   // --- dashboard notices: unknown calendar years, overdue rectifications -----------------
   (window.yimenDashboardHooks = window.yimenDashboardHooks || []).push((snap) => {
+    listen();
     const notices = [];
     (snap.calendar_warnings || []).forEach((text) => {
       const p = el("p", "notice calendar"); p.append(el("b", null, T("工作日历提示") + " "), document.createTextNode(text));

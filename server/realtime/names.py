@@ -54,7 +54,8 @@ def device_room(device_id: int | str) -> str:
 RATING = "/rating"
 RATING_REQUESTED = "rating_requested"  # hub → pad: its window finished a ticket, ask for a rating
 RATING_CLOSED = "rating_closed"  # hub → pad: that ticket was rated, or the window called the next
-PAD_STATE = "pad_state"  # hub → pad (addition): window, clerk on duty, the request to show now
+PAD_STATE = "pad_state"
+RECTIFICATION_CHANGED = "rectification_changed"  # hub → managers: {id, status} opened or moved  # hub → pad (addition): window, clerk on duty, the request to show now
 
 
 def rating_pad_room(window_id: str) -> str:

@@ -90,7 +90,7 @@ class SocketPublisher:
         for event in events:
             if isinstance(event, TicketCalled | TicketRecalled):
                 self._emit_call(hub, event)
-            if isinstance(event, PAD_EVENTS) and event.window_id:
+            if isinstance(event, PAD_EVENTS) and event.window_id and ratings.has_pad(hub, event.window_id):
                 self._emit_to_pad(hub, event)
             self._mark(hub, event)
 

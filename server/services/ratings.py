@@ -13,6 +13,7 @@ Figures and exports are in ``rating_figures.py``; the rectification moves in
 from __future__ import annotations
 
 import secrets
+import time
 
 from sqlalchemy.exc import IntegrityError
 
@@ -24,9 +25,12 @@ from server.queueing.rectification import Rectification
 from .accounts import DeviceIdentity, _digest
 from .errors import BadRequestError, ConflictError, ForbiddenError, UnprocessableError
 from .hub import Hub
+from .rectifications import announce
 from .views import local_iso
 
 PAD_KIND = "rating_pad"
+PAD_WINDOWS_CACHE_S = 10.0  # a new pad hears its window's events within this long
+_pad_windows: dict[int, tuple[float, frozenset[str]]] = {}
 
 
 def rating_json(hub: Hub, record) -> dict:
@@ -61,10 +65,11 @@ def rate_ticket(hub: Hub, token: str, *, level: object, reasons: object = None,
                 number=ticket.number, matter_id=ticket.matter_id, unit_id=ticket.unit_id,
                 window_id=ticket.window_id, clerk_id=ticket.clerk_id,
                 device_id=pad.id if pad else None)
+            opened = None
             if is_bad(parsed.level):
                 due = hub.calendar.deadline(now, hub.center.rules.rectify_working_days, hub.tz)
                 item = Rectification.open(rating_id, parsed.level, now, due, actor)
-                uow.rectifications.add(item, ticket_id=ticket.id, service_day=ticket.service_day,
+                opened = uow.rectifications.add(item, ticket_id=ticket.id, service_day=ticket.service_day,
                                        unit_id=ticket.unit_id,
                                        window_id=ticket.window_id, clerk_id=ticket.clerk_id)
             event = TicketRated(now, actor, ticket.id, ticket.window_id, None,
@@ -76,6 +81,8 @@ def rate_ticket(hub: Hub, token: str, *, level: object, reasons: object = None,
         # The pad and the phone (or two hubs) raced; the other one's rating stands.
         raise AlreadyRatedError("this ticket has been rated already") from None
     hub.publish([event])
+    if opened is not None:
+        announce(hub, opened, "open")
     return rating_json(hub, record)
 
 
@@ -95,10 +102,21 @@ def create_rating_pad(hub: Hub, *, name: object, window_id: object, key: str | N
             device_id = uow.devices.add(PAD_KIND, name.strip(), _digest(key), hub.now())
             uow.rating_pads.add(device_id, window_id)
             uow.commit()
+        _pad_windows.pop(id(hub), None)  # this hub's pads hear their window at once
     except IntegrityError:
         raise ConflictError("a device with this key exists", code="device_exists") from None
     return {"id": device_id, "kind": PAD_KIND, "name": name.strip(), "key": key,
             "window_id": window_id}
+
+
+def has_pad(hub: Hub, window_id: str) -> bool:
+    """Whether the window has a rating pad (cached briefly: asked on every call and finish)."""
+    cached = _pad_windows.get(id(hub))
+    if cached is None or cached[0] < time.monotonic():
+        with hub.reading() as repos:
+            cached = (time.monotonic() + PAD_WINDOWS_CACHE_S, frozenset(repos.rating_pads.windows()))
+        _pad_windows[id(hub)] = cached
+    return window_id in cached[1]
 
 
 def pad_window(hub: Hub, pad: DeviceIdentity) -> str:

@@ -10,6 +10,7 @@ from server.db.repositories.ratings import ConcurrentRectificationError
 from server.queueing.actors import Actor
 from server.queueing.errors import InvalidTransitionError, NotFoundError
 from server.queueing.rectification import RectificationStatus
+from server.realtime.names import RECTIFICATION_CHANGED
 
 from .accounts import require_role
 from .errors import BadRequestError
@@ -134,4 +135,10 @@ def move(hub: Hub, rectification_id: int, action: str, actor: Actor, body: dict)
         except ConcurrentRectificationError:
             raise InvalidTransitionError("the rectification was just changed by someone else") from None
         uow.commit()
+    announce(hub, rectification_id, item.status.value)
     return get_rectification(hub, rectification_id)
+
+
+def announce(hub: Hub, rectification_id: int, status: str) -> None:
+    """Tell every manager's page (all hubs) that a rectification was opened or moved."""
+    hub.publisher.to_managers(RECTIFICATION_CHANGED, {"id": rectification_id, "status": status})

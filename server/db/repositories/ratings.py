@@ -250,6 +250,10 @@ class RatingPadRepository:
         ).first()
         return row_to_ticket(row) if row else None
 
+    def windows(self) -> set[str]:
+        """Every window that has a rating pad."""
+        return set(self.conn.execute(select(rating_pads.c.window_id).distinct()).scalars())
+
     def window_of(self, device_id: int) -> str | None:
         return self.conn.execute(
             select(rating_pads.c.window_id).where(rating_pads.c.device_id == device_id)

@@ -188,3 +188,19 @@ def test_two_hubs_one_rating_one_rectification(tmp_path, pg_url, redis_url, mq_c
     finally:
         first.stop()
         second.stop()
+
+
+def test_managers_hear_of_rectifications(any_hub):
+    url = any_hub.url
+    manager = Api(url).login("manager")
+    listener = Listener(url, "/manager", {"token": manager.token}, ("rectification_changed",)).connect()
+    try:
+        clerk = Api.clerk(url, "clerk1")
+        clerk.post(f"/windows/{WINDOW}/open")
+        ticket = serve_one(url, clerk)
+        assert Api(url).post(f"/tickets/{ticket['token']}/rating", {"level": 1}).status_code == 201
+        opened = listener.wait_for("rectification_changed", lambda m: m["status"] == "open")
+        manager.post(f"/rectifications/{opened['id']}/verify", {"finding": "valid", "note": "属实"})
+        listener.wait_for("rectification_changed", lambda m: m["status"] == "rectifying")
+    finally:
+        listener.client.disconnect()
