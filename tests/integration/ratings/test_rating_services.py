@@ -230,3 +230,33 @@ def test_summary_by_each_dimension(hall, clock):
     assert rating_figures.summary(hub, hub.today() + timedelta(days=1), None, "unit")["rows"] == []
     listed = rating_figures.list_ratings(hub, None, None, level=5)
     assert len(listed) == 2 and listed[0]["clerk"]["username"] == "clerk1"
+
+
+def test_two_managers_moving_at_once_make_one_move(hall, clock):
+    hub = hall["hub"]
+    set_user_password(hub, "manager2", "secret-pass", role="manager", name="副主任")
+    with hub.reading() as repos:
+        second = staff_actor(repos.users.by_username("manager2"))
+    ratings.rate_ticket(hub, served(hall, clock)["token"], level=1)
+    rect_id = rectifications.list_rectifications(hub)[0]["id"]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def verify(actor, finding):
+        barrier.wait()
+        try:
+            rectifications.move(hub, rect_id, "verify", actor, {"finding": finding, "note": "核实"})
+            outcomes.append("ok")
+        except InvalidTransitionError:
+            outcomes.append("409")
+
+    threads = [threading.Thread(target=verify, args=(hall["manager"], "valid")),
+               threading.Thread(target=verify, args=(second, "disputed"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["409", "ok"]
+    item = rectifications.get_rectification(hub, rect_id)
+    assert [s["action"] for s in item["history"]] == ["opened", "verify"]
+    assert item["status"] in ("rectifying", "appealed")
