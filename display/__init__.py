@@ -8,7 +8,7 @@ snapshot (``hall_state``) or a public REST call, then follow the live events.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, pgettext
 
 bp = Blueprint("display", __name__, url_prefix="/display", template_folder="templates",
                static_folder="static")
@@ -24,13 +24,15 @@ PANEL_TEXTS = (
 )
 
 
-def bilingual(msgids) -> dict[str, dict[str, str]]:
-    """msgid → {zh, en}: the hall screens show both languages side by side."""
+def bilingual(msgids, context: str | None = None) -> dict[str, dict[str, str]]:
+    """msgid → {zh, en}: the hall screens show both languages side by side. ``context``
+    (a page's ``msgctxt``) is looked up first, as ``server.i18n.texts`` does."""
     out: dict[str, dict[str, str]] = {m: {} for m in msgids}
     for lang in ("zh", "en"):
         with force_locale(lang):
             for msgid in msgids:
-                out[msgid][lang] = gettext(msgid)
+                text = pgettext(context, msgid) if context else msgid
+                out[msgid][lang] = text if text != msgid else gettext(msgid)
     return out
 
 

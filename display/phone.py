@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, url_for
 
+from rate import choices as rating_choices
 from server.api.limits import limited
 from server.i18n import LANGUAGE_NAMES, current_language, texts
 from server.page_labels import page_labels
@@ -21,6 +22,10 @@ PHONE_TEXTS = (
     "您的号码", "办理事项", "前面还有", "人", "预计等候", "分钟", "小于1分钟", "请到 {window} 号窗口",
     "请到 {window} 号窗口办理",
     "您已被呼叫", "知道了", "请留意叫号", "实时更新", "正在重新连接…", "再次呼叫",
+)
+RATING_TEXTS = (
+    "请对本次服务进行评价", "很抱歉！请告诉我们原因（可多选）", "其他意见（选填）", "提交评价", "返回",
+    "感谢您的评价！", "我们将认真核实并整改", "您的评价", "网络连接失败，请重试", "本次服务已评价",
 )
 
 
@@ -42,11 +47,15 @@ def ticket(token: str):
         matter=matter,
         languages=LANGUAGE_NAMES,
         language=current_language(),
+        rating_levels=rating_choices()["levels"],
+        rating_reasons=rating_choices()["reasons"],
         page_config={
             "token": token,
             "ticket": view,
             "ticket_url": url_for("api.get_ticket", token=token),
-            "texts": texts(*PHONE_TEXTS),
+            "texts": texts(*PHONE_TEXTS, *RATING_TEXTS),
             "labels": page_labels("phone"),
+            "rating": {**rating_choices(), "days": hub.center.rules.rating_days,
+                       "url": url_for("api.rate_ticket", token=token)},
         },
     )

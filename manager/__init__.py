@@ -10,6 +10,7 @@ from server.i18n import LANGUAGE_NAMES, current_language, texts
 from server.page_labels import page_labels
 
 from .page_texts import MANAGER_TEXTS
+from .rating_texts import RATING_TEXTS
 
 bp = Blueprint("manager", __name__, url_prefix="/manager", template_folder="templates",
                static_folder="static")
@@ -21,7 +22,7 @@ def index():
     boot = {
         "lang": lang,
         "timezone": current_app.extensions["yimen"].center.timezone,
-        "texts": texts(*MANAGER_TEXTS, context="manager"),
+        "texts": texts(*MANAGER_TEXTS, *RATING_TEXTS, context="manager"),
         "labels": page_labels("manager"),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in ("zh", "en")],
     }

@@ -68,6 +68,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     from server.realtime import revocation_watch
 
     revocation_watch.start(hub, socketio)  # revoked tokens and keys lose their sockets
+    # Once the hub runs (not before: a start that fails says one line and nothing else).
+    hub.tasks.spawn(_warn_unknown_years, hub)
 
     @app.get("/")
     def index():
@@ -78,6 +80,14 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
         return {"ok": True, "center": hub.center.name}
 
     return app
+
+
+def _warn_unknown_years(hub: Hub) -> None:
+    """Say at start which years the working calendar only guesses (weekdays only)."""
+    from server.holiday_source import calendar_warnings
+
+    for line in calendar_warnings(hub.calendar, hub.today()):
+        logging.getLogger("yimen.calendar").warning(line)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -187,6 +197,9 @@ def _register_pages(app: Flask) -> None:
     from manager import bp as manager_bp
 
     app.register_blueprint(manager_bp)
+    from rate import bp as rate_bp
+
+    app.register_blueprint(rate_bp)
     try:
         from display.phone import bp as phone_bp
     except ImportError:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from server.center_rules import rules_document
 from server.center_validation import PathParts, format_path, parse_center
 from server.queueing.center import Center, Matter, Queue, Window
 from server.queueing.errors import CenterDefinitionError
@@ -134,7 +135,7 @@ def center_to_document(center: Center) -> dict[str, Any]:
     head.update(timezone=center.timezone, priority_reasons=list(center.priority_reasons))
     if center.hours:
         head["hours"] = center.hours.to_texts()
-    return {
+    document = {
         "center": _without_none(head),
         "zones": [_without_none(zone.to_dict()) for zone in center.zones.values()],
         "units": [_without_none(unit.to_dict()) for unit in center.units.values()],
@@ -142,6 +143,11 @@ def center_to_document(center: Center) -> dict[str, Any]:
         "queues": [_queue_document(queue) for queue in center.queues.values()],
         "windows": [_window_document(window) for window in center.windows.values()],
     }
+    if rules_document(center.rules):
+        document["rules"] = rules_document(center.rules)
+    if center.calendar:
+        document["calendar"] = center.calendar.to_texts()
+    return document
 
 
 def _without_none(values: dict[str, Any]) -> dict[str, Any]:

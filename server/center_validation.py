@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from server.center_rules import parse_calendar, parse_rules
 from server.queueing.center import (
     DEFAULT_PRIORITY_REASONS,
     MATTER_CATEGORIES,
@@ -35,7 +36,7 @@ from server.queueing.hours import ServiceHours
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 PREFIX_PATTERN = re.compile(r"^[A-Z]{1,3}$")
-SECTIONS = ("center", "zones", "units", "matters", "queues", "windows")
+SECTIONS = ("center", "zones", "units", "matters", "queues", "windows", "rules", "calendar")
 
 PathParts = tuple[str | int, ...]
 
@@ -269,6 +270,8 @@ def parse_center(data: object, source: str = "<center>") -> Center:
         name_en=reader.text(head, "name_en", ("center",)),
         priority_reasons=reasons,
         hours=hours,
+        rules=parse_rules(reader, document.get("rules"), queues),
+        calendar=parse_calendar(reader, document.get("calendar")),
     )
 
 

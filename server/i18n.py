@@ -16,7 +16,7 @@ from flask_babel import Babel, gettext, pgettext
 from .catalogs import compile_catalogs as compile_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG_DIRS = ("server", "kiosk", "display", "counter", "manager")
+CATALOG_DIRS = ("server", "kiosk", "display", "counter", "manager", "rate")
 LANGUAGES = ("zh", "en", "bo")
 LANGUAGE_NAMES = {"zh": "中文", "en": "English", "bo": "བོད་ཡིག"}
 

@@ -36,6 +36,7 @@
     } else {
       line.hidden = true;
     }
+    if (window.yimenRating) window.yimenRating(next);
     if (next.status === "called") {
       var key = next.called_at + "|" + next.window_id + "|" + next.recalls;
       if (key !== noticeKey) notify(next, key);

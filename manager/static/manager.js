@@ -52,12 +52,13 @@
     try {
       body = await hub("POST", "/auth/login", { username: form.get("username"), password: form.get("password") });
     } catch (error) { $("#login-error").textContent = T("登录失败"); return; }
-    if (!["manager", "admin"].includes(body.user.role)) {
+    if (!["manager", "supervisor", "admin"].includes(body.user.role)) {
       $("#login-error").textContent = T("需要大厅主任或管理员账号"); return;
     }
     token = body.token;
     sessionStorage.setItem(TOKEN_KEY, token);
     sessionStorage.setItem(TOKEN_KEY + ".user", body.user.name || body.user.username);
+    sessionStorage.setItem(TOKEN_KEY + ".role", body.user.role);
     start();
   });
 
@@ -121,6 +122,7 @@
     renderQueues(snap.queues);
     (snap.alerts || []).forEach((a) => alerts.set(a.id, a));
     renderAlerts();
+    (window.yimenDashboardHooks || []).forEach((hook) => hook(snap));
   }
 
   function renderFloor(snap) {
@@ -211,6 +213,7 @@
         },
       },
     });
+    window.yimenManagerSocket = socket;  // for the page's other views (ratings.js)
   }
 
   // --- charts helpers ---------------------------------------------------------------
@@ -349,11 +352,12 @@
   // --- one ticket's history (complaints, supervision) ---------------------------------
   const EVENT_NAMES = { ticket_issued: "取号", ticket_called: "叫号", ticket_recalled: "重呼",
     service_started: "开始办理", ticket_finished: "办结", ticket_no_show: "过号", ticket_transferred: "转办",
-    ticket_cancelled: "取消" };
+    ticket_cancelled: "取消", ticket_rated: "评价" };
   const OUTCOME_NAMES = { completed: "即办件", accepted: "承诺件", returned: "退回补正" };
   function actorLabel(step) {
     if (step.actor_name) return step.actor_name;
-    if (step.actor.startsWith("device:")) return T("取号机");
+    if (step.actor.startsWith("device:")) return T(step.kind === "ticket_rated" ? "评价器" : "取号机");
+    if (step.actor.startsWith("visitor:")) return T("群众");
     if (step.actor.startsWith("system:")) return T("系统");
     return step.actor;
   }
@@ -363,6 +367,7 @@
     if (step.kind === "ticket_transferred") return `${d.from_queue || ""} → ${d.to_queue || ""}`;
     if (step.kind === "ticket_issued" && d.quoted_wait_s != null) return `${T("预估")} ${mins(d.quoted_wait_s)} ${T("分钟")}`;
     if (step.kind === "ticket_cancelled") return d.reason || "";
+    if (step.kind === "ticket_rated") return `${d.level} · ${T(["", "非常不满意", "不满意", "基本满意", "满意", "非常满意"][d.level] || "")}`;
     return "";
   }
   async function runLookup(event) {

@@ -8,13 +8,14 @@ from server.services import views
 from server.services.accounts import revocation
 from server.services.accounts import users as accounts
 from server.services.accounts.users import MIN_PASSWORD, USERNAME
+from server.services.feedback import ratings
 
 from . import bp
 from .limits import limited
 from .parsing import bearer_token, hub
 from .schemas import Ok
 from .schemas.accounts import ClerkDay, Device, DeviceKind, LoginAnswer, Me, NewDevice, Role, User
-from .spec import ADMINS, MANAGERS, PUBLIC, STAFF, operation
+from .spec import ADMINS, PUBLIC, READERS, STAFF, operation
 
 
 class Login(BaseModel):
@@ -68,7 +69,7 @@ def create_user(body: NewUser):
                                 name=body.name, unit_id=body.unit_id), 201
 
 
-@operation(bp, "GET", "/users", "List staff users", access=MANAGERS, answers={200: list[User]})
+@operation(bp, "GET", "/users", "List staff users", access=READERS, answers={200: list[User]})
 def list_users():
     return accounts.list_users(hub())
 
@@ -78,15 +79,19 @@ class NewDeviceBody(BaseModel):
 
     kind: DeviceKind
     name: str = Field(max_length=200, pattern=r"\S")
+    window_id: str | None = Field(None, max_length=64, description="a rating_pad's window")
 
 
-@operation(bp, "POST", "/devices", "Register a kiosk or display; answers its key this once",
-           access=ADMINS, body=NewDeviceBody, answers={201: NewDevice})
+@operation(bp, "POST", "/devices", "Register a kiosk, display or rating pad; answers its key this once",
+           access=ADMINS, body=NewDeviceBody, answers={201: NewDevice},
+           errors={422: "unknown_window (a rating_pad needs the window it faces)"})
 def create_device(body: NewDeviceBody):
+    if body.kind == ratings.PAD_KIND:  # a tablet facing the visitor at one window (好差评)
+        return ratings.create_rating_pad(hub(), name=body.name, window_id=body.window_id), 201
     return accounts.create_device(hub(), kind=body.kind, name=body.name), 201
 
 
-@operation(bp, "GET", "/devices", "List devices", access=MANAGERS, answers={200: list[Device]})
+@operation(bp, "GET", "/devices", "List devices", access=READERS, answers={200: list[Device]})
 def list_devices():
     return accounts.list_devices(hub())
 

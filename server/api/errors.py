@@ -41,6 +41,8 @@ STATUS_OF_ERROR: dict[type[Exception], int] = {
     core.PriorityNotAllowedError: 422,
     core.InvalidOutcomeError: 400,
     core.CenterDefinitionError: 400,
+    core.InvalidFieldError: 400,
+    core.MissingFieldError: 400,
     service.ServiceError: 400,
     service.BadRequestError: 400,
     service.AuthenticationError: 401,

@@ -17,7 +17,7 @@ from server.services.reporting import dashboard, exports, planning, reports
 from . import bp
 from .parsing import hub
 from .schemas.reports import Accuracy, Dashboard, Heatmap, Report, UnitPlan, WindowPlan
-from .spec import MANAGERS, Raw, operation
+from .spec import MANAGERS, READERS, Raw, operation
 from .validation import OptionalDate
 
 EXPORT_TYPES = {
@@ -59,21 +59,21 @@ def _download(table, fmt: str, filename: str, title: str, note: str) -> Response
     return response
 
 
-@operation(bp, "GET", "/dashboard", "The live dashboard snapshot (also sent on /manager)", access=MANAGERS,
+@operation(bp, "GET", "/dashboard", "The live dashboard snapshot (also sent on /manager)", access=READERS,
            answers={200: Dashboard})
 def get_dashboard():
     mon = hub().monitor
     return mon.snapshot() if mon else dashboard.snapshot(hub())
 
 
-@operation(bp, "GET", "/reports", "Figures of a date range grouped by one dimension", access=MANAGERS,
+@operation(bp, "GET", "/reports", "Figures of a date range grouped by one dimension", access=READERS,
            query=ReportQuery, answers={200: Report}, errors=RANGE_ERRORS)
 def get_report(query: ReportQuery):
     first, last = query.days()
     return reports.report(hub(), first, last, query.by)
 
 
-@operation(bp, "GET", "/reports/heatmap", "Tickets issued by weekday and hour", access=MANAGERS,
+@operation(bp, "GET", "/reports/heatmap", "Tickets issued by weekday and hour", access=READERS,
            query=Span, answers={200: Heatmap}, errors=RANGE_ERRORS)
 def get_heatmap(query: Span):
     first, last = query.days()
@@ -81,14 +81,14 @@ def get_heatmap(query: Span):
 
 
 @operation(bp, "GET", "/reports/accuracy", "The quoted wait against the real wait, by queue and hour",
-           access=MANAGERS, query=Span, answers={200: Accuracy}, errors=RANGE_ERRORS)
+           access=READERS, query=Span, answers={200: Accuracy}, errors=RANGE_ERRORS)
 def get_accuracy(query: Span):
     first, last = query.days()
     return reports.accuracy(hub(), first, last)
 
 
 @operation(bp, "GET", "/reports/export",
-           "A report, the estimate accuracy or the ticket log as CSV or XLSX", access=MANAGERS,
+           "A report, the estimate accuracy or the ticket log as CSV or XLSX", access=READERS,
            query=ExportQuery, answers={200: Raw(tuple(t.split(";")[0] for t in EXPORT_TYPES.values()))},
            errors=RANGE_ERRORS)
 def export_report(query: ExportQuery):
@@ -107,7 +107,7 @@ def export_report(query: ExportQuery):
     return _download(table, fmt, f"tickets-{span}", "取号明细", note)
 
 
-@operation(bp, "GET", "/planning/units", "Yearly cases per unit and the 100-cases rule", access=MANAGERS,
+@operation(bp, "GET", "/planning/units", "Yearly cases per unit and the 100-cases rule", access=READERS,
            query=Span, answers={200: UnitPlan}, errors=RANGE_ERRORS)
 def plan_units(query: Span):
     first, last = query.days()
@@ -128,7 +128,7 @@ def plan_units_import(query: Span):
 
 
 @operation(bp, "GET", "/planning/windows", "Windows needed per queue and hour for a target (Erlang C)",
-           access=MANAGERS, query=PlanQuery, answers={200: WindowPlan}, errors=RANGE_ERRORS)
+           access=READERS, query=PlanQuery, answers={200: WindowPlan}, errors=RANGE_ERRORS)
 def plan_windows(query: PlanQuery):
     first, last = query.days()
     return planning.window_plan(hub(), first, last, target_s=query.target_s, target_share=query.target_share)

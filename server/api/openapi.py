@@ -120,7 +120,6 @@ def _operation_object(op: Operation, refs: dict) -> dict:
     return out
 
 
-
 def build_document() -> dict:
     operations = [op for op in OPERATIONS if op.blueprint == bp.name]
     models = {(Error, "serialization")}

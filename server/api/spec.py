@@ -66,6 +66,8 @@ STAFF = Access("staff")
 KIOSK = Access("kiosk")
 KIOSK_OR_STAFF = Access("kiosk_or_staff")
 MANAGERS = Access("staff", ("manager", "admin"))
+# What a manager reads, the efficiency-supervision window (supervisor) reads too.
+READERS = Access("staff", ("manager", "supervisor", "admin"))
 ADMINS = Access("staff", ("admin",))
 
 

@@ -9,7 +9,7 @@ from server.services.reporting import stats
 from . import bp
 from .parsing import hub
 from .schemas.reports import DayStats
-from .spec import MANAGERS, operation
+from .spec import READERS, operation
 from .validation import IsoDate
 
 
@@ -18,7 +18,7 @@ class StatsQuery(BaseModel):
         None, alias="date", description="the service day; today when not given")
 
 
-@operation(bp, "GET", "/stats", "The figures of one service day", access=MANAGERS, query=StatsQuery,
+@operation(bp, "GET", "/stats", "The figures of one service day", access=READERS, query=StatsQuery,
            answers={200: DayStats})
 def get_stats(query: StatsQuery):
     return stats.day_stats(hub(), query.day or hub().today())

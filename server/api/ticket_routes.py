@@ -14,7 +14,7 @@ from . import bp
 from .limits import limited
 from .parsing import hub
 from .schemas.tickets import Ticket, TicketHistory
-from .spec import KIOSK_OR_STAFF, MANAGERS, PUBLIC, operation
+from .spec import KIOSK_OR_STAFF, PUBLIC, READERS, operation
 from .validation import INTEGRAL, NonEmpty, OptionalDate
 
 Priority = Annotated[Annotated[int, Ge(0), Le(MAX_PRIORITY)], INTEGRAL] | bool | None
@@ -54,7 +54,7 @@ def get_ticket(token: str):
 
 
 @operation(bp, "GET", "/tickets/<token>/history", "A ticket and every event of it, who did what where",
-           access=MANAGERS, answers={200: TicketHistory}, errors={404: "ticket_not_found"})
+           access=READERS, answers={200: TicketHistory}, errors={404: "ticket_not_found"})
 def ticket_history(token: str):
     return tickets.ticket_history(hub(), token)
 
@@ -66,7 +66,7 @@ class Lookup(BaseModel):
 
 
 @operation(bp, "GET", "/tickets/lookup", "A ticket's history by its number and service day",
-           access=MANAGERS, query=Lookup, answers={200: TicketHistory}, errors={404: "ticket_not_found"})
+           access=READERS, query=Lookup, answers={200: TicketHistory}, errors={404: "ticket_not_found"})
 def ticket_lookup(query: Lookup):
     """For supervisors who have the visitor's paper ticket but not its token:
     ``?number=B007&date=2026-03-02``."""

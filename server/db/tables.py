@@ -194,3 +194,75 @@ devices = Table(
     Column("note", Text),
     Column("active", Boolean, nullable=False, default=True, server_default=true()),  # 0004
 )
+
+# --- 好差评 ratings and rectifications (migration 0005) ---------------------------------
+# One rating per ticket: the unique ticket_id is what makes a pad and a phone racing to
+# rate the same ticket end with exactly one row. Window, unit, matter and clerk are copied
+# from the ticket when it is rated, so reports need no join.
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False,
+           unique=True),
+    Column("level", Integer, nullable=False),
+    Column("reasons", JSONText),
+    Column("comment", Text),
+    Column("channel", String(16), nullable=False),  # pad | phone | partner
+    Column("at", UTCDateTime, nullable=False),
+    Column("service_day", Date, nullable=False),  # the ticket's
+    Column("number", String(16), nullable=False),
+    Column("matter_id", String(64), nullable=False),
+    Column("unit_id", String(64), nullable=False),
+    Column("window_id", String(64)),
+    Column("clerk_id", Integer),
+    Column("device_id", Integer),
+    Column("overturned", Boolean, nullable=False, default=False),  # by an appeal's review
+    Index("ix_ratings_service_day", "service_day"),
+)
+
+rectifications = Table(
+    "rectifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rating_id", Integer, ForeignKey("ratings.id", ondelete="CASCADE"), nullable=False,
+           unique=True),  # exactly one per bad rating, however many hubs
+    Column("ticket_id", Integer, nullable=False),
+    Column("service_day", Date, nullable=False),  # the rated ticket's, for the unit figures
+    Column("status", String(16), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("rectified_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),  # called back, or overturned
+    Column("unit_id", String(64), nullable=False),
+    Column("window_id", String(64)),
+    Column("clerk_id", Integer),
+    Column("callback_reached", Boolean),
+    Column("callback_level", Integer),
+    Index("ix_rectifications_status_due_at", "status", "due_at"),
+    Index("ix_rectifications_service_day", "service_day"),
+)
+
+rectification_steps = Table(
+    "rectification_steps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rectification_id", Integer, ForeignKey("rectifications.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("actor", String(100), nullable=False),  # "user:3", "device:5", "visitor:anonymous"
+    Column("actor_name", String(200)),
+    Column("note", Text),
+    Column("detail", JSONText),
+    Index("ix_rectification_steps_rectification_id", "rectification_id"),
+)
+
+rating_pads = Table(
+    "rating_pads",
+    metadata,
+    Column("device_id", Integer, ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("window_id", String(64), nullable=False),
+    Index("ix_rating_pads_window_id", "window_id"),
+)

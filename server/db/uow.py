@@ -16,6 +16,7 @@ from .repositories.accounts import (
 from .repositories.center_store import CenterStore
 from .repositories.events import EventLog
 from .repositories.numbering import NumberCounter
+from .repositories.ratings import RatingPadRepository, RatingRepository, RectificationRepository
 from .repositories.tickets import TicketRepository
 from .repositories.windows import WindowRepository
 
@@ -34,6 +35,9 @@ class Repositories:
         self.devices = DeviceRepository(conn)
         self.posts = PostRepository(conn)
         self.center = CenterStore(conn)
+        self.ratings = RatingRepository(conn)
+        self.rectifications = RectificationRepository(conn)
+        self.rating_pads = RatingPadRepository(conn)
 
 
 class UnitOfWork(Repositories):

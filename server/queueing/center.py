@@ -12,6 +12,8 @@ from typing import Any
 
 from server.queueing.errors import UnknownMatterError, UnknownQueueError, UnknownWindowError
 from server.queueing.hours import ServiceHours
+from server.queueing.rules import Rules
+from server.queueing.working_days import CalendarOverrides
 
 UNIT_GROUPS: tuple[str, ...] = ("whole_unit", "standalone", "county", "enterprise", "comprehensive")
 MATTER_CATEGORIES: tuple[str, ...] = ("approval", "public_service", "other")
@@ -135,6 +137,8 @@ class Center:
     name_en: str | None = None
     priority_reasons: tuple[str, ...] = DEFAULT_PRIORITY_REASONS
     hours: ServiceHours = ServiceHours()  # opening hours; empty: always open
+    rules: Rules = Rules()  # the rules section, with the contract's defaults
+    calendar: CalendarOverrides = CalendarOverrides()  # the center's own holidays and workdays
 
     def __post_init__(self) -> None:
         # A derived index, not a dataclass field: it stays out of fields(), eq and repr.
@@ -190,4 +194,6 @@ class Center:
             "matters": [matter.to_dict() for matter in self.matters.values()],
             "queues": [queue.to_dict() for queue in self.queues.values()],
             "windows": [window.to_dict() for window in self.windows.values()],
+            "rules": self.rules.to_dict(),
+            "calendar": self.calendar.to_texts(),
         }

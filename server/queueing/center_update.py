@@ -54,6 +54,10 @@ def check_update(old: Center, new: Center) -> list[str]:
     changes.extend(f"adds priority reason {reason!r}" for reason in added)
     if new.hours != old.hours:
         changes.append(f"sets the opening hours to {', '.join(new.hours.to_texts()) or 'always open'}")
+    if new.rules != old.rules:
+        changes.append("changes the rules")
+    if new.calendar != old.calendar:
+        changes.append("changes the working calendar's holidays and workdays")
 
     for kind, attribute in _COLLECTIONS.items():
         old_items, new_items = getattr(old, attribute), getattr(new, attribute)

@@ -133,3 +133,26 @@ class CenterUpdateRefusedError(CenterDefinitionError):
 
     code = "center_update_refused"
     default_message = "center update refused"
+
+
+# --- 好差评 ratings and rectifications (issue 11) ---------------------------------------
+class InvalidFieldError(QueueingError):
+    """A field of the request has a value outside what the core accepts (a level 0..6)."""
+
+    code = "invalid_field"
+    default_message = "invalid field"
+
+
+class MissingFieldError(QueueingError):
+    code = "missing_field"
+    default_message = "a required field is missing"
+
+
+class AlreadyRatedError(QueueingError):
+    code = "already_rated"
+    default_message = "this ticket has been rated already"
+
+
+class NotRateableError(QueueingError):
+    code = "not_rateable"
+    default_message = "only a finished ticket can be rated"

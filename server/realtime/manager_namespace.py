@@ -28,7 +28,7 @@ class ManagerNamespace(Namespace):
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
             actor = authenticate_token(hub, token)
-            require_role(actor, "manager", "admin")
+            require_role(actor, "manager", "supervisor", "admin")
         except ServiceError as exc:
             raise ConnectionRefusedError(exc.message) from None
         watch().token(request.sid, names.MANAGER, token)

@@ -47,3 +47,15 @@ def panel_room(window_id: str) -> str:
 
 def device_room(device_id: int | str) -> str:
     return f"device:{device_id}"
+
+
+# 好差评 rating pads (issue 11): a tablet facing the visitor at one window, auth {key}.
+RATING = "/rating"
+RATING_REQUESTED = "rating_requested"  # hub → pad: its window finished a ticket, ask for a rating
+RATING_CLOSED = "rating_closed"  # hub → pad: that ticket was rated, or the window called the next
+PAD_STATE = "pad_state"
+RECTIFICATION_CHANGED = "rectification_changed"  # hub → managers: {id, status} opened or moved  # hub → pad (addition): window, clerk on duty, the request to show now
+
+
+def rating_pad_room(window_id: str) -> str:
+    return f"rating:{window_id}"

@@ -102,3 +102,7 @@ def register(socketio) -> None:
     from .manager_namespace import register as register_manager
 
     register_manager(socketio)
+
+    from .rating_namespace import RatingNamespace
+
+    socketio.on_namespace(RatingNamespace(names.RATING))

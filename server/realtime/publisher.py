@@ -18,14 +18,25 @@ import logging
 import threading
 from collections.abc import Iterable
 
-from server.queueing.events import DomainEvent, TicketCalled, TicketRecalled, TicketTransferred
+from server.queueing.events import (
+    DomainEvent,
+    TicketCalled,
+    TicketFinished,
+    TicketRecalled,
+    TicketTransferred,
+    WindowClosed,
+    WindowOpened,
+)
+from server.queueing.ratings import TicketRated
 from server.services import views
+from server.services.feedback import ratings
 from server.services.hub import Hub
 
 from . import names
 from .dirty_bus import Dirty, LocalBus
 
 log = logging.getLogger(__name__)
+PAD_EVENTS = (TicketFinished, TicketRated, TicketCalled, WindowOpened, WindowClosed)
 
 
 class DirtySet:
@@ -81,6 +92,8 @@ class SocketPublisher:
         for event in events:
             if isinstance(event, TicketCalled | TicketRecalled):
                 self._emit_call(hub, event)
+            if isinstance(event, PAD_EVENTS) and event.window_id and ratings.has_pad(hub, event.window_id):
+                self._emit_to_pad(hub, event)
             self._mark(hub, event)
 
     def _emit_call(self, hub: Hub, event: DomainEvent) -> None:
@@ -93,6 +106,25 @@ class SocketPublisher:
             if ticket is not None:
                 self.socketio.emit(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket),
                                    namespace=names.TICKET, to=names.ticket_room(ticket.token))
+
+    def _emit_to_pad(self, hub: Hub, event: DomainEvent) -> None:
+        """好差评 pads: ask for a rating when their window finishes a ticket; close the
+        request when it is rated or the window calls the next; the clerk on duty changed."""
+        room = names.rating_pad_room(event.window_id)
+        with hub.reading() as repos:
+            if isinstance(event, TicketFinished):
+                ticket = repos.tickets.get(event.ticket_id)
+                message = (names.RATING_REQUESTED, ratings.rating_request(hub, repos, ticket))
+            elif isinstance(event, TicketRated):
+                message = (names.RATING_CLOSED, {"token": event.data["token"], "rated": True})
+            elif isinstance(event, TicketCalled):
+                last = repos.rating_pads.last_finished(event.window_id, hub.today())
+                if last is None:
+                    return
+                message = (names.RATING_CLOSED, {"token": last.token, "rated": False})
+            else:
+                message = (names.PAD_STATE, ratings.pad_state(hub, repos, event.window_id))
+        self.socketio.emit(*message, namespace=names.RATING, to=room)
 
     def _mark(self, hub: Hub, event: DomainEvent) -> None:
         center = hub.center

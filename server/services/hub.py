@@ -25,6 +25,7 @@ from server.queueing.center import Center
 from server.queueing.clock import Clock, SystemClock
 from server.queueing.events import DomainEvent
 from server.queueing.numbering import service_day
+from server.queueing.working_days import WorkingCalendar
 
 from .accounts.login_guard import LoginGuard
 from .queue_load import LoadCache
@@ -110,6 +111,13 @@ class Hub:
     def stop(self) -> None:
         """End the hub's background loops (tests and orderly shutdown)."""
         self.stopping.set()
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        """The center's working calendar: national holidays, its own overrides, its hours."""
+        from server.holiday_source import working_calendar
+
+        return working_calendar(self.center)
 
     @cached_property
     def center_json(self) -> str:

@@ -126,7 +126,16 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         "recalls": ticket.recalls,
         "transfers": ticket.transfers,
         "quoted_wait_s": ticket.quoted_wait_s,
+        "rating": ticket_rating(hub, repos, ticket),
     }
+
+
+def ticket_rating(hub: Hub, repos, ticket: Ticket) -> dict | None:
+    """The ticket's 好差评 rating ``{level, at}``, or null; only a done ticket has one."""
+    if ticket.id is None or ticket.status is not TicketStatus.DONE or repos is None:
+        return None
+    record = repos.ratings.of_ticket(ticket.id)
+    return {"level": record.level, "at": local_iso(hub, record.at)} if record else None
 
 
 def waiting_views(hub: Hub, repos, queue_ids, limit: int | None = None) -> list[dict]:

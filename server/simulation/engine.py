@@ -37,6 +37,7 @@ from server.services.issuing import tickets as ticket_service
 from server.services.views import queue_loads
 
 from .model import HallModel
+from .raters import SimulatedRaters
 
 LUNCH_REASON = "午休"
 SHORT_PAUSE_REASON = "临时离开"
@@ -108,11 +109,12 @@ def ensure_sim_clerks(hub: Hub, window_ids) -> dict[str, Actor]:
 
 class Simulator:
     def __init__(self, hub: Hub, timer: Timer, model: HallModel | None = None, *, seed: int = 1,
-                 window_ids=None, compare_estimates: bool = False) -> None:
+                 window_ids=None, compare_estimates: bool = False, ratings: bool = False) -> None:
         self.hub = hub
         self.timer = timer
         self.model = model or HallModel()
         self.rng = random.Random(seed)
+        self.raters = SimulatedRaters(seed) if ratings else None  # visitors rate (好差评)
         self.compare = compare_estimates
         center = hub.center
         ids = list(window_ids) if window_ids is not None else [w for w in center.windows
@@ -272,8 +274,10 @@ class Simulator:
             self.after(seconds, self._finish, win)
 
     def _finish(self, win: WindowSim) -> None:
-        window_service.finish(self.hub, win.window_id, win.actor, self.model.outcome(self.rng))
+        done = window_service.finish(self.hub, win.window_id, win.actor, self.model.outcome(self.rng))
         self.report.finished += 1
+        if self.raters is not None:
+            self.raters.after_service(self.hub, done)
         self._free(win)
 
     def _no_show(self, win: WindowSim) -> None:

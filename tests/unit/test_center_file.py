@@ -273,7 +273,7 @@ def test_to_dict_is_the_json_ready_public_view():
     view = json.loads(json.dumps(center.to_dict(), ensure_ascii=False))
     assert list(view) == [
         "name", "name_en", "timezone", "priority_reasons", "hours",
-        "zones", "units", "matters", "queues", "windows",
+        "zones", "units", "matters", "queues", "windows", "rules", "calendar",
     ]  # fmt: skip
     assert view["matters"][0]["queue_id"] == "police"
     assert view["matters"][0]["guide"]["materials"] == ["居民身份证", "户口簿"]

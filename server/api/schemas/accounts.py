@@ -8,11 +8,12 @@ from typing import Any, Literal
 from pydantic import Field
 
 from server.services.accounts.users import DEVICE_KINDS, ROLES
+from server.services.feedback.ratings import PAD_KIND
 
 from . import Answer
 
 Role = Literal[ROLES]  # type: ignore[valid-type]
-DeviceKind = Literal[DEVICE_KINDS]  # type: ignore[valid-type]
+DeviceKind = Literal[(*DEVICE_KINDS, PAD_KIND)]  # type: ignore[valid-type]
 
 
 class LoginUser(Answer):

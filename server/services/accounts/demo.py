@@ -17,7 +17,7 @@ DEMO_PASSWORD = "yimen-demo"
 DEMO_USERS = (
     ("admin", "admin", "系统管理员"),
     ("manager", "manager", "大厅主任"),
-    ("supervisor", "manager", "效能监察"),
+    ("supervisor", "supervisor", "效能监察"),
 )
 DEMO_CLERKS = 8
 DEMO_DEVICES = (
@@ -57,4 +57,21 @@ def seed_demo(hub: Hub, *, skip: Collection[str] = ()) -> list[str]:
         except ConflictError:
             pass
         lines.append(f"  {kind:<8} {name}: key {key}")
+    lines.append(_demo_rating_pad(hub))
     return lines
+
+
+DEMO_PAD_KEY = "demo-rating-pad-1"
+
+
+def _demo_rating_pad(hub: Hub) -> str:
+    """A 好差评 rating pad facing the visitor at window number 1."""
+    from ..feedback.ratings import create_rating_pad
+
+    window = min(hub.center.windows.values(), key=lambda w: w.number)
+    name = f"{window.name}评价器"
+    try:
+        create_rating_pad(hub, name=name, window_id=window.id, key=DEMO_PAD_KEY)
+    except ConflictError:
+        pass
+    return f"  rating_pad {name}: key {DEMO_PAD_KEY}  (/rate/?key={DEMO_PAD_KEY})"

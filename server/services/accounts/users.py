@@ -23,7 +23,7 @@ from ..errors import (
 from ..hub import Hub
 from .passwords import hash_password, verify_password
 
-ROLES = ("admin", "manager", "clerk")
+ROLES = ("admin", "manager", "supervisor", "clerk")
 DEVICE_KINDS = ("kiosk", "display")
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MIN_PASSWORD = 6

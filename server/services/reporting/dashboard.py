@@ -11,11 +11,13 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.db.tables import events as e
+from server.holiday_source import calendar_warnings
 from server.queueing.events import WindowOpened
 from server.queueing.tickets import TicketStatus
 from server.queueing.windows import WindowStatus
 
 from .. import views
+from ..feedback import rectifications
 from ..hub import Hub
 from . import stats
 
@@ -70,6 +72,7 @@ def snapshot(hub: Hub, alerts: list[dict] | None = None) -> dict:
         queues = views.queue_summaries(hub, repos)
         queue_map = {q["id"]: q for q in queues}
         windows = window_rows(hub, repos, queue_map)
+        overdue = rectifications.overdue_count(hub, repos)
     for queue in queues:
         day = by_queue.get(queue["id"], {})
         queue["avg_wait_s"] = day.get("avg_wait_s")
@@ -90,4 +93,6 @@ def snapshot(hub: Hub, alerts: list[dict] | None = None) -> dict:
         "window_states": counts,
         "zones": [z.to_dict() for z in hub.center.zones.values()],
         "alerts": alerts or [],
+        "calendar_warnings": calendar_warnings(hub.calendar, today),
+        "rectifications_overdue": overdue,
     }
