@@ -8,7 +8,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-PACKAGES_WITH_CATALOGS = ("server", "kiosk", "display", "counter", "manager")
+PACKAGES_WITH_CATALOGS = ("server", "kiosk", "display", "counter", "manager", "rate")
 
 
 def _compile_catalogs(root: Path) -> int:

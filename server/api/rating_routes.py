@@ -25,7 +25,7 @@ from .limits import limited
 from .manager_routes import Span
 from .parsing import hub
 from .schemas import Answer
-from .spec import PUBLIC, READERS, Access, operation
+from .spec import PUBLIC, READERS, Access, Raw, operation
 from .validation import Integer
 
 EXPORTERS = Access("staff", ("manager", "admin"))
@@ -145,24 +145,14 @@ def ratings_summary(query: SummaryQuery):
     return rating_figures.summary(hub(), first, last, query.by)
 
 
-class ExportRow(Answer):
-    """One rating for the provincial feed; every field is in docs/ratings.md."""
-
-    ticket_id: int
-    number: str
-    service_day: str
-    rated_at: str
-    level: int
-    channel: str
-
-
 class ExportQuery(Span):
     format: Literal["json", "csv"] = "json"
 
 
 @operation(bp, "GET", "/ratings/export", "One row per rating for the provincial 好差评 system "
            "(fields in docs/ratings.md)", access=EXPORTERS, query=ExportQuery,
-           answers={200: (list[ExportRow], "JSON rows, or CSV with format=csv")})
+           answers={200: Raw(("application/json", "text/csv"),
+                                "JSON rows (fields in docs/ratings.md), or CSV with format=csv")})
 def ratings_export(query: ExportQuery):
     first, last = query.days()
     rows = rating_figures.export_rows(hub(), first, last)

@@ -92,8 +92,8 @@ def create_rating_pad(hub: Hub, *, name: object, window_id: object, key: str | N
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         raise BadRequestError("name: a non-empty string of at most 200 characters",
                               code="invalid_field", field="name")
-    if window_id is None:
-        raise BadRequestError("missing field 'window_id'", code="missing_field", field="window_id")
+    # No window, or one the hall does not have: the pad cannot be placed (422, like an
+    # unknown id in any body); whether a kind needs a window is not the body's shape.
     if not isinstance(window_id, str) or window_id not in hub.center.windows:
         raise UnprocessableError(f"unknown window {window_id!r}", code="unknown_window")
     key = key or secrets.token_urlsafe(24)
