@@ -60,6 +60,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     _register_pages(app)
     hub.publisher.start()
     hub.tasks.spawn(_close_days_forever, hub)
+    from server.services.partners.delivery import deliver_forever
+
+    hub.tasks.spawn(deliver_forever, hub)
 
     @app.get("/")
     def index():
@@ -109,7 +112,16 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     voice_dir = Path(config["VOICE_DIR"])
     hub.voice = Voice(voice_dir / "clips", voice_dir / "human", blocking=hub.tasks.blocking)
     hub.monitor = ManagerMonitor(hub, config["DASHBOARD_INTERVAL_S"], _thresholds(config))
+    hub.partners = _partners(config)
     return hub
+
+
+def _partners(config):
+    from server.services.partners.access import Partners, PartnerSettings
+    from server.services.partners.secret_box import SecretBox
+
+    given = {k: v for k, v in (config.get("PARTNER_SETTINGS") or {}).items() if v is not None}
+    return Partners(SecretBox(config["SECRET_KEY"]), PartnerSettings(**given))
 
 
 def _thresholds(config):

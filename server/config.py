@@ -80,6 +80,9 @@ class Config:
         self.ALERT_LONG_WAIT_S = _number("YIMEN_ALERT_LONG_WAIT_S", int)
         self.ALERT_UNATTENDED_S = _number("YIMEN_ALERT_UNATTENDED_S", int)
         self.ALERT_CALLED_S = _number("YIMEN_ALERT_CALLED_S", int)
+        # Partner webhooks (server/services/partners/access.py PartnerSettings); None: its default.
+        self.PARTNER_SETTINGS = {name: _number(f"YIMEN_PARTNER_{name.upper()}", float) for name in (
+            "retry_base_s", "retry_max_s", "retry_for_s", "poll_s", "lease_s", "timeout_s")}
         self.VOICE_DIR = None  # default_voice_dir(VAR_DIR) unless given
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -11,6 +11,7 @@ from . import (  # noqa: E402,F401
     kiosk_routes,
     manager_routes,
     openapi,
+    partner_routes,
     stats_routes,
     ticket_routes,
     window_routes,

@@ -4,6 +4,7 @@ from flask import jsonify
 
 from server.services import views
 from server.services.accounts import users as accounts
+from server.services.partners import access as partners
 
 from . import bp
 from .parsing import bearer_token, field, hub, json_body, staff
@@ -62,6 +63,8 @@ def create_device():
     data = json_body()
     kind = field(data, "kind", max_length=16)
     name = field(data, "name", max_length=200)
+    if kind == partners.KIND:  # the provincial platform: a key and a secret, shown once
+        return jsonify(partners.create_partner(hub(), name=name, webhook_url=data.get("webhook_url"))), 201
     return jsonify(accounts.create_device(hub(), kind=kind, name=name)), 201
 
 

@@ -48,6 +48,26 @@ def _window_action(summary: str, body: dict | None = None, extra: tuple[int, ...
                         errors=AUTH_ERRORS + (400, 409) + extra, params=[WINDOW_PARAM])}
 
 
+def _partner_paths() -> dict:
+    """The provincial platform (server/api/partner_routes.py, docs/partners.md)."""
+    pid = {"name": "partner_id", "in": "path", "required": True, "schema": INT}
+    return {
+        "/devices/{device_id}/rotate-secret": {"post": _op(
+            "A partner's new secret, answered once; the old one verifies overlap_s more seconds (admin)",
+            security="staff", errors=(400, 401, 403, 404),
+            params=[{"name": "device_id", "in": "path", "required": True, "schema": INT}])},
+        "/partners/{partner_id}/deliveries": {"get": _op(
+            "The partner's webhook outbox, newest first, with every attempt (admin, manager)",
+            {"type": "array", "items": {"type": "object"}}, security="staff", errors=(401, 403, 404),
+            params=[pid, {"name": "status", "in": "query",
+                          "schema": {"enum": ["pending", "delivered", "dead"]}}])},
+        "/partners/{partner_id}/deliveries/{event_id}/resend": {"post": _op(
+            "Send a dead webhook again, retries counted from now (admin)", security="staff",
+            errors=(401, 403, 404), params=[pid, {"name": "event_id", "in": "path", "required": True,
+                                                  "schema": STR}])},
+    }
+
+
 def _manager_paths() -> dict:
     """Managers' reports, exports and planning (server/api/manager_routes.py)."""
     date = {"type": "string", "format": "date"}
@@ -114,8 +134,10 @@ def build_document() -> dict:
             "get": _op("List staff users (admin, manager)", security="staff", errors=(401, 403)),
         },
         "/devices": {
-            "post": _op("Register a kiosk or display; answers its key once", status="201", security="staff",
-                        errors=(400, 401, 403), body=_obj(["kind", "name"], kind={"enum": ["kiosk", "display"]}, name=STR)),
+            "post": _op("Register a kiosk, display or partner; answers its key (and a partner's secret) once",
+                        status="201", security="staff", errors=(400, 401, 403),
+                        body=_obj(["kind", "name"], kind={"enum": ["kiosk", "display", "partner"]}, name=STR,
+                                  webhook_url=STR)),
             "get": _op("List devices (admin, manager)", security="staff", errors=(401, 403)),
         },
         "/auth/me/today": {"get": _op("The logged-in clerk's counts for today", security="staff",
@@ -174,6 +196,7 @@ def build_document() -> dict:
                           "400": {"description": "error", **_json(ERROR)},
                           "503": {"description": "error", **_json(ERROR)}}}},
         **_manager_paths(),
+        **_partner_paths(),
         "/openapi.json": {"get": _op("This document")},
     }
     return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from server.queueing.actors import Actor
 from server.services.accounts.users import authenticate_device, authenticate_token, require_role
@@ -60,8 +60,16 @@ def staff(*roles: str) -> Actor:
     return actor
 
 
+def partner():
+    """The partner that signed this request (``api/partner_routes.py``), or None."""
+    return g.get("partner")
+
+
 def kiosk_or_staff() -> tuple[Actor, str | None]:
-    """A kiosk (``X-Device-Key``) or any logged-in staff member."""
+    """A kiosk (``X-Device-Key``), a partner (a signed request: a remote ticket) or any
+    logged-in staff member."""
+    if partner() is not None:
+        return partner().actor(), str(partner().id)
     key = request.headers.get("X-Device-Key")
     if key:
         device = authenticate_device(hub(), key, kind="kiosk")

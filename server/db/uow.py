@@ -16,6 +16,8 @@ from .repositories.accounts import (
 from .repositories.center_store import CenterStore
 from .repositories.events import EventLog
 from .repositories.numbering import NumberCounter
+from .repositories.outbox import Outbox
+from .repositories.partners import NonceStore, PartnerRepository
 from .repositories.tickets import TicketRepository
 from .repositories.windows import WindowRepository
 
@@ -34,6 +36,10 @@ class Repositories:
         self.devices = DeviceRepository(conn)
         self.posts = PostRepository(conn)
         self.center = CenterStore(conn)
+        self.partners = PartnerRepository(conn)
+        self.nonces = NonceStore(conn)
+        self.outbox = Outbox(conn)
+        self.events.observers.append(self.outbox.note_events)
 
 
 class UnitOfWork(Repositories):
@@ -60,6 +66,7 @@ class UnitOfWork(Repositories):
         return self
 
     def commit(self) -> None:
+        self.outbox.flush()  # the webhooks of this change, in its own transaction
         self._tx.commit()
         self.committed = True
 

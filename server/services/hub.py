@@ -33,6 +33,7 @@ from .tasks import BackgroundTasks, InlineTasks
 if TYPE_CHECKING:
     from .center_setup import CenterInstall
     from .issuing.printing import PrintService
+    from .partners.access import Partners
     from .reporting.monitor import ManagerMonitor
 
 
@@ -103,6 +104,7 @@ class Hub:
         self.voice: Any = None  # display.voice.Voice: the call announcements
         self.monitor: ManagerMonitor | None = None
         self.install: CenterInstall | None = None
+        self.partners: Partners | None = None  # the provincial platform's secrets and outbox rhythm
 
     def stop(self) -> None:
         """End the hub's background loops (tests and orderly shutdown)."""
