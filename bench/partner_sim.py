@@ -15,6 +15,7 @@ import argparse
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -46,9 +47,11 @@ class PartnerSimulator:
     host: str = "127.0.0.1"
     port: int = 0
     behaviour: Behaviour = field(default_factory=Behaviour)
+    clock: Callable[[], float] = time.time  # Unix seconds, to judge X-Timestamp
 
     def __post_init__(self) -> None:
         self.received: list[Received] = []
+        self.arrivals = 0  # requests that reached the handler, answered or not yet
         self._nonces: set[str] = set()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((self.host, self.port), self._handler())
@@ -91,7 +94,7 @@ class PartnerSimulator:
         if key != self.key:
             return "unknown key"
         timestamp = signing.parse_timestamp(raw_ts)
-        if timestamp is None or signing.is_stale(timestamp, time.time()):
+        if timestamp is None or signing.is_stale(timestamp, self.clock()):
             return "stale"
         if not any(signing.matches(given or "", s, raw_ts, nonce or "", method, path, body)
                    for s in self.secrets):
@@ -137,6 +140,8 @@ class PartnerSimulator:
                 except ValueError:
                     parsed = None
                 behaviour = sim.behaviour
+                with sim._lock:
+                    sim.arrivals += 1
                 while behaviour.hang:
                     time.sleep(0.05)
                 if behaviour.delay_s:
