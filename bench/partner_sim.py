@@ -22,6 +22,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from server.services.partners import signing
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the default 5 drops concurrent connects (a 1 s SYN retry)
+
+
 @dataclass
 class Received:
     at: float
@@ -54,8 +59,7 @@ class PartnerSimulator:
         self.arrivals = 0  # requests that reached the handler, answered or not yet
         self._nonces: set[str] = set()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((self.host, self.port), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server((self.host, self.port), self._handler())
         self.port = self._server.server_address[1]
         self._thread: threading.Thread | None = None
 
