@@ -11,8 +11,8 @@ every webhook in 50 ms, registers a partner and, through signed requests:
    webhook throughput from the first receipt to the last.
 3. Outage: the simulator fails every webhook while ``--tickets`` tickets are issued, then
    recovers; the time from recovery until the backlog is delivered. The hub runs with a
-   short backoff (0.5 s doubling, at most 2 s) so that this measures delivery capacity;
-   with the production settings a row waits out its current backoff (at most 1 h) first.
+   short backoff (0.5 s doubling, at most 2 s); with the production settings the first
+   row whose backoff ends after recovery succeeds and makes the rest due at once.
 
 ``--write`` puts the table into docs/benchmarks.md.
 """

@@ -239,6 +239,7 @@ outbox = Table(
     Column("delivered_at", UTCDateTime),
     Column("last_error", String(500)),
     Column("retry_from", UTCDateTime),  # an admin re-sent it: retries count from here
+    Column("hurried_at", UTCDateTime),  # last pulled forward when its partner recovered
     Index("ix_outbox_status_next_at", "status", "next_at"),
     Index("ix_outbox_partner_object", "partner_id", "object_key", "status"),
 )

@@ -132,6 +132,17 @@ class Outbox:
         values.update({"next_at": next_at} if next_at is not None else {"status": DEAD})
         self.conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
 
+    def hurry(self, partner_id: int, now: datetime, not_since: datetime) -> int:
+        """The partner answered again: its rows waiting out a backoff are due now. A row is
+        hurried at most once per ``not_since`` window, so one the partner always refuses
+        cannot ride along every success."""
+        return self.conn.execute(
+            update(outbox).where(outbox.c.partner_id == partner_id, outbox.c.status == PENDING,
+                                 outbox.c.next_at > now,
+                                 or_(outbox.c.hurried_at.is_(None), outbox.c.hurried_at < not_since))
+            .values(next_at=now, hurried_at=now)
+        ).rowcount
+
     def resend(self, partner_id: int, event_id: str, now: datetime) -> bool:
         """A dead row goes back to pending, its retries counted from now."""
         return bool(self.conn.execute(
@@ -155,9 +166,3 @@ class Outbox:
         for row in rows:
             row["attempt_rows"] = attempts.get(row["id"], [])
         return rows
-
-    def counts(self) -> dict[str, int]:
-        from sqlalchemy import func
-
-        return {status: n for status, n in self.conn.execute(
-            select(outbox.c.status, func.count()).group_by(outbox.c.status))}

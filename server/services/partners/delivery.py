@@ -4,7 +4,9 @@ Each round claims up to ``batch`` due rows (at most one per object: the oldest p
 an object's webhooks arrive in order), posts them at once, each in the threadpool with
 timeouts, and records every attempt. A failure waits ``retry_base_s * 2**(n-1)`` (at most
 ``retry_max_s``) times a jitter in [0.5, 1); once ``retry_for_s`` (24 h) has passed since
-the change, the row is ``dead`` and the managers get an alert. A redelivery keeps the
+the change, the row is ``dead`` and the managers get an alert. A 2xx from a partner makes
+its other rows that wait out a backoff due at once (each at most once per ``retry_max_s``),
+so a backlog after an outage drains at delivery speed, not after the longest backoff. A redelivery keeps the
 event's ``id``; a fresh timestamp and nonce sign every attempt. A 2xx answer is delivered.
 """
 
@@ -93,12 +95,13 @@ def _attempt(job, timeout_s: float):
 def _record(hub: Hub, results) -> None:
     settings, name = hub.partners.settings, hub.partners.hub_name
     now = hub.now()
-    dead = []
+    dead, answered = [], set()
     with hub.uow() as uow:
         for row, partner, status, error, duration_ms in results:
             uow.outbox.attempted(row.id, now, name, status, error, duration_ms)
             if error is None:
                 uow.outbox.delivered(row.id, now)
+                answered.add(row.partner_id)
                 continue
             delay = retry_delay_s(settings, row.attempts + 1, random.random())
             next_at = now + timedelta(seconds=delay)
@@ -108,6 +111,8 @@ def _record(hub: Hub, results) -> None:
                 dead.append((row, partner, error))
             else:
                 uow.outbox.failed(row.id, error, next_at)
+        for partner_id in answered:  # back after an outage: no need to wait out the backoffs
+            uow.outbox.hurry(partner_id, now, now - timedelta(seconds=settings.retry_max_s))
         uow.commit()
     for row, partner, error in dead:
         log.warning("webhook %s to partner %s is dead after %d attempts", row.event_id,

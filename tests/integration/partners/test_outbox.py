@@ -3,7 +3,7 @@ rows commit or roll back together; delivery retries, in order per object, dead a
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -199,3 +199,50 @@ def test_the_secret_is_sealed_and_rotation_keeps_the_old_one_for_the_overlap(par
     with partner_hub.reading() as repos:
         record = repos.partners.by_id(partner["id"])
     assert access.credentials(partner_hub, record) == (partner["key"], rotated["secret"])
+
+
+def test_a_nonce_is_refused_again_until_it_is_purged(partner_hub, partner, clock):
+    def remember(nonce):
+        with partner_hub.uow() as uow:
+            fresh = uow.nonces.remember(partner["id"], nonce, clock.now())
+            if fresh:
+                uow.commit()
+        return fresh
+
+    assert remember("n-0000000001") and not remember("n-0000000001")
+    assert remember("n-0000000002")
+    clock.advance(seconds=601)
+    with partner_hub.uow() as uow:
+        assert uow.nonces.purge(clock.now(), 600) == 2
+        uow.commit()
+    assert remember("n-0000000001")
+
+
+def test_after_an_outage_the_backlog_is_due_at_the_first_success(partner_hub, partner, simulator, clock):
+    simulator.behaviour.fail = 10_000
+    first, second = partner_ticket(partner_hub, partner), partner_ticket(partner_hub, partner)
+    for _ in range(12):  # an outage of a few hours: the backoffs have grown to the cap
+        delivery.deliver_due(partner_hub)
+        clock.advance(seconds=partner_hub.partners.settings.retry_max_s)
+    assert all(r["next_at"] > clock.now() or r["attempts"] >= 10 for r in rows(partner_hub))
+    simulator.behaviour.fail = 0
+    with partner_hub.uow() as uow:  # the first ticket's backoff ends now, the second's later
+        uow.conn.execute(outbox.update().where(outbox.c.object_key == f"ticket:{first['id']}")
+                         .values(next_at=clock.now()))
+        uow.conn.execute(outbox.update().where(outbox.c.object_key == f"ticket:{second['id']}")
+                         .values(next_at=clock.now() + timedelta(minutes=50)))
+        uow.commit()
+    assert delivery.deliver_due(partner_hub) == 1
+    assert delivery.deliver_due(partner_hub) == 1, "the second is due at once, not in 50 minutes"
+    assert {r.body["data"]["ticket"]["id"] for r in simulator.accepted()} == {first["id"], second["id"]}
+
+    # A row the partner always refuses is hurried at most once per retry_max_s.
+    simulator.behaviour.fail = 1
+    third = partner_ticket(partner_hub, partner)
+    delivery.deliver_due(partner_hub)  # fails: waits a backoff
+    partner_ticket(partner_hub, partner)
+    delivery.deliver_due(partner_hub)  # the fourth is delivered: the third is hurried
+    with partner_hub.reading() as repos:
+        hurried = repos.conn.execute(select(outbox.c.hurried_at).where(
+            outbox.c.object_key == f"ticket:{third['id']}")).scalar_one()
+    assert hurried == clock.now()

@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("delivered_at", UTCDateTime),
         sa.Column("last_error", sa.String(500)),
         sa.Column("retry_from", UTCDateTime),
+        sa.Column("hurried_at", UTCDateTime),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
         sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
     )
