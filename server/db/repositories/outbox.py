@@ -1,9 +1,11 @@
 """The webhook outbox: rows written in the change's own transaction, claimed by one hub.
 
 Services write rows through ``uow.outbox``: ``add`` for any change (one line per kind of
-object: an appointment, a rating), while ticket changes are picked up by themselves: the
-unit of work notes the tickets its events touch and, at commit, ``flush`` writes one
-``ticket.changed`` row per ticket that a partner issued (``tickets.device_id``).
+object: ``uow.outbox.add(appointment.device_id, "appointment.changed", f"appointment:{id}",
+data, now)``), while ticket changes are picked up by themselves: the unit of work notes
+the tickets its events touch and, at commit, ``flush`` writes one ``ticket.changed`` row
+per ticket that a partner issued (``tickets.device_id``; a checked-in appointment's ticket
+reaches its booking partner once ``flush`` also joins the appointment's ``device_id``).
 """
 
 from __future__ import annotations
@@ -56,7 +58,21 @@ class Outbox:
         self._ticket_at: datetime | None = None
 
     # --- writing, inside the change's transaction -------------------------------------------
-    def add(self, partner_id: int, type: str, object_key: str, data: dict, at: datetime) -> str:
+    def add(self, partner, type: str, object_key: str, data: dict, at: datetime) -> str | None:
+        """A webhook for ``partner`` (a device id, as an int or as the string kept in a
+        ``device_id`` column, or None): written when it is a partner with a webhook URL,
+        else nothing. Returns the event id or None. Give an object's webhooks one
+        ``object_key`` (a rating of a ticket: ``ticket:<id>``) to keep them in order."""
+        if partner is None or not str(partner).isdigit():
+            return None
+        partner_id = int(partner)
+        url = self.conn.execute(select(partners.c.webhook_url)
+                                .where(partners.c.device_id == partner_id)).scalar_one_or_none()
+        if not url:
+            return None
+        return self._insert(partner_id, type, object_key, data, at)
+
+    def _insert(self, partner_id: int, type: str, object_key: str, data: dict, at: datetime) -> str:
         event_id = "evt_" + uuid.uuid4().hex
         self.conn.execute(insert(outbox).values(
             event_id=event_id, partner_id=partner_id, type=type, object_key=object_key, data=data,
@@ -82,7 +98,7 @@ class Outbox:
         ).all()
         for row in rows:
             data = {"ticket": ticket_payload(row), "changes": changes[row.id]}
-            self.add(row.partner_id, TICKET_CHANGED, f"ticket:{row.id}", data, self._ticket_at)
+            self._insert(row.partner_id, TICKET_CHANGED, f"ticket:{row.id}", data, self._ticket_at)
 
     # --- delivering ------------------------------------------------------------------------
     def claim(self, now: datetime, hub_name: str, lease_s: float, limit: int) -> list[OutboxRow]:

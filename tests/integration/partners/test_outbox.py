@@ -66,7 +66,7 @@ def test_a_change_that_fails_writes_no_row_and_a_failing_row_undoes_the_change(
     def broken(self, *args, **kwargs):
         raise RuntimeError("the outbox insert failed")
 
-    monkeypatch.setattr(Outbox, "add", broken)
+    monkeypatch.setattr(Outbox, "_insert", broken)
     with pytest.raises(RuntimeError):
         windows.call_next(partner_hub, "w16", clerk)
     monkeypatch.undo()
@@ -76,7 +76,7 @@ def test_a_change_that_fails_writes_no_row_and_a_failing_row_undoes_the_change(
     # The other way round: the rows were written, then the change rolled back.
     with pytest.raises(RuntimeError):
         with partner_hub.uow() as uow:
-            uow.outbox.add(partner["id"], "ticket.changed", "ticket:x", {"x": 1}, clock.now())
+            assert uow.outbox.add(partner["id"], "ticket.changed", "ticket:x", {"x": 1}, clock.now())
             raise RuntimeError("the change fails after its rows were written")
     assert count(partner_hub, outbox) == before_rows
 
@@ -246,3 +246,14 @@ def test_after_an_outage_the_backlog_is_due_at_the_first_success(partner_hub, pa
         hurried = repos.conn.execute(select(outbox.c.hurried_at).where(
             outbox.c.object_key == f"ticket:{third['id']}")).scalar_one()
     assert hurried == clock.now()
+
+
+def test_add_writes_only_for_a_partner_with_a_webhook(partner_hub, partner, clock):
+    quiet = access.create_partner(partner_hub, name="只调接口的平台")  # no webhook_url
+    with partner_hub.uow() as uow:
+        for nobody in (None, "999", "kiosk-1", quiet["id"]):
+            assert uow.outbox.add(nobody, "rating.created", "ticket:1", {}, clock.now()) is None
+        event_id = uow.outbox.add(str(partner["id"]), "rating.created", "ticket:1", {"level": 5}, clock.now())
+        uow.commit()
+    assert event_id.startswith("evt_")
+    assert [(r["type"], r["event_id"]) for r in rows(partner_hub)] == [("rating.created", event_id)]
