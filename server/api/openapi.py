@@ -25,7 +25,7 @@ def _op(summary: str, ok: dict | None = None, *, status: str = "200", body: dict
     if security == "staff":
         op["security"] = [{"bearer": []}]
     elif security == "kiosk_or_staff":
-        op["security"] = [{"deviceKey": []}, {"bearer": []}]
+        op["security"] = [{"deviceKey": []}, {"bearer": []}, {"partner": []}]
     elif security == "kiosk":
         op["security"] = [{"deviceKey": []}]
     if params:
@@ -208,6 +208,9 @@ def build_document() -> dict:
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "deviceKey": {"type": "apiKey", "in": "header", "name": "X-Device-Key"},
+                "partner": {"type": "apiKey", "in": "header", "name": "X-Partner-Key",
+                            "description": "a signed partner request: also X-Timestamp, X-Nonce and "
+                                           "X-Signature (docs/partners.md)"},
             },
             "schemas": {
                 "Error": _obj(["error"], error=_obj(["code", "message"], code=STR, message=STR)),
