@@ -25,6 +25,7 @@ from server.queueing.errors import NotFoundError
 
 from ..hub import Hub
 from . import access, signing
+from .secret_box import SecretUnreadableError
 
 log = logging.getLogger(__name__)
 NONCE_PURGE_EVERY_S = 60.0
@@ -67,9 +68,13 @@ def deliver_due(hub: Hub) -> int:
     for row in rows:
         partner = found.get(row.partner_id)
         if partner is None or not partner.webhook_url:
-            jobs.append((row, None, None, None))
+            jobs.append((row, partner, None, "the partner has no webhook_url any more"))
             continue
-        key, secret = access.credentials(hub, partner)
+        try:
+            key, secret = access.credentials(hub, partner)
+        except SecretUnreadableError as exc:  # recorded as a failed attempt, retried later
+            jobs.append((row, partner, None, exc.message))
+            continue
         body = webhook_body(row)
         target = urlsplit(partner.webhook_url)
         path_qs = (target.path or "/") + (f"?{target.query}" if target.query else "")
@@ -83,10 +88,12 @@ def deliver_due(hub: Hub) -> int:
 
 
 def _attempt(job, timeout_s: float):
+    """(row, partner, HTTP status, error, ms); a job whose headers are a string is an error
+    found before posting."""
     row, partner, body, headers = job
     started = time.monotonic()
-    if partner is None:
-        status, error = None, "the partner has no webhook_url any more"
+    if isinstance(headers, str):
+        status, error = None, headers
     else:
         status, error = _post(partner.webhook_url, body, headers, timeout_s)
     return row, partner, status, error, int((time.monotonic() - started) * 1000)

@@ -257,3 +257,20 @@ def test_add_writes_only_for_a_partner_with_a_webhook(partner_hub, partner, cloc
         uow.commit()
     assert event_id.startswith("evt_")
     assert [(r["type"], r["event_id"]) for r in rows(partner_hub)] == [("rating.created", event_id)]
+
+
+def test_a_hub_with_another_secret_key_records_the_failure_and_retries(make_hub, partner_hub, partner,
+                                                                      simulator, clock):
+    from server.services.partners.access import Partners
+    from server.services.partners.secret_box import SecretBox
+    from tests.integration.partners.conftest import FAST
+
+    stranger = make_hub()
+    stranger.partners = Partners(SecretBox("not the hall's key"), FAST, hub_name="stray")
+    partner_ticket(partner_hub, partner)
+    assert delivery.deliver_due(stranger) == 1
+    [row] = rows(partner_hub)
+    assert row["status"] == "pending" and "SECRET_KEY" in row["last_error"]
+    assert simulator.received == []
+    clock.advance(seconds=5)
+    assert delivery.deliver_due(partner_hub) == 1 and simulator.accepted()
