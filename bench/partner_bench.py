@@ -105,8 +105,9 @@ def main(argv: list[str] | None = None) -> None:
     print(table)
     if args.write:
         write_section(f"partners-{args.db}", f"## Partner webhooks, {args.db} (bench/partner_bench.py)\n\n"
-                      "Hub poll interval 0.2 s (`YIMEN_PARTNER_POLL_S`; default 0.5 s: add about 150 ms "
-                      "to the median delay), 20 rows posted at once per round.\n\n" + table)
+                      "One hub; a change wakes its own hub's delivery loop at once (another hub's rows "
+                      "are found within `YIMEN_PARTNER_POLL_S`, 0.2 s here, 0.5 s by default); 20 rows "
+                      "posted at once per round.\n\n" + table)
 
 
 if __name__ == "__main__":

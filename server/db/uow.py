@@ -53,6 +53,7 @@ class UnitOfWork(Repositories):
         self._db = db
         self._stack: ExitStack | None = None
         self.committed = False
+        self.on_outbox_written = None  # called after a commit that wrote webhook rows
 
     def __enter__(self) -> UnitOfWork:
         self._stack = ExitStack()
@@ -69,6 +70,8 @@ class UnitOfWork(Repositories):
         self.outbox.flush()  # the webhooks of this change, in its own transaction
         self._tx.commit()
         self.committed = True
+        if self.outbox.written and self.on_outbox_written is not None:
+            self.on_outbox_written()
 
     def rollback(self) -> None:
         if self._tx.is_active:

@@ -122,7 +122,10 @@ class Hub:
         return service_day(at or self.now(), self.tz)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.db)
+        uow = UnitOfWork(self.db)
+        if self.partners is not None:  # new webhook rows wake this hub's delivery loop
+            uow.on_outbox_written = self.partners.wake.set
+        return uow
 
     @contextmanager
     def reading(self):

@@ -56,6 +56,7 @@ class Outbox:
         self.conn = conn
         self._ticket_changes: dict[int, list[str]] = {}
         self._ticket_at: datetime | None = None
+        self.written = 0  # rows written in this unit of work
 
     # --- writing, inside the change's transaction -------------------------------------------
     def add(self, partner, type: str, object_key: str, data: dict, at: datetime) -> str | None:
@@ -77,6 +78,7 @@ class Outbox:
         self.conn.execute(insert(outbox).values(
             event_id=event_id, partner_id=partner_id, type=type, object_key=object_key, data=data,
             created_at=at, status=PENDING, attempts=0, next_at=at))
+        self.written += 1
         return event_id
 
     def note_events(self, events) -> None:

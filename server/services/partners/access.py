@@ -12,6 +12,7 @@ import hashlib
 import os
 import secrets
 import socket
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -49,6 +50,7 @@ class Partners:
     box: SecretBox
     settings: PartnerSettings = field(default_factory=PartnerSettings)
     hub_name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    wake: threading.Event = field(default_factory=threading.Event)  # set: rows were written here
 
 
 @dataclass(frozen=True)

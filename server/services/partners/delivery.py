@@ -147,8 +147,9 @@ def deliver_forever(hub: Hub) -> None:
                 purged = time.monotonic()
         except Exception:  # noqa: BLE001 - a database hiccup: try again next round
             log.exception("delivering webhooks failed")
-        if not attempted:
-            hub.stopping.wait(settings.poll_s)
+        if not attempted:  # idle: poll, or sooner when a change on this hub wrote rows
+            hub.partners.wake.wait(settings.poll_s)
+            hub.partners.wake.clear()
 
 
 # --- the admins' view -----------------------------------------------------------------------
