@@ -70,6 +70,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     revocation_watch.start(hub, socketio)  # revoked tokens and keys lose their sockets
     # Once the hub runs (not before: a start that fails says one line and nothing else).
     hub.tasks.spawn(_warn_unknown_years, hub)
+    from server.services.partners.delivery import deliver_forever
+
+    hub.tasks.spawn(deliver_forever, hub)
 
     @app.get("/")
     def index():
@@ -148,7 +151,16 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     voice_dir = Path(config["VOICE_DIR"])
     hub.voice = Voice(voice_dir / "clips", voice_dir / "human", blocking=hub.tasks.blocking)
     hub.monitor = ManagerMonitor(hub, config["DASHBOARD_INTERVAL_S"], _thresholds(config))
+    hub.partners = _partners(config)
     return hub
+
+
+def _partners(config):
+    from server.services.partners.access import Partners, PartnerSettings
+    from server.services.partners.secret_box import SecretBox
+
+    given = {k: v for k, v in (config.get("PARTNER_SETTINGS") or {}).items() if v is not None}
+    return Partners(SecretBox(config["SECRET_KEY"]), PartnerSettings(**given))
 
 
 def _thresholds(config):

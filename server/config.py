@@ -82,6 +82,9 @@ class Config:
         self.ALERT_LONG_WAIT_S = _number("YIMEN_ALERT_LONG_WAIT_S", int)
         self.ALERT_UNATTENDED_S = _number("YIMEN_ALERT_UNATTENDED_S", int)
         self.ALERT_CALLED_S = _number("YIMEN_ALERT_CALLED_S", int)
+        # Partner webhooks (server/services/partners/access.py PartnerSettings); None: its default.
+        self.PARTNER_SETTINGS = {name: _number(f"YIMEN_PARTNER_{name.upper()}", float) for name in (
+            "retry_base_s", "retry_max_s", "retry_for_s", "poll_s", "lease_s", "timeout_s")}
         self.VOICE_DIR = None  # default_voice_dir(VAR_DIR) unless given
         # Doors (docs/deploy.md#security): rate limits per device key, staff token and
         # client address, kept in Redis when hubs share one (so limits hold across hubs).

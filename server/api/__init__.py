@@ -12,6 +12,7 @@ from . import (  # noqa: E402,F401
     manager_routes,
     openapi,
     page_routes,
+    partner_routes,
     rating_routes,
     stats_routes,
     ticket_routes,

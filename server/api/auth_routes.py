@@ -9,6 +9,7 @@ from server.services.accounts import revocation
 from server.services.accounts import users as accounts
 from server.services.accounts.users import MIN_PASSWORD, USERNAME
 from server.services.feedback import ratings
+from server.services.partners import access as partners
 
 from . import bp
 from .limits import limited
@@ -80,14 +81,18 @@ class NewDeviceBody(BaseModel):
     kind: DeviceKind
     name: str = Field(max_length=200, pattern=r"\S")
     window_id: str | None = Field(None, max_length=64, description="a rating_pad's window")
+    webhook_url: str | None = Field(None, max_length=500, pattern=r"^https?://[^/?#\[\]]+",
+                                    description="a partner's webhook (http or https)")
 
 
-@operation(bp, "POST", "/devices", "Register a kiosk, display or rating pad; answers its key this once",
+@operation(bp, "POST", "/devices", "Register a kiosk, display, rating pad or partner; answers its key (and a partner's secret) this once",
            access=ADMINS, body=NewDeviceBody, answers={201: NewDevice},
            errors={422: "unknown_window (a rating_pad needs the window it faces)"})
 def create_device(body: NewDeviceBody):
     if body.kind == ratings.PAD_KIND:  # a tablet facing the visitor at one window (好差评)
         return ratings.create_rating_pad(hub(), name=body.name, window_id=body.window_id), 201
+    if body.kind == partners.KIND:  # the provincial platform: a key and a secret, shown once
+        return partners.create_partner(hub(), name=body.name, webhook_url=body.webhook_url), 201
     return accounts.create_device(hub(), kind=body.kind, name=body.name), 201
 
 

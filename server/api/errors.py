@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from server.queueing import errors as core
 from server.services import errors as service
 from server.services.accounts.login_guard import TooManyAttemptsError
+from server.services.partners.secret_box import SecretUnreadableError
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ STATUS_OF_ERROR: dict[type[Exception], int] = {
     service.ConflictError: 409,
     service.UnprocessableError: 422,
     TooManyAttemptsError: 429,
+    SecretUnreadableError: 503,  # this hub's SECRET_KEY is not the one that sealed the secret
 }
 
 

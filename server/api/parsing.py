@@ -51,8 +51,16 @@ def request_device(kind: str | None = None) -> DeviceIdentity:
     return device
 
 
+def partner():
+    """The partner that signed this request (``api/partner_routes.py``), or None."""
+    return g.get("partner")
+
+
 def kiosk_or_staff() -> tuple[Actor, str | None]:
-    """A kiosk (``X-Device-Key``) or any logged-in staff member."""
+    """A kiosk (``X-Device-Key``), a partner (a signed request: a remote ticket) or any
+    logged-in staff member."""
+    if partner() is not None:
+        return partner().actor(), str(partner().id)
     key = request.headers.get("X-Device-Key")
     if key is not None:  # sent, even empty: it must be a kiosk's key
         device = request_device("kiosk")

@@ -266,3 +266,67 @@ rating_pads = Table(
     Column("window_id", String(64), nullable=False),
     Index("ix_rating_pads_window_id", "window_id"),
 )
+
+# The provincial platform (一网通办): a partner is a device of kind "partner" with a webhook
+# URL and its key and secret sealed by server.services.partners.secret_box (never in clear).
+partners = Table(
+    "partners",
+    metadata,
+    Column("device_id", Integer, ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("webhook_url", String(500)),
+    Column("key_sealed", Text, nullable=False),
+    Column("secret_sealed", Text, nullable=False),
+    Column("previous_secret_sealed", Text),  # still verifies until previous_until
+    Column("previous_until", UTCDateTime),
+    Column("rotated_at", UTCDateTime),
+)
+
+# Nonces of signed requests seen in the last ten minutes; the primary key refuses a replay,
+# whichever hub it reaches.
+partner_nonces = Table(
+    "partner_nonces",
+    metadata,
+    Column("partner_id", Integer, primary_key=True, autoincrement=False),
+    Column("nonce", String(64), primary_key=True),
+    Column("seen_at", UTCDateTime, nullable=False),
+    Index("ix_partner_nonces_seen_at", "seen_at"),
+)
+
+# The webhook outbox: rows written in the transaction of the change they tell of, delivered
+# at least once by server.services.partners.delivery, in id order per (partner, object).
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(40), nullable=False, unique=True),  # the webhook's "id"
+    Column("partner_id", Integer, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("object_key", String(100), nullable=False),
+    Column("data", JSONText, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | delivered | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_at", UTCDateTime, nullable=False),
+    Column("claimed_by", String(64)),
+    Column("claimed_until", UTCDateTime),
+    Column("delivered_at", UTCDateTime),
+    Column("last_error", String(500)),
+    Column("retry_from", UTCDateTime),  # an admin re-sent it: retries count from here
+    Column("hurried_at", UTCDateTime),  # last pulled forward when its partner recovered
+    Index("ix_outbox_status_next_at", "status", "next_at"),
+    Index("ix_outbox_partner_object", "partner_id", "object_key", "status"),
+)
+
+outbox_attempts = Table(
+    "outbox_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outbox_id", Integer, ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("hub", String(64)),
+    Column("http_status", Integer),
+    Column("error", String(500)),
+    Column("duration_ms", Integer, nullable=False),
+    Index("ix_outbox_attempts_outbox_id", "outbox_id"),
+)

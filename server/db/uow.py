@@ -16,6 +16,8 @@ from .repositories.accounts import (
 from .repositories.center_store import CenterStore
 from .repositories.events import EventLog
 from .repositories.numbering import NumberCounter
+from .repositories.outbox import Outbox
+from .repositories.partners import NonceStore, PartnerRepository
 from .repositories.ratings import RatingPadRepository, RatingRepository, RectificationRepository
 from .repositories.tickets import TicketRepository
 from .repositories.windows import WindowRepository
@@ -38,6 +40,10 @@ class Repositories:
         self.ratings = RatingRepository(conn)
         self.rectifications = RectificationRepository(conn)
         self.rating_pads = RatingPadRepository(conn)
+        self.partners = PartnerRepository(conn)
+        self.nonces = NonceStore(conn)
+        self.outbox = Outbox(conn)
+        self.events.observers.append(self.outbox.note_events)
 
 
 class UnitOfWork(Repositories):
@@ -51,6 +57,7 @@ class UnitOfWork(Repositories):
         self._db = db
         self._stack: ExitStack | None = None
         self.committed = False
+        self.on_outbox_written = None  # called after a commit that wrote webhook rows
 
     def __enter__(self) -> UnitOfWork:
         self._stack = ExitStack()
@@ -64,8 +71,11 @@ class UnitOfWork(Repositories):
         return self
 
     def commit(self) -> None:
+        self.outbox.flush()  # the webhooks of this change, in its own transaction
         self._tx.commit()
         self.committed = True
+        if self.outbox.written and self.on_outbox_written is not None:
+            self.on_outbox_written()
 
     def rollback(self) -> None:
         if self._tx.is_active:

@@ -34,6 +34,7 @@ from .tasks import BackgroundTasks, InlineTasks
 if TYPE_CHECKING:
     from .center_setup import CenterInstall
     from .issuing.printing import PrintService
+    from .partners.access import Partners
     from .reporting.monitor import ManagerMonitor
 
 
@@ -107,6 +108,7 @@ class Hub:
         self.link: Any = None  # realtime.queue_link.QueueLink: whether this hub hears the others
         self.connections: Any = None  # realtime.revocation_watch.ConnectionWatch: open sockets' credentials
         self.limiter: Any = None  # flask_limiter.Limiter of the public calls (api/limits.py), or None
+        self.partners: Partners | None = None  # the provincial platform's secrets and outbox rhythm
 
     def stop(self) -> None:
         """End the hub's background loops (tests and orderly shutdown)."""
@@ -131,7 +133,10 @@ class Hub:
         return service_day(at or self.now(), self.tz)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.db)
+        uow = UnitOfWork(self.db)
+        if self.partners is not None:  # new webhook rows wake this hub's delivery loop
+            uow.on_outbox_written = self.partners.wake.set
+        return uow
 
     @contextmanager
     def reading(self):

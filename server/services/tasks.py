@@ -32,6 +32,17 @@ class BackgroundTasks:
     def sleep(self, seconds: float) -> None:
         self.socketio.sleep(seconds)
 
+    def map_blocking(self, fn: Callable[[Any], Any], items: list) -> list:
+        """``fn`` over every item at once, each in the threadpool (webhook posts)."""
+        if self.socketio.async_mode == "gevent":
+            from gevent.pool import Group
+
+            return Group().map(lambda item: self.blocking(fn, item), items)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, min(len(items), 16))) as pool:
+            return list(pool.map(fn, items))
+
 
 class InlineTasks:
     """Runs everything at once, in the caller: for tests and tools (nothing in the background)."""
@@ -44,3 +55,6 @@ class InlineTasks:
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
+
+    def map_blocking(self, fn: Callable[[Any], Any], items: list) -> list:
+        return [fn(item) for item in items]

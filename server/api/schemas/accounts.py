@@ -9,11 +9,12 @@ from pydantic import Field
 
 from server.services.accounts.users import DEVICE_KINDS, ROLES
 from server.services.feedback.ratings import PAD_KIND
+from server.services.partners.access import KIND as PARTNER_KIND
 
 from . import Answer
 
 Role = Literal[ROLES]  # type: ignore[valid-type]
-DeviceKind = Literal[(*DEVICE_KINDS, PAD_KIND)]  # type: ignore[valid-type]
+DeviceKind = Literal[(*DEVICE_KINDS, PAD_KIND, PARTNER_KIND)]  # type: ignore[valid-type]
 
 
 class LoginUser(Answer):

@@ -19,11 +19,15 @@ _INSERT = insert(e)
 class EventLog:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.observers: list = []  # called with the events of each append (the outbox)
 
     def append(self, events: Iterable[DomainEvent], service_day: date) -> None:
+        events = list(events)
         rows = [record_of(ev, service_day)._asdict() for ev in events]
         if rows:
             self.conn.execute(_INSERT, rows)
+            for observe in self.observers:
+                observe(events)
 
     def recent_calls(self, day: date, limit: int) -> list[tuple[str, str, str, object]]:
         """(kind, number, window_id, at) of the day's calls and recalls, newest first."""

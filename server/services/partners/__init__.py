@@ -1,0 +1,1 @@
+"""The provincial platform (一网通办): partner devices, signed requests, webhooks from an outbox."""
