@@ -145,14 +145,22 @@ def ratings_summary(query: SummaryQuery):
     return rating_figures.summary(hub(), first, last, query.by)
 
 
+class ExportRow(Answer):
+    """One rating for the provincial feed; every field is in docs/ratings.md."""
+
+    ticket_id: int
+    number: str
+    level: int
+    channel: str
+
+
 class ExportQuery(Span):
     format: Literal["json", "csv"] = "json"
 
 
 @operation(bp, "GET", "/ratings/export", "One row per rating for the provincial 好差评 system "
            "(fields in docs/ratings.md)", access=EXPORTERS, query=ExportQuery,
-           answers={200: Raw(("application/json", "text/csv"),
-                                "JSON rows (fields in docs/ratings.md), or CSV with format=csv")})
+           answers={200: Raw(("text/csv",), "JSON rows, or CSV with format=csv", json=list[ExportRow])})
 def ratings_export(query: ExportQuery):
     first, last = query.days()
     rows = rating_figures.export_rows(hub(), first, last)

@@ -77,6 +77,7 @@ class Raw:
 
     media_types: tuple[str, ...]
     description: str = ""
+    json: Any = None  # the answer's JSON form beside the file, if it has one (a model or list[Model])
 
 
 @dataclass
