@@ -168,7 +168,7 @@ def ratings_export(query: ExportQuery):
         return rows
     fields = rating_figures.EXPORT_FIELDS
     response = Response(to_csv(fields, ([row[f] for f in fields] for row in rows)),
-                        mimetype="text/csv; charset=utf-8")
+                        content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="ratings-{first.isoformat()}-{last.isoformat()}.csv"')
     return response
