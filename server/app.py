@@ -138,7 +138,9 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     publisher = SocketPublisher(socketio, config["FLUSH_INTERVAL_S"], bus)
     hub = Hub(db, install.center, clock=clock, publisher=publisher, tasks=BackgroundTasks(socketio),
               settings=HubSettings(token_ttl_s=config["TOKEN_TTL_S"],
-                                   public_url=config.get("PUBLIC_URL")))
+                                   public_url=config.get("PUBLIC_URL"),
+                                   secret_key=config["SECRET_KEY"],
+                                   personal_data_days=config["PERSONAL_DATA_DAYS"]))
     publisher.bind(hub)
     link.bind(hub)
     hub.link = link

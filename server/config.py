@@ -83,6 +83,8 @@ class Config:
         self.ALERT_UNATTENDED_S = _number("YIMEN_ALERT_UNATTENDED_S", int)
         self.ALERT_CALLED_S = _number("YIMEN_ALERT_CALLED_S", int)
         self.VOICE_DIR = None  # default_voice_dir(VAR_DIR) unless given
+        # Appointments' names, ID hashes and phones are emptied this many days after the slot.
+        self.PERSONAL_DATA_DAYS = int(_env("YIMEN_PERSONAL_DATA_DAYS", "30"))
         # Doors (docs/deploy.md#security): rate limits per device key, staff token and
         # client address, kept in Redis when hubs share one (so limits hold across hubs).
         self.RATELIMIT_ENABLED = _env("YIMEN_RATELIMIT", "1") not in ("0", "false", "off")

@@ -266,3 +266,6 @@ rating_pads = Table(
     Column("window_id", String(64), nullable=False),
     Index("ix_rating_pads_window_id", "window_id"),
 )
+
+
+from . import appointment_tables  # noqa: E402,F401 - its tables join this metadata
