@@ -65,6 +65,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     _trust_proxies(app)
     hub.publisher.start()
     hub.tasks.spawn(_close_days_forever, hub)
+    from server.services.booking import housekeeping
+
+    hub.tasks.spawn(housekeeping.run_forever, hub)  # no-shows, strikes, the purge
     from server.realtime import revocation_watch
 
     revocation_watch.start(hub, socketio)  # revoked tokens and keys lose their sockets

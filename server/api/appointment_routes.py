@@ -1,0 +1,144 @@
+"""Appointments (预约): slots, booking, a booking by its token, cancelling; the manager's
+closures and blocks. Check-in at the kiosk is in ``kiosk_routes``' neighbour
+``checkin_routes``. Answers carry only masked identity data.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from server.queueing.identity import MAX_NAME
+from server.services.booking import appointments, closures
+
+from . import bp
+from .limits import limited
+from .parsing import hub
+from .schemas import Answer
+from .spec import MANAGERS, PUBLIC, operation
+from .validation import ErrorCode, IsoDate, NonEmpty, OptionalDate
+
+MatterId = Annotated[str, NonEmpty, Field(max_length=64)]
+
+
+class SlotQuery(BaseModel):
+    matter_id: MatterId
+    date: OptionalDate = Field(None, description="one day; default every bookable day")
+
+
+class SlotAnswer(Answer):
+    start: str
+    end: str
+    capacity: int
+    booked: int
+    available: int
+
+
+class Book(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    matter_id: str = Field(max_length=64)
+    start: Annotated[AwareDatetime, Field(strict=False), ErrorCode("slot_unavailable")]
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    id_number: Annotated[str, Field(max_length=32), ErrorCode("invalid_id_number")]
+    phone: str = Field(max_length=20)
+    idempotency_key: str | None = Field(None, max_length=100)
+
+
+class Appointment(Answer):
+    token: str
+    code: str
+    status: str
+    matter_id: str
+    queue_id: str
+    start: str
+    end: str
+    name_masked: str | None
+    id_masked: str | None
+    phone_masked: str | None
+    cancel_reason: str | None
+
+
+@operation(bp, "GET", "/appointments/slots", "The bookable slots of a matter's queue",
+           query=SlotQuery, answers={200: list[SlotAnswer]}, errors={422: "unknown_matter"})
+@limited("read")
+def appointment_slots(query: SlotQuery):
+    return appointments.list_slots(hub(), query.matter_id, query.date)
+
+
+@operation(bp, "POST", "/appointments", "Book a slot (real name; answers carry masked data only)",
+           access=PUBLIC, body=Book,
+           answers={201: (Appointment, "booked"),
+                    200: (Appointment, "the same idempotency_key again: the same booking")},
+           errors={403: "booking_blocked (the message gives the date the block ends)",
+                   409: "slot_full, slot_unavailable, already_booked",
+                   422: "unknown_matter"})
+@limited("write")
+def book_appointment(body: Book):
+    answer, created = appointments.book(
+        hub(), matter_id=body.matter_id, start=body.start, name=body.name,
+        id_number=body.id_number, phone=body.phone, idempotency_key=body.idempotency_key)
+    return answer, 201 if created else 200
+
+
+@operation(bp, "GET", "/appointments/<token>", "A booking, for the holder of its token",
+           answers={200: Appointment}, errors={404: "appointment_not_found"})
+@limited("read")
+def appointment_by_token(token: str):
+    return appointments.get_appointment(hub(), token)
+
+
+@operation(bp, "POST", "/appointments/<token>/cancel", "Cancel a booking",
+           answers={200: Appointment},
+           errors={404: "appointment_not_found",
+                   409: "too_late_to_cancel, invalid_transition (checked in or missed)"})
+@limited("write")
+def cancel_appointment(token: str):
+    return appointments.cancel(hub(), token)
+
+
+class Close(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    day: Annotated[IsoDate, Field(strict=False)]
+    start: Annotated[AwareDatetime | None, Field(None, strict=False)] = None
+    reason: str = Field(min_length=1, max_length=closures.MAX_REASON)
+
+
+class Closure(Answer):
+    id: int
+    day: str
+    start: str | None
+    reason: str
+    cancelled: int
+
+
+class Block(Answer):
+    id: int
+    since: str
+    until: str
+
+
+class Lifted(Answer):
+    id: int
+    lifted: bool
+
+
+@operation(bp, "POST", "/appointments/closures",
+           "Close a day or one slot for appointments; its bookings are cancelled with the reason",
+           access=MANAGERS, body=Close, answers={201: Closure}, errors={409: "slot_unavailable"})
+def close_appointments(body: Close, actor):
+    return closures.close(hub(), actor, day=body.day, start=body.start, reason=body.reason), 201
+
+
+@operation(bp, "GET", "/appointments/blocks", "Active booking blocks (no identity data)",
+           access=MANAGERS, answers={200: list[Block]})
+def booking_blocks():
+    return closures.list_blocks(hub())
+
+
+@operation(bp, "POST", "/appointments/blocks/<int:block_id>/lift", "Lift a booking block (logged)",
+           access=MANAGERS, answers={200: Lifted}, errors={404: "block_not_found"})
+def lift_booking_block(block_id: int, actor):
+    return closures.lift_block(hub(), actor, block_id)
