@@ -22,7 +22,7 @@ class ConcurrentUpdateError(Exception):
 _COLUMNS = (
     "token service_day prefix sequence number matter_id queue_id unit_id priority "
     "priority_reason status window_id clerk_id issued_at called_at started_at finished_at "
-    "outcome recalls transfers quoted_wait_s idempotency_key device_id"
+    "outcome recalls transfers quoted_wait_s idempotency_key device_id slot_start"
 ).split()
 
 
@@ -53,6 +53,7 @@ def row_to_ticket(row: Row) -> Ticket:
         idempotency_key=m["idempotency_key"],
         device_id=m["device_id"],
         clerk_id=m["clerk_id"],
+        slot_start=m["slot_start"],
     )
 
 

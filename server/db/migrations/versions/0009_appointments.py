@@ -91,9 +91,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_booking_blocks"),
     )
     op.create_index("ix_booking_blocks_id_hash", "booking_blocks", ["id_hash"])
+    with op.batch_alter_table("tickets") as batch:
+        batch.add_column(sa.Column("slot_start", UTCDateTime))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("tickets") as batch:
+        batch.drop_column("slot_start")
     op.drop_table("booking_blocks")
     op.drop_table("booking_strikes")
     op.drop_table("appointment_closures")
