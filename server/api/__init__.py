@@ -9,6 +9,7 @@ from . import (  # noqa: E402,F401
     appointment_routes,
     auth_routes,
     center_routes,
+    checkin_routes,
     kiosk_routes,
     manager_routes,
     openapi,

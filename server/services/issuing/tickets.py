@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -40,6 +41,7 @@ def issue_ticket(
     priority_reason: str | None = None,
     idempotency_key: str | None = None,
     device_id: str | None = None,
+    slot_start: datetime | None = None,
 ) -> tuple[dict, bool]:
     """Issue a ticket for a matter. Returns (ticket JSON, created).
 
@@ -90,6 +92,7 @@ def issue_ticket(
                 priority_reason=priority_reason,
                 idempotency_key=idempotency_key,
                 device_id=device_id,
+                slot_start=slot_start,  # a checked-in appointment (services/booking/checkin.py)
             )
             ticket.quoted_wait_s = estimate(hub, ahead, load, now)
             uow.tickets.add(ticket)
