@@ -205,6 +205,9 @@ def _register_pages(app: Flask) -> None:
     from rate import bp as rate_bp
 
     app.register_blueprint(rate_bp)
+    from book import bp as book_bp
+
+    app.register_blueprint(book_bp)
     try:
         from display.phone import bp as phone_bp
     except ImportError:

@@ -5,8 +5,12 @@ closures and blocks. Check-in at the kiosk is in ``kiosk_routes``' neighbour
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 
+import qrcode
+import qrcode.image.svg
+from flask import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from server.queueing.identity import MAX_NAME
@@ -16,7 +20,7 @@ from . import bp
 from .limits import limited
 from .parsing import hub
 from .schemas import Answer
-from .spec import MANAGERS, PUBLIC, operation
+from .spec import MANAGERS, PUBLIC, Raw, operation
 from .validation import ErrorCode, IsoDate, NonEmpty, OptionalDate
 
 MatterId = Annotated[str, NonEmpty, Field(max_length=64)]
@@ -96,6 +100,23 @@ def appointment_by_token(token: str):
 @limited("write")
 def cancel_appointment(token: str):
     return appointments.cancel(hub(), token)
+
+
+@operation(bp, "GET", "/appointments/<token>/qr.svg",
+           "The booking code as a QR code (the kiosk's scanner types it at check-in)",
+           answers={200: Raw(("image/svg+xml",))}, errors={404: "appointment_not_found"})
+@limited("read")
+def appointment_qr(token: str):
+    booking = appointments.get_appointment(hub(), token)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
+                         image_factory=qrcode.image.svg.SvgPathImage)
+    code.add_data(booking["code"])
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer)
+    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 class Close(BaseModel):
