@@ -123,12 +123,14 @@ def in_call_order(tickets: Iterable[Ticket], context: CallContext,
     return sorted(tickets, key=cmp_to_key(compare))
 
 
-def newcomer(queue_id: str, day: date, priority: int = 0) -> Ticket:
-    """A walk-in about to be issued to ``queue_id``, to count who goes before it: it has no
-    id and no issue time yet, and on those terms it comes after every waiting ticket."""
+def newcomer(queue_id: str, day: date, priority: int = 0,
+             slot_start: datetime | None = None) -> Ticket:
+    """A ticket about to be issued to ``queue_id`` (a walk-in, or a checked-in appointment
+    with its ``slot_start``), to count who goes before it: it has no id and no issue time
+    yet, and on those terms it comes after every waiting ticket."""
     return Ticket(id=None, token="", number="", service_day=day, prefix="", sequence=0,
                   matter_id="", queue_id=queue_id, unit_id="", issued_at=None,  # type: ignore[arg-type]
-                  priority=priority)
+                  priority=priority, slot_start=slot_start)
 
 
 def choose_next(candidates: Iterable[Ticket], window_queue_ids: Sequence[str], *,

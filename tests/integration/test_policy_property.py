@@ -135,6 +135,9 @@ def check_same_answers(db: Database, windows, tickets, now, order) -> None:
             for priority in (0, 1, 2, 3):
                 expected = ahead_of(newcomer(queue_id, DAY, priority), today, now=now, order=order)
                 assert repo.ahead_of_new(queue_id, DAY, priority, now=now) == expected
+            booked = newcomer(queue_id, DAY, 0, T0)  # a checked-in appointment about to be issued
+            assert repo.ahead_of_new(queue_id, DAY, 0, now=now, slot_start=T0) == ahead_of(
+                booked, today, now=now, order=order)
         tx.rollback()
 
 

@@ -163,9 +163,10 @@ class TicketRepository:
             where.append(t.c.id != ticket.id)
         return self.conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
 
-    def ahead_of_new(self, queue_id: str, day: date, priority: int, *, now: datetime) -> int:
+    def ahead_of_new(self, queue_id: str, day: date, priority: int, *, now: datetime,
+                     slot_start: datetime | None = None) -> int:
         """Waiting tickets of a queue called before a ticket about to be issued to it."""
-        return self.ahead_count(newcomer(queue_id, day, priority), now=now)
+        return self.ahead_count(newcomer(queue_id, day, priority, slot_start), now=now)
 
     def waiting_summary(self, day: date) -> dict[str, tuple[int, object]]:
         """queue_id → (waiting count, earliest issue time) for the day."""

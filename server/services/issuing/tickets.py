@@ -74,7 +74,7 @@ def issue_ticket(
             # Everyone waiting with the same or a higher priority goes first. Counted
             # before the number is drawn: the counter row stays locked (PostgreSQL)
             # from the draw to the commit, so that stretch is kept short.
-            ahead = uow.tickets.ahead_of_new(queue.id, day, level, now=now)
+            ahead = uow.tickets.ahead_of_new(queue.id, day, level, now=now, slot_start=slot_start)
             load = queue_loads(hub, uow, [queue.id])[queue.id]
             sequence = uow.numbers.next(day, queue.prefix)
             ticket = Ticket(

@@ -3,7 +3,10 @@ for the test: the demo's own file books nothing)."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -31,6 +34,26 @@ def booking_center(tmp_path) -> str:
     path = tmp_path / "booking-hall.yaml"
     path.write_text(DEMO.read_text(encoding="utf-8") + RULES, encoding="utf-8")
     return str(path)
+
+
+@pytest.fixture
+def all_day_center(tmp_path) -> str:
+    """Open around the clock with today a working day, with half-hour slots: a slot has
+    begun whenever the test runs (but in the last half hour of the day)."""
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    text = DEMO.read_text(encoding="utf-8")
+    text = re.sub(r"^  hours: .*$", '  hours: ["00:00-23:59"]', text, count=1, flags=re.M)
+    path = tmp_path / "all-day-hall.yaml"
+    path.write_text(text + RULES + "    slot_minutes: 30\n"
+                    f"calendar:\n  workdays: [{today}]\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def all_day_hub(tmp_path, all_day_center):
+    hub = HubProcess(tmp_path / "all-day", center=all_day_center, env=dict(BURST_ENV)).start()
+    yield hub
+    hub.stop()
 
 
 @pytest.fixture
