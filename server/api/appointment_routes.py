@@ -11,7 +11,7 @@ from typing import Annotated
 import qrcode
 import qrcode.image.svg
 from flask import Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from server.queueing.identity import MAX_NAME
 from server.services.booking import appointments, closures
@@ -21,9 +21,22 @@ from .limits import limited
 from .parsing import hub
 from .schemas import Answer
 from .spec import MANAGERS, PUBLIC, Raw, operation
-from .validation import ErrorCode, IsoDate, NonEmpty, OptionalDate
+from .validation import ErrorCode, IsoDate, OptionalDate
 
-MatterId = Annotated[str, NonEmpty, Field(max_length=64)]
+MatterId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+def _text_only(value):
+    """A time or a day is sent as its ISO text, never as a number (pydantic's lax mode
+    would read 0 as 1970-01-01)."""
+    if not isinstance(value, str):
+        raise ValueError("must be ISO 8601 text")
+    return value
+
+
+# ISO 8601 text with an offset; Field(strict=False): parsed from text in a strict model.
+Moment = Annotated[AwareDatetime, BeforeValidator(_text_only), Field(strict=False)]
+Day = Annotated[IsoDate, BeforeValidator(_text_only), Field(strict=False)]
 
 
 class SlotQuery(BaseModel):
@@ -43,7 +56,7 @@ class Book(BaseModel):
     model_config = ConfigDict(strict=True)
 
     matter_id: str = Field(max_length=64)
-    start: Annotated[AwareDatetime, Field(strict=False), ErrorCode("slot_unavailable")]
+    start: Annotated[Moment, ErrorCode("slot_unavailable")]
     name: str = Field(min_length=1, max_length=MAX_NAME)
     id_number: Annotated[str, Field(max_length=32), ErrorCode("invalid_id_number")]
     phone: str = Field(max_length=20)
@@ -122,8 +135,8 @@ def appointment_qr(token: str):
 class Close(BaseModel):
     model_config = ConfigDict(strict=True)
 
-    day: Annotated[IsoDate, Field(strict=False)]
-    start: Annotated[AwareDatetime | None, Field(None, strict=False)] = None
+    day: Day
+    start: Moment | None = None
     reason: str = Field(min_length=1, max_length=closures.MAX_REASON)
 
 
@@ -151,6 +164,21 @@ class Lifted(Answer):
            access=MANAGERS, body=Close, answers={201: Closure}, errors={409: "slot_unavailable"})
 def close_appointments(body: Close, actor):
     return closures.close(hub(), actor, day=body.day, start=body.start, reason=body.reason), 201
+
+
+class ClosureRow(Answer):
+    id: int
+    day: str
+    start: str | None
+    reason: str
+    closed_by: str
+    closed_at: str
+
+
+@operation(bp, "GET", "/appointments/closures", "Closed days and slots from today on",
+           access=MANAGERS, answers={200: list[ClosureRow]})
+def list_closures():
+    return closures.list_closures(hub())
 
 
 @operation(bp, "GET", "/appointments/blocks", "Active booking blocks (no identity data)",

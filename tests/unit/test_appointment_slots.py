@@ -106,3 +106,22 @@ def test_a_center_without_hours_books_nine_to_five():
     slots = bare.day_slots(date(2026, 9, 28))
     assert (slots[0].start, slots[-1].end) == (at(date(2026, 9, 28), 9), at(date(2026, 9, 28), 17))
     assert slots[1].start - slots[0].start == timedelta(hours=1)
+
+
+def test_a_queue_of_the_center_file_sets_its_own_per_slot():
+    from server.center_file import center_to_document, parse_center
+    from server.queueing.center_update import check_update
+    from server.queueing.errors import CenterDefinitionError
+    from tests.unit.test_center_file import SOURCE, small_document
+
+    document = small_document()
+    document["queues"][0]["per_slot"] = 0
+    center = parse_center(document, SOURCE)
+    first, second = center.queues.values()
+    assert (first.per_slot, second.per_slot) == (0, None)
+    assert center_to_document(center)["queues"][0]["per_slot"] == 0
+    document["queues"][0]["per_slot"] = 2
+    assert "changes per slot of queue" in " ".join(check_update(center, parse_center(document, SOURCE)))
+    document["queues"][0]["per_slot"] = -1
+    with pytest.raises(CenterDefinitionError, match=r"queues\[0\]\.per_slot: must be an integer >= 0"):
+        parse_center(document, SOURCE)

@@ -6,7 +6,7 @@ which the visitor sees on the booking page; each move is logged (who, what, neve
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from server.db.repositories.appointments import AppointmentRepository
 from server.queueing.actors import Actor
@@ -18,6 +18,7 @@ from .appointments import _cancel_row, plan
 
 log = logging.getLogger(__name__)
 MAX_REASON = 200
+LOOK_AHEAD_DAYS = 60  # closures listed from today on
 
 
 def close(hub: Hub, actor: Actor, *, day: date, start: datetime | None, reason: str) -> dict:
@@ -41,6 +42,17 @@ def close(hub: Hub, actor: Actor, *, day: date, start: datetime | None, reason: 
     return {"id": closure_id, "day": day.isoformat(),
             "start": local_start.isoformat() if local_start else None,
             "reason": reason.strip(), "cancelled": cancelled}
+
+
+def list_closures(hub: Hub) -> list[dict]:
+    today = hub.today()
+    with hub.reading() as repos:
+        rows = AppointmentRepository(repos.conn).closures(today, today + timedelta(days=LOOK_AHEAD_DAYS))
+    return [{"id": r.id, "day": r.day.isoformat(),
+             "start": r.slot_start.astimezone(hub.tz).isoformat() if r.slot_start else None,
+             "reason": r.reason, "closed_by": r.closed_by,
+             "closed_at": r.closed_at.astimezone(hub.tz).isoformat()}
+            for r in sorted(rows, key=lambda r: (r.day, r.id))]
 
 
 def list_blocks(hub: Hub) -> list[dict]:

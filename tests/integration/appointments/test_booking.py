@@ -109,6 +109,9 @@ def test_closing_a_slot_cancels_its_bookings_with_the_reason(booking_hub, matter
     with pytest.raises(SlotUnavailableError, match="closed"):
         book(booking_hub, matter_id, slot["start"], 2)
     closures.close(booking_hub, MANAGER, day=start.date(), start=None, reason="全体会议")
+    listed = closures.list_closures(booking_hub)
+    assert [(c["start"], c["reason"], c["closed_by"]) for c in listed] == [
+        (slot["start"], "系统升级", "user:1"), (None, "全体会议", "user:1")]
     assert not [s for s in appointments.list_slots(booking_hub, matter_id)
                 if s["start"].startswith(start.date().isoformat())]
 
