@@ -62,6 +62,7 @@ def test_200_at_once_for_a_slot_of_4_on_one_hub(booking_hub):
     codes, after, _ = burst([booking_hub.url])
     assert codes == Counter({"booked": 4, "409 slot_full": VISITORS - 4})
     assert (after["booked"], after["available"]) == (4, 0)
+    assert id_number(0) not in booking_hub.output() and "王五" not in booking_hub.output()
 
 
 @pytest.mark.postgres

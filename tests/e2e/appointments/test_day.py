@@ -53,3 +53,33 @@ def test_checked_in_visitor_is_called_before_three_older_walk_ins(all_day_hub):
     assert order == [ticket["id"], *[t["id"] for t in walk_ins]]
     first = api.get(f"/tickets/{ticket['token']}").json()
     assert first["appointment"]["code"] == booked.json()["code"]
+
+
+def test_a_manager_closes_a_slot_and_the_visitor_sees_why(booking_hub):
+    api = Api(booking_hub.url)
+    matter = next(m["id"] for m in api.get("/center").json()["matters"] if m["queue_id"] == "tax")
+    slots = api.get("/appointments/slots", params={"matter_id": matter}).json()
+    slot = slots[-1]
+    booked = api.post("/appointments", {"matter_id": matter, "start": slot["start"], "name": "钱七",
+                                        "id_number": id_number(7), "phone": "13600003333"}).json()
+    manager = Api(booking_hub.url).login("manager")
+    assert Api(booking_hub.url).post("/appointments/closures", {
+        "day": slot["start"][:10], "start": slot["start"], "reason": "系统维护"}).status_code == 401
+    closed = manager.post("/appointments/closures", {"day": slot["start"][:10], "start": slot["start"],
+                                                     "reason": "系统维护"})
+    assert closed.status_code == 201 and closed.json()["cancelled"] == 1
+    seen = api.get(f"/appointments/{booked['token']}").json()
+    assert (seen["status"], seen["cancel_reason"]) == ("cancelled", "系统维护")
+    again = api.post("/appointments", {"matter_id": matter, "start": slot["start"], "name": "钱七",
+                                       "id_number": id_number(7), "phone": "13600003333"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "slot_unavailable"
+    assert manager.get("/appointments/closures").json()[0]["reason"] == "系统维护"
+    assert manager.get("/appointments/blocks").json() == []
+    lifted = manager.post("/appointments/blocks/999/lift")
+    assert lifted.status_code == 404 and lifted.json()["error"]["code"] == "block_not_found"
+    bad = api.post("/appointments", {"matter_id": matter, "start": slots[0]["start"], "name": "钱七",
+                                     "id_number": "630102199001010010", "phone": "13600003333"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_id_number"
+    unknown = api.post("/appointments", {"matter_id": "nope", "start": slots[0]["start"], "name": "钱七",
+                                         "id_number": id_number(8), "phone": "13600003333"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "unknown_matter"
