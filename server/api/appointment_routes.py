@@ -14,13 +14,13 @@ from flask import Response
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from server.queueing.identity import MAX_NAME
-from server.services.booking import appointments, closures
+from server.services.booking import appointments, closures, figures
 
 from . import bp
 from .limits import limited
 from .parsing import hub
 from .schemas import Answer
-from .spec import MANAGERS, PUBLIC, Raw, operation
+from .spec import MANAGERS, PUBLIC, READERS, Raw, operation
 from .validation import ErrorCode, IsoDate, OptionalDate
 
 MatterId = Annotated[str, Field(min_length=1, max_length=64)]
@@ -191,3 +191,25 @@ def booking_blocks():
            access=MANAGERS, answers={200: Lifted}, errors={404: "block_not_found"})
 def lift_booking_block(block_id: int, actor):
     return closures.lift_block(hub(), actor, block_id)
+
+
+class FiguresQuery(BaseModel):
+    date: OptionalDate = Field(None, description="the service day; default today")
+
+
+class DayFigures(Answer):
+    queue_id: str
+    bookings: int
+    booked: int
+    checked_in: int
+    missed: int
+    cancelled: int
+    booked_wait_s: int | None
+    walk_in_wait_s: int | None
+
+
+@operation(bp, "GET", "/appointments/figures",
+           "A day's bookings per queue, and the wait of booked visitors against walk-ins",
+           access=READERS, query=FiguresQuery, answers={200: list[DayFigures]})
+def appointment_figures(query: FiguresQuery):
+    return figures.day_figures(hub(), query.date or hub().today())

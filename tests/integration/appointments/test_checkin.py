@@ -13,7 +13,7 @@ from server.queueing.booking_errors import (
     AppointmentNotFoundError,
     TooEarlyError,
 )
-from server.services.booking import appointments, checkin
+from server.services.booking import appointments, checkin, figures
 from server.services.counter import windows
 from server.services.issuing import tickets
 
@@ -44,9 +44,13 @@ def test_check_in_then_called_before_three_older_walk_ins(booking_hub, matter_id
     called = windows.call_next(booking_hub, window, clerk)
     assert called["id"] == ticket["id"] and called["appointment"]["code"] == booked["code"]
     windows.finish(booking_hub, window, clerk, "completed")
+    clock.advance(300)
     assert windows.call_next(booking_hub, window, clerk)["id"] == walk_ins[0]["id"]
     seen = tickets.get_ticket(booking_hub, walk_ins[0]["token"])
     assert seen["appointment"] is None
+    [tax] = figures.day_figures(booking_hub, start.date())
+    assert (tax["queue_id"], tax["bookings"], tax["checked_in"], tax["booked"]) == ("tax", 1, 1, 0)
+    assert tax["booked_wait_s"] == 21 * 60 and tax["walk_in_wait_s"] == 26 * 60
 
 
 def test_before_its_slot_a_checked_in_ticket_waits_in_line(booking_hub, matter_id, clock, clerk_actor):
