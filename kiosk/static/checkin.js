@@ -65,12 +65,17 @@
 
   function start() {
     if (!window.YimenKiosk) return;
-    var template = $("checkin-button");
-    var anchor = $("search-open");
-    if (template && anchor) anchor.insertAdjacentElement("afterend", template.content.firstElementChild.cloneNode(true));
-    $("checkin-open").addEventListener("click", open);
     $("checkin-form").addEventListener("submit", submit);
     keypad();
+    // The button shows only where the hall takes appointments (rules.appointments.enabled).
+    window.YimenKiosk.api("GET", "/center").then(function (answer) {
+      var rules = answer.ok && answer.data.rules && answer.data.rules.appointments;
+      var template = $("checkin-button");
+      var anchor = $("search-open");
+      if (!rules || !rules.enabled || !template || !anchor) return;
+      anchor.insertAdjacentElement("afterend", template.content.firstElementChild.cloneNode(true));
+      $("checkin-open").addEventListener("click", open);
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
