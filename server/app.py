@@ -65,6 +65,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     _trust_proxies(app)
     hub.publisher.start()
     hub.tasks.spawn(_close_days_forever, hub)
+    from server.services.booking import housekeeping
+
+    hub.tasks.spawn(housekeeping.run_forever, hub)  # no-shows, strikes, the purge
     from server.realtime import revocation_watch
 
     revocation_watch.start(hub, socketio)  # revoked tokens and keys lose their sockets
@@ -141,7 +144,9 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     publisher = SocketPublisher(socketio, config["FLUSH_INTERVAL_S"], bus)
     hub = Hub(db, install.center, clock=clock, publisher=publisher, tasks=BackgroundTasks(socketio),
               settings=HubSettings(token_ttl_s=config["TOKEN_TTL_S"],
-                                   public_url=config.get("PUBLIC_URL")))
+                                   public_url=config.get("PUBLIC_URL"),
+                                   secret_key=config["SECRET_KEY"],
+                                   personal_data_days=config["PERSONAL_DATA_DAYS"]))
     publisher.bind(hub)
     link.bind(hub)
     hub.link = link
@@ -212,6 +217,9 @@ def _register_pages(app: Flask) -> None:
     from rate import bp as rate_bp
 
     app.register_blueprint(rate_bp)
+    from book import bp as book_bp
+
+    app.register_blueprint(book_bp)
     try:
         from display.phone import bp as phone_bp
     except ImportError:

@@ -179,6 +179,8 @@ def _queue_document(queue: Queue) -> dict[str, Any]:
         document["units"] = list(queue.unit_ids)
     if queue.matter_ids:
         document["matters"] = list(queue.matter_ids)
+    if queue.per_slot is not None:
+        document["per_slot"] = queue.per_slot
     return _without_none(document)
 
 

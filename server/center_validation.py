@@ -182,7 +182,7 @@ _GUIDE_FIELDS = (
     "on_the_spot",
     "notes",
 )
-_QUEUE_FIELDS = ("id", "name", "name_en", "prefix", "units", "matters")
+_QUEUE_FIELDS = ("id", "name", "name_en", "prefix", "units", "matters", "per_slot")
 _WINDOW_FIELDS = ("id", "number", "name", "name_en", "zone", "kind", "queues")
 
 
@@ -298,6 +298,7 @@ def _parse_queue(reader: _Reader, item, path, queue_id, units, matters) -> Queue
         unit_ids=tuple(unit_ids),
         matter_ids=tuple(matter_ids),
         name_en=reader.text(item, "name_en", path),
+        per_slot=reader.integer(item, "per_slot", path, minimum=0),
     )
 
 

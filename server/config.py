@@ -86,6 +86,8 @@ class Config:
         self.PARTNER_SETTINGS = {name: _number(f"YIMEN_PARTNER_{name.upper()}", float) for name in (
             "retry_base_s", "retry_max_s", "retry_for_s", "poll_s", "lease_s", "timeout_s")}
         self.VOICE_DIR = None  # default_voice_dir(VAR_DIR) unless given
+        # Appointments' names, ID hashes and phones are emptied this many days after the slot.
+        self.PERSONAL_DATA_DAYS = int(_env("YIMEN_PERSONAL_DATA_DAYS", "30"))
         # Doors (docs/deploy.md#security): rate limits per device key, staff token and
         # client address, kept in Redis when hubs share one (so limits hold across hubs).
         self.RATELIMIT_ENABLED = _env("YIMEN_RATELIMIT", "1") not in ("0", "false", "off")

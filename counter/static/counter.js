@@ -242,6 +242,7 @@
       if (ticket.priority > 0) {
         facts += "<dt>" + esc(t("优先")) + "</dt><dd class=\"prio\">★ " + esc(ticket.priority_reason ? label("priority_reasons", ticket.priority_reason) : t("是")) + "</dd>";
       }
+      if (ticket.appointment) facts += "<dt>" + esc(t("预约")) + "</dt><dd class=\"appt\">" + esc(ticket.appointment.code + " · " + clock(ticket.appointment.start) + "–" + clock(ticket.appointment.end)) + "</dd>";
       facts += "<dt>" + esc(t("取号时间")) + "</dt><dd>" + esc(clock(ticket.issued_at)) + "</dd>";
       facts += "<dt>" + esc(t("已等候")) + "</dt><dd>" + esc(minutesBetween(ticket.issued_at, ticket.called_at)) + " " + esc(t("分钟")) + "</dd>";
       if (ticket.recalls) facts += "<dt>" + esc(t("重呼次数")) + "</dt><dd>" + esc(ticket.recalls) + "</dd>";
@@ -278,6 +279,7 @@
       return "<li class=\"" + (prio ? "prio" : "") + "\" data-ticket=\"" + esc(ticket.id) + "\" data-number=\"" + esc(ticket.number) + "\">" +
         "<span class=\"num\">" + (prio ? "<i title=\"" + esc(t("优先")) + "\">★</i>" : "") + esc(ticket.number) + "</span>" +
         "<span class=\"what\">" + esc(ticket.matter_name || ticket.matter_id) +
+        (ticket.appointment ? " <em class=\"appt\">" + esc(t("预约")) + " " + esc(clock(ticket.appointment.start)) + "</em>" : "") +
         (prio ? " <em>" + esc(t("优先")) + (ticket.priority_reason ? "·" + esc(label("priority_reasons", ticket.priority_reason)) : "") + "</em>" : "") +
         "<small>" + esc(t("已等候")) + " " + esc(minutesBetween(ticket.issued_at)) + " " + esc(t("分钟")) + "</small></span>" +
         "<button type=\"button\" class=\"call-this\" data-ticket=\"" + esc(ticket.id) + "\">" + esc(t("呼叫")) + "</button></li>";

@@ -491,6 +491,9 @@
     });
   }
 
+  // The hooks of the page's add-ons (checkin.js): navigate, and call the hub as this kiosk.
+  window.YimenKiosk = { show: show, api: api };
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

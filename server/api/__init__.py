@@ -6,8 +6,10 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from . import (  # noqa: E402,F401
     announce_routes,
+    appointment_routes,
     auth_routes,
     center_routes,
+    checkin_routes,
     kiosk_routes,
     manager_routes,
     openapi,

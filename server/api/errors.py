@@ -9,6 +9,7 @@ from flask import jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from server.queueing import booking_errors as booking
 from server.queueing import errors as core
 from server.services import errors as service
 from server.services.accounts.login_guard import TooManyAttemptsError
@@ -44,6 +45,7 @@ STATUS_OF_ERROR: dict[type[Exception], int] = {
     core.CenterDefinitionError: 400,
     core.InvalidFieldError: 400,
     core.MissingFieldError: 400,
+    booking.BookingBlockedError: 403,
     service.ServiceError: 400,
     service.BadRequestError: 400,
     service.AuthenticationError: 401,

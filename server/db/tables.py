@@ -72,6 +72,7 @@ tickets = Table(
     Column("quoted_wait_s", Integer),
     Column("idempotency_key", String(128)),
     Column("device_id", String(64)),
+    Column("slot_start", UTCDateTime),  # the appointment's slot of a checked-in ticket
     UniqueConstraint("service_day", "prefix", "sequence"),
     UniqueConstraint("service_day", "idempotency_key"),
     Index("ix_tickets_waiting", "status", "queue_id", "service_day", "priority", "issued_at"),
@@ -330,3 +331,6 @@ outbox_attempts = Table(
     Column("duration_ms", Integer, nullable=False),
     Index("ix_outbox_attempts_outbox_id", "outbox_id"),
 )
+
+
+from . import appointment_tables  # noqa: E402,F401 - its tables join this metadata

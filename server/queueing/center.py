@@ -102,6 +102,7 @@ class Queue:
     matter_ids: tuple[str, ...] = ()
     window_ids: tuple[str, ...] = ()
     name_en: str | None = None
+    per_slot: int | None = None  # bookings per appointment slot; None: rules.appointments.per_slot; 0: none
 
     def to_dict(self) -> dict[str, Any]:
         return _public(self)

@@ -14,7 +14,7 @@ _DESCRIPTIVE = {
     "zone": ("name", "name_en", "name_bo", "floor"),
     "unit": ("name", "name_en", "name_bo", "group"),
     "matter": ("name", "name_en", "guide", "service_minutes"),
-    "queue": ("name", "name_en"),
+    "queue": ("name", "name_en", "per_slot"),
     "window": ("name", "name_en"),
 }
 _STRUCTURAL = {

@@ -3,6 +3,7 @@
 ``CALL_ORDER`` below *is* the rule (docs/calling-policy.md):
 
 1. Priority tickets first (a higher ``priority`` before a lower one).
+1a. Then checked-in appointments whose slot has begun (``slot_start`` reached).
 2. Then the ticket waiting longest, by issue time, across all the window's queues.
    A transferred ticket keeps its issue time, so it keeps its place.
 3. On an exact tie of issue time, the queue listed first for the window wins,
@@ -62,6 +63,7 @@ class SortTerm:
 
 CALL_ORDER: tuple[SortTerm, ...] = (
     SortTerm(Field("priority"), descending=True),
+    SortTerm(Reached("slot_start"), descending=True),  # a checked-in appointment whose slot began
     SortTerm(Field("issued_at")),
     SortTerm(QueueRank()),
     SortTerm(Field("id")),
@@ -89,10 +91,12 @@ def term_value(source: Source, ticket: Ticket, context: CallContext) -> object:
         rank = context.rank
         return rank.get(ticket.queue_id, len(rank))
     if isinstance(source, Reached):
+        at = getattr(ticket, source.name)
+        if at is None:  # never set: not reached, whatever the time
+            return 0
         if context.now is None:
             raise ValueError(f"the calling order needs the time for {source}")
-        at = getattr(ticket, source.name)
-        return int(at is not None and at <= context.now)
+        return int(at <= context.now)
     raise TypeError(f"unknown sort term source {source!r}")
 
 
@@ -119,12 +123,14 @@ def in_call_order(tickets: Iterable[Ticket], context: CallContext,
     return sorted(tickets, key=cmp_to_key(compare))
 
 
-def newcomer(queue_id: str, day: date, priority: int = 0) -> Ticket:
-    """A walk-in about to be issued to ``queue_id``, to count who goes before it: it has no
-    id and no issue time yet, and on those terms it comes after every waiting ticket."""
+def newcomer(queue_id: str, day: date, priority: int = 0,
+             slot_start: datetime | None = None) -> Ticket:
+    """A ticket about to be issued to ``queue_id`` (a walk-in, or a checked-in appointment
+    with its ``slot_start``), to count who goes before it: it has no id and no issue time
+    yet, and on those terms it comes after every waiting ticket."""
     return Ticket(id=None, token="", number="", service_day=day, prefix="", sequence=0,
                   matter_id="", queue_id=queue_id, unit_id="", issued_at=None,  # type: ignore[arg-type]
-                  priority=priority)
+                  priority=priority, slot_start=slot_start)
 
 
 def choose_next(candidates: Iterable[Ticket], window_queue_ids: Sequence[str], *,

@@ -95,6 +95,7 @@ class Ticket:
     idempotency_key: str | None = None
     device_id: str | None = None
     clerk_id: int | None = None
+    slot_start: datetime | None = None  # a checked-in appointment's slot (预约): called first once begun
 
     # --- transitions -------------------------------------------------------------
     def can(self, action: str) -> bool:

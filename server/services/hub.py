@@ -77,6 +77,8 @@ class HubSettings:
     recent_calls: int = 10
     waiting_list_limit: int = 50
     public_url: str | None = None  # base URL printed on tickets, e.g. http://192.168.1.10
+    secret_key: str = ""  # the keyed hash of ID numbers (services/booking); Config.SECRET_KEY
+    personal_data_days: int = 30  # appointments' personal fields are purged after this
 
 
 class Hub:

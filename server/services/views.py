@@ -21,6 +21,7 @@ from server.queueing.events import (
 from server.queueing.tickets import Outcome, Ticket, TicketStatus
 from server.queueing.windows import WindowState
 
+from .booking.ticket_link import appointment_of_ticket
 from .counter.staffing import duty_unit
 from .hub import Hub
 
@@ -127,6 +128,7 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         "transfers": ticket.transfers,
         "quoted_wait_s": ticket.quoted_wait_s,
         "rating": ticket_rating(hub, repos, ticket),
+        "appointment": appointment_of_ticket(hub, repos, ticket),
     }
 
 

@@ -73,6 +73,8 @@ def halls(draw):
             prefix="A", sequence=ticket_id, matter_id="m", queue_id=queue_id, unit_id="u",
             issued_at=T0 + timedelta(microseconds=draw(issue_offsets)),
             priority=draw(st.sampled_from([0, 0, 0, 1, 2])),
+            slot_start=draw(st.one_of(st.none(), st.none(), st.builds(
+                lambda us: T0 + timedelta(microseconds=us), st.integers(0, 14_400_000_000)))),
         )
         status = draw(statuses)
         moved_to = draw(st.one_of(st.none(), st.none(), st.sampled_from(QUEUES)))
@@ -87,6 +89,7 @@ def halls(draw):
 
 
 SOURCE_POOL = [Field("priority"), Field("issued_at"), QueueRank(), Reached("issued_at"),
+               Reached("slot_start"),
                Field("transfers"), Field("sequence")]
 
 
@@ -132,6 +135,9 @@ def check_same_answers(db: Database, windows, tickets, now, order) -> None:
             for priority in (0, 1, 2, 3):
                 expected = ahead_of(newcomer(queue_id, DAY, priority), today, now=now, order=order)
                 assert repo.ahead_of_new(queue_id, DAY, priority, now=now) == expected
+            booked = newcomer(queue_id, DAY, 0, T0)  # a checked-in appointment about to be issued
+            assert repo.ahead_of_new(queue_id, DAY, 0, now=now, slot_start=T0) == ahead_of(
+                booked, today, now=now, order=order)
         tx.rollback()
 
 

@@ -92,5 +92,23 @@ def test_a_rule_is_one_more_term():
 
 def test_a_time_term_needs_the_time():
     order = (SortTerm(Reached("called_at")), SortTerm(Field("id")))
+    timed = make_ticket(1)
+    timed.called_at = T0
     with pytest.raises(ValueError, match="needs the time"):
-        choose_next([make_ticket(1), make_ticket(2)], ["police"], order=order)
+        choose_next([timed, make_ticket(2)], ["police"], order=order)
+    # A ticket that never had the time has not reached it, whatever the time.
+    assert choose_next([make_ticket(1), make_ticket(2)], ["police"], order=order).id == 1
+
+
+def test_a_checked_in_appointment_goes_after_priority_and_before_older_walk_ins():
+    """The rule of CALL_ORDER itself (docs/calling-policy.md, appointments)."""
+    walk_ins = [make_ticket(i, issued_at=T0 + timedelta(minutes=i)) for i in (1, 2, 3)]
+    booked = make_ticket(4, issued_at=T0 + timedelta(minutes=10))
+    booked.slot_start = T0 + timedelta(minutes=20)
+    priority = make_ticket(5, issued_at=T0 + timedelta(minutes=30), priority=1)
+    everyone = [*walk_ins, booked, priority]
+    before_slot = T0 + timedelta(minutes=15)
+    in_slot = T0 + timedelta(minutes=25)
+    assert [t.id for t in in_call_order(everyone, CallContext(("police",), in_slot))] == [5, 4, 1, 2, 3]
+    assert [t.id for t in in_call_order(everyone, CallContext(("police",), before_slot))] == [5, 1, 2, 3, 4]
+    assert ahead_of(walk_ins[0], everyone, now=in_slot) == 2

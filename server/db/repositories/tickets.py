@@ -22,7 +22,7 @@ class ConcurrentUpdateError(Exception):
 _COLUMNS = (
     "token service_day prefix sequence number matter_id queue_id unit_id priority "
     "priority_reason status window_id clerk_id issued_at called_at started_at finished_at "
-    "outcome recalls transfers quoted_wait_s idempotency_key device_id"
+    "outcome recalls transfers quoted_wait_s idempotency_key device_id slot_start"
 ).split()
 
 
@@ -53,6 +53,7 @@ def row_to_ticket(row: Row) -> Ticket:
         idempotency_key=m["idempotency_key"],
         device_id=m["device_id"],
         clerk_id=m["clerk_id"],
+        slot_start=m["slot_start"],
     )
 
 
@@ -162,9 +163,10 @@ class TicketRepository:
             where.append(t.c.id != ticket.id)
         return self.conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
 
-    def ahead_of_new(self, queue_id: str, day: date, priority: int, *, now: datetime) -> int:
+    def ahead_of_new(self, queue_id: str, day: date, priority: int, *, now: datetime,
+                     slot_start: datetime | None = None) -> int:
         """Waiting tickets of a queue called before a ticket about to be issued to it."""
-        return self.ahead_count(newcomer(queue_id, day, priority), now=now)
+        return self.ahead_count(newcomer(queue_id, day, priority, slot_start), now=now)
 
     def waiting_summary(self, day: date) -> dict[str, tuple[int, object]]:
         """queue_id → (waiting count, earliest issue time) for the day."""

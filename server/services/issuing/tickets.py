@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -40,6 +41,7 @@ def issue_ticket(
     priority_reason: str | None = None,
     idempotency_key: str | None = None,
     device_id: str | None = None,
+    slot_start: datetime | None = None,
 ) -> tuple[dict, bool]:
     """Issue a ticket for a matter. Returns (ticket JSON, created).
 
@@ -72,7 +74,7 @@ def issue_ticket(
             # Everyone waiting with the same or a higher priority goes first. Counted
             # before the number is drawn: the counter row stays locked (PostgreSQL)
             # from the draw to the commit, so that stretch is kept short.
-            ahead = uow.tickets.ahead_of_new(queue.id, day, level, now=now)
+            ahead = uow.tickets.ahead_of_new(queue.id, day, level, now=now, slot_start=slot_start)
             load = queue_loads(hub, uow, [queue.id])[queue.id]
             sequence = uow.numbers.next(day, queue.prefix)
             ticket = Ticket(
@@ -90,6 +92,7 @@ def issue_ticket(
                 priority_reason=priority_reason,
                 idempotency_key=idempotency_key,
                 device_id=device_id,
+                slot_start=slot_start,  # a checked-in appointment (services/booking/checkin.py)
             )
             ticket.quoted_wait_s = estimate(hub, ahead, load, now)
             uow.tickets.add(ticket)

@@ -110,6 +110,11 @@ def test_every_page_runs_under_the_policy(csp_pages, hub, shots):
     manager.hover("#c-volume canvas")  # a chart tooltip (inline style attributes) may show
     manager.screenshot(path=shots / "csp-manager-reports.png")
 
+    book = csp_pages.open("/book/", 390, 844, is_mobile=True, has_touch=True)
+    book.wait_for_function("() => document.querySelectorAll('#matters button').length > 0")
+    book.fill("#search", "hkqr")
+    book.wait_for_function("() => document.querySelector('#matters button').textContent.includes('户口迁入')")
+
     assert csp_pages.violations() == []
 
 

@@ -1,0 +1,83 @@
+/* "I have an appointment / 我有预约" on the kiosk: the visitor types the booking code (or
+ * a scanner types it from the booking's QR code) or the ID number; the hub checks it in
+ * (POST /kiosk/check-in) and answers a ticket carrying the appointment, or a refusal
+ * whose message the hub writes. Hooks into kiosk.js through window.YimenKiosk. */
+(function () {
+  "use strict";
+
+  var REFUSALS = {
+    appointment_not_found: "没有找到这个预约 · No such appointment",
+    too_early: "签到时间未到 · Too early to check in",
+    appointment_missed: "预约已过期，请普通取号 · This appointment was missed: take an ordinary ticket",
+    invalid_id_number: "身份证号码有误 · The ID number is not valid",
+    missing_field: "请输入预约码或身份证号 · Type the code or the ID number",
+    network: "网络连接失败，请重试 · Network trouble, please try again"
+  };
+
+  function $(id) { return document.getElementById(id); }
+
+  function say(text) { $("checkin-error").textContent = text || ""; }
+
+  function open() {
+    $("checkin-input").value = "";
+    say("");
+    window.YimenKiosk.show("checkin");
+    $("checkin-input").focus();
+  }
+
+  function keypad() {
+    var keys = $("checkin-keys");
+    "1234567890X⌫".split("").forEach(function (key) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = key;
+      button.addEventListener("click", function () {
+        var input = $("checkin-input");
+        input.value = key === "⌫" ? input.value.slice(0, -1) : (input.value + key).slice(0, 18);
+      });
+      keys.appendChild(button);
+    });
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    var value = $("checkin-input").value.replace(/\s+/g, "").toUpperCase();
+    if (!value) { say(REFUSALS.missing_field); return; }
+    var body = value.length === 18 ? { id_number: value } : { code: value };
+    $("checkin-submit").disabled = true;
+    window.YimenKiosk.api("POST", "/kiosk/check-in", body).then(function (answer) {
+      $("checkin-submit").disabled = false;
+      if (answer.ok) { done(answer.data); return; }
+      var error = (answer.data && answer.data.error) || { code: answer.status ? "http" : "network" };
+      var text = REFUSALS[error.code] || REFUSALS.network;
+      say(error.message && error.code !== "network" ? text + "：" + error.message : text);
+    });
+  }
+
+  function done(ticket) {
+    var slot = ticket.appointment || {};
+    $("checkin-number").textContent = ticket.number;
+    $("checkin-slot").textContent = (slot.start || "").slice(11, 16) + "–" + (slot.end || "").slice(11, 16);
+    $("checkin-matter").textContent = ticket.matter_name || "";
+    $("checkin-qr").src = ticket.qr_url;
+    window.YimenKiosk.show("checkin-done", false);
+  }
+
+  function start() {
+    if (!window.YimenKiosk) return;
+    $("checkin-form").addEventListener("submit", submit);
+    keypad();
+    // The button shows only where the hall takes appointments (rules.appointments.enabled).
+    window.YimenKiosk.api("GET", "/center").then(function (answer) {
+      var rules = answer.ok && answer.data.rules && answer.data.rules.appointments;
+      var template = $("checkin-button");
+      var anchor = $("search-open");
+      if (!rules || !rules.enabled || !template || !anchor) return;
+      anchor.insertAdjacentElement("afterend", template.content.firstElementChild.cloneNode(true));
+      $("checkin-open").addEventListener("click", open);
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,143 @@
+"""Appointments, the per-slot counters, closures, strikes and blocks.
+
+``take_seat`` is the one guard of capacity: a single ``INSERT ... ON CONFLICT DO UPDATE
+SET booked = booked + 1 WHERE booked < capacity RETURNING booked`` on the (queue, slot)
+row. PostgreSQL locks the row and re-checks the condition for a second writer, SQLite
+has one writer at a time: however many requests and hubs, no slot goes over capacity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from ..appointment_tables import appointment_closures as cl
+from ..appointment_tables import appointments as a
+from ..appointment_tables import booking_blocks as bb
+from ..appointment_tables import booking_strikes as bs
+from ..appointment_tables import slot_counts as sc
+
+ACTIVE_STATUSES = ("booked", "checked_in")
+PERSONAL = {"id_hash": None, "id_masked": None, "name_masked": None, "phone_masked": None}
+
+
+def _seat(dialect_insert):
+    stmt = dialect_insert(sc).values(queue_id=bindparam("queue_id"),
+                                     slot_start=bindparam("slot_start"), booked=1)
+    return stmt.on_conflict_do_update(
+        index_elements=[sc.c.queue_id, sc.c.slot_start],
+        set_={"booked": sc.c.booked + 1},
+        where=sc.c.booked < bindparam("capacity"),
+    ).returning(sc.c.booked)
+
+
+_SEATS = {"postgresql": _seat(postgresql.insert), "sqlite": _seat(sqlite.insert)}
+
+
+class AppointmentRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # --- capacity -------------------------------------------------------------------
+    def take_seat(self, queue_id: str, slot_start: datetime, capacity: int) -> int | None:
+        """The count of bookings with this one, or None when the slot is full."""
+        if capacity <= 0:
+            return None
+        row = self.conn.execute(_SEATS[self.conn.dialect.name],
+                                {"queue_id": queue_id, "slot_start": slot_start,
+                                 "capacity": capacity}).first()
+        return None if row is None else row[0]
+
+    def free_seat(self, queue_id: str, slot_start: datetime) -> None:
+        self.conn.execute(update(sc).where(sc.c.queue_id == queue_id, sc.c.slot_start == slot_start,
+                                           sc.c.booked > 0).values(booked=sc.c.booked - 1))
+
+    def booked_counts(self, queue_id: str, starts: Iterable[datetime]) -> dict[datetime, int]:
+        starts = list(starts)
+        if not starts:
+            return {}
+        rows = self.conn.execute(select(sc.c.slot_start, sc.c.booked).where(
+            sc.c.queue_id == queue_id, sc.c.slot_start.in_(starts)))
+        return {row.slot_start: row.booked for row in rows}
+
+    # --- appointments ---------------------------------------------------------------
+    def add(self, **values: Any) -> int:
+        return self.conn.execute(insert(a).values(**values).returning(a.c.id)).scalar_one()
+
+    def get(self, **where: Any):
+        clauses = [a.c[name] == value for name, value in where.items()]
+        return self.conn.execute(select(a).where(*clauses)).first()
+
+    def active_on(self, id_hash: str, day: date):
+        return self.conn.execute(select(a).where(
+            a.c.id_hash == id_hash, a.c.service_day == day,
+            a.c.status.in_(ACTIVE_STATUSES))).first()
+
+    def booked_in(self, day: date, slot_start: datetime | None = None) -> list:
+        query = select(a).where(a.c.service_day == day, a.c.status == "booked")
+        if slot_start is not None:
+            query = query.where(a.c.slot_start == slot_start)
+        return list(self.conn.execute(query.order_by(a.c.id)))
+
+    def move(self, appointment_id: int, status_from: str, **values: Any) -> bool:
+        """A conditional update: True when the appointment was still ``status_from``."""
+        result = self.conn.execute(update(a).where(a.c.id == appointment_id,
+                                                   a.c.status == status_from).values(**values))
+        return result.rowcount == 1
+
+    def overdue(self, ends_before: datetime, limit: int = 500) -> list:
+        return list(self.conn.execute(select(a).where(
+            a.c.status == "booked", a.c.slot_end < ends_before).order_by(a.c.id).limit(limit)))
+
+    def purge_before(self, cutoff: datetime, now: datetime) -> int:
+        """Empty the personal fields of appointments whose slot ended before the cutoff."""
+        result = self.conn.execute(update(a).where(
+            a.c.purged_at.is_(None), a.c.slot_end < cutoff,
+        ).values(purged_at=now, **PERSONAL))
+        return result.rowcount
+
+    # --- closures ---------------------------------------------------------------------
+    def close(self, day: date, slot_start: datetime | None, reason: str, by: str,
+              at: datetime) -> int:
+        return self.conn.execute(insert(cl).values(day=day, slot_start=slot_start, reason=reason,
+                                                   closed_by=by, closed_at=at)
+                                 .returning(cl.c.id)).scalar_one()
+
+    def closures(self, first: date, last: date) -> list:
+        return list(self.conn.execute(select(cl).where(cl.c.day >= first, cl.c.day <= last)))
+
+    # --- strikes and blocks ---------------------------------------------------------
+    def strike(self, id_hash: str, appointment_id: int, at: datetime) -> None:
+        self.conn.execute(insert(bs).values(id_hash=id_hash, appointment_id=appointment_id, at=at))
+
+    def strikes_since(self, id_hash: str, since: datetime) -> int:
+        return self.conn.execute(select(func.count()).select_from(bs).where(
+            bs.c.id_hash == id_hash, bs.c.at >= since)).scalar_one()
+
+    def block(self, id_hash: str, since: datetime, until: date) -> int:
+        return self.conn.execute(insert(bb).values(id_hash=id_hash, since=since, until=until)
+                                 .returning(bb.c.id)).scalar_one()
+
+    def block_of(self, id_hash: str, today: date):
+        """The active block of this person that ends last, or None."""
+        return self.conn.execute(select(bb).where(
+            bb.c.id_hash == id_hash, bb.c.lifted_at.is_(None), bb.c.until > today)
+            .order_by(bb.c.until.desc())).first()
+
+    def blocks(self, today: date) -> list:
+        return list(self.conn.execute(select(bb).where(
+            bb.c.lifted_at.is_(None), bb.c.until > today).order_by(bb.c.id)))
+
+    def lift(self, block_id: int, by: str, at: datetime) -> bool:
+        result = self.conn.execute(update(bb).where(bb.c.id == block_id, bb.c.lifted_at.is_(None))
+                                   .values(lifted_at=at, lifted_by=by))
+        return result.rowcount == 1
+
+    def forget_strikes_before(self, cutoff: datetime) -> int:
+        return self.conn.execute(delete(bs).where(bs.c.at < cutoff)).rowcount
+

@@ -1,0 +1,206 @@
+"""Booking a slot, reading and cancelling a booking, the slots a queue offers.
+
+Identity data never leaves ``book`` in clear: the ID number becomes its keyed hash
+(``hub``'s SECRET_KEY) and its masked form, the name and phone their masked forms.
+Capacity is held by the repository's ``take_seat`` (one conditional upsert per booking);
+one active booking per person and day by a partial unique index.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from server.db.repositories.appointments import AppointmentRepository
+from server.queueing.booking_errors import (
+    AlreadyBookedError,
+    AppointmentNotFoundError,
+    AppointmentStateError,
+    BookingBlockedError,
+    SlotFullError,
+    TooLateToCancelError,
+)
+from server.queueing.errors import InvalidFieldError, MissingFieldError
+from server.queueing.identity import (
+    MAX_NAME,
+    check_id_number,
+    check_phone,
+    id_hash,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+)
+from server.queueing.slots import Closures, SlotPlan
+
+from ..hub import Hub
+
+TOKEN_BYTES = 16
+CODE_DIGITS = 8
+
+
+def plan(hub: Hub) -> SlotPlan:
+    return SlotPlan(hub.calendar, hub.center.rules.appointments, hub.tz, hub.center.hours)
+
+
+def secret(hub: Hub) -> str:
+    if not hub.settings.secret_key:
+        raise RuntimeError("the hub has no SECRET_KEY to hash ID numbers with")
+    return hub.settings.secret_key
+
+
+def closures_of(repo: AppointmentRepository, days: list[date], tz) -> Closures:
+    if not days:
+        return Closures()
+    rows = repo.closures(min(days), max(days))
+    return Closures(days=frozenset(r.day for r in rows if r.slot_start is None),
+                    slots=frozenset(r.slot_start.astimezone(tz) for r in rows
+                                    if r.slot_start is not None))
+
+
+def list_slots(hub: Hub, matter_id: str, day: date | None = None) -> list[dict]:
+    """The bookable slots of the matter's queue: one day, or every bookable day."""
+    queue = hub.center.queue(hub.center.matter(matter_id).queue_id)
+    slot_plan, now = plan(hub), hub.now()
+    days = slot_plan.bookable_days(now)
+    if day is not None:
+        days = [d for d in days if d == day]
+    capacity = slot_plan.capacity(queue)
+    with hub.reading() as repos:
+        repo = AppointmentRepository(repos.conn)
+        closures = closures_of(repo, days, hub.tz)
+        slots = [s for d in days for s in slot_plan.offered(queue, d, now, closures)]
+        counts = repo.booked_counts(queue.id, [s.start for s in slots])
+    answer = []
+    for slot in slots:
+        booked = min(counts.get(slot.start, 0), capacity)
+        answer.append({"start": slot.start.isoformat(), "end": slot.end.isoformat(),
+                       "capacity": capacity, "booked": booked, "available": capacity - booked})
+    return answer
+
+
+def appointment_view(hub: Hub, row) -> dict:
+    return {
+        "token": row.token,
+        "code": row.code,
+        "status": row.status,
+        "matter_id": row.matter_id,
+        "queue_id": row.queue_id,
+        "start": row.slot_start.astimezone(hub.tz).isoformat(),
+        "end": row.slot_end.astimezone(hub.tz).isoformat(),
+        "name_masked": row.name_masked,
+        "id_masked": row.id_masked,
+        "phone_masked": row.phone_masked,
+        "cancel_reason": row.cancel_reason,
+        "checked_in_at": _iso(hub, row.checked_in_at),
+        "ticket_id": row.ticket_id,
+    }
+
+
+def _iso(hub: Hub, at: datetime | None) -> str | None:
+    return at.astimezone(hub.tz).isoformat() if at is not None else None
+
+
+def _person(name: object, id_number: object, phone: object) -> tuple[str, str, str]:
+    if not isinstance(name, str) or not name.strip():
+        raise MissingFieldError("name is required", field="name")
+    if len(name.strip()) > MAX_NAME:
+        raise InvalidFieldError(f"name has at most {MAX_NAME} characters", field="name")
+    number = check_id_number(id_number)
+    checked_phone = check_phone(phone)
+    if checked_phone is None:
+        raise InvalidFieldError("phone must be 5 to 15 digits", field="phone")
+    return name.strip(), number, checked_phone
+
+
+def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: object,
+         phone: object, idempotency_key: str | None = None, channel: str = "web") -> tuple[dict, bool]:
+    """Book the slot beginning at ``start`` for the matter. Returns (appointment, created)."""
+    matter = hub.center.matter(matter_id)
+    queue = hub.center.queue(matter.queue_id)
+    clear_name, number, clear_phone = _person(name, id_number, phone)
+    person = id_hash(number, secret(hub))
+    idempotency_key = idempotency_key or None
+    slot_plan, now = plan(hub), hub.now()
+    rules = hub.center.rules.appointments
+    try:
+        with hub.uow() as uow:
+            repo = AppointmentRepository(uow.conn)
+            if idempotency_key:
+                existing = repo.get(idempotency_key=idempotency_key)
+                if existing is not None:
+                    return appointment_view(hub, existing), False
+            local_day = start.astimezone(hub.tz).date() if start.tzinfo else None
+            closures = closures_of(repo, [local_day] if local_day else [], hub.tz)
+            slot = slot_plan.slot_at(queue, start, now, closures)
+            block = repo.block_of(person, hub.today(now))
+            if block is not None:
+                raise BookingBlockedError(
+                    f"booking is blocked after {rules.strikes} missed appointments "
+                    f"until {block.until.isoformat()}", until=block.until.isoformat())
+            if repo.active_on(person, slot.day) is not None:
+                raise AlreadyBookedError()
+            if repo.take_seat(queue.id, slot.start, slot_plan.capacity(queue)) is None:
+                raise SlotFullError()
+            appointment_id = repo.add(
+                token=secrets.token_urlsafe(TOKEN_BYTES), code=_code(), matter_id=matter.id,
+                queue_id=queue.id, service_day=slot.day, slot_start=slot.start,
+                slot_end=slot.end, status="booked", id_hash=person,
+                id_masked=mask_id_number(number), name_masked=mask_name(clear_name),
+                phone_masked=mask_phone(clear_phone), booked_at=now,
+                idempotency_key=idempotency_key, channel=channel)
+            row = repo.get(id=appointment_id)
+            uow.commit()
+    except IntegrityError:
+        # Another request of the same person (or the same key, or a code drawn twice)
+        # committed between our reads and our insert; the seat taken here is rolled back.
+        with hub.reading() as repos:
+            repo = AppointmentRepository(repos.conn)
+            existing = repo.get(idempotency_key=idempotency_key) if idempotency_key else None
+            if existing is not None:
+                return appointment_view(hub, existing), False
+        raise AlreadyBookedError() from None
+    return appointment_view(hub, row), True
+
+
+def _code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+
+
+def get_appointment(hub: Hub, token: str) -> dict:
+    with hub.reading() as repos:
+        row = AppointmentRepository(repos.conn).get(token=token)
+    if row is None:
+        raise AppointmentNotFoundError()
+    return appointment_view(hub, row)
+
+
+def cancel(hub: Hub, token: str, reason: str | None = None) -> dict:
+    """The visitor cancels, at least ``cancel_before_minutes`` before the slot begins."""
+    now = hub.now()
+    limit = timedelta(minutes=hub.center.rules.appointments.cancel_before_minutes)
+    with hub.uow() as uow:
+        repo = AppointmentRepository(uow.conn)
+        row = repo.get(token=token)
+        if row is None:
+            raise AppointmentNotFoundError()
+        if row.status == "cancelled":
+            return appointment_view(hub, row)
+        if row.status != "booked":
+            raise AppointmentStateError(f"a {row.status} appointment cannot be cancelled")
+        if now > row.slot_start - limit:
+            raise TooLateToCancelError(
+                f"appointments are cancelled at least {limit.seconds // 60} minutes before "
+                "their slot", latest=(row.slot_start - limit).astimezone(hub.tz).isoformat())
+        _cancel_row(repo, row, now, reason)
+        row = repo.get(id=row.id)
+        uow.commit()
+    return appointment_view(hub, row)
+
+
+def _cancel_row(repo: AppointmentRepository, row, now: datetime, reason: str | None) -> bool:
+    if repo.move(row.id, "booked", status="cancelled", cancelled_at=now, cancel_reason=reason):
+        repo.free_seat(row.queue_id, row.slot_start)
+        return True
+    return False

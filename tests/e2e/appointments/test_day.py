@@ -1,0 +1,85 @@
+"""A booked visitor's day through a real hub: book the slot under way, check in at the
+kiosk after three walk-ins took their tickets, and be called before all three."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from tests.support.api import Api
+
+from .conftest import id_number
+
+
+def test_checked_in_visitor_is_called_before_three_older_walk_ins(all_day_hub):
+    url = all_day_hub.url
+    api = Api(url)
+    center = api.get("/center").json()
+    matter = next(m["id"] for m in center["matters"] if m["queue_id"] == "tax")
+    window = next(w["id"] for w in center["windows"] if w["queue_ids"] == ["tax"])
+    slots = api.get("/appointments/slots", params={"matter_id": matter}).json()
+    now = datetime.now().astimezone()
+    current = [s for s in slots if datetime.fromisoformat(s["start"]) <= now]
+    if not current:
+        pytest.skip("the last half hour of the day has no slot under way")
+    slot = current[0]
+    booked = api.post("/appointments", {"matter_id": matter, "start": slot["start"], "name": "赵六",
+                                        "id_number": id_number(5), "phone": "13700002222"})
+    assert booked.status_code == 201, booked.text
+    kiosk = Api.kiosk(url)
+    walk_ins = [kiosk.issue(matter) for _ in range(3)]
+    checked = kiosk.post("/kiosk/check-in", {"code": booked.json()["code"], "print": False})
+    assert checked.status_code == 201, checked.text
+    ticket = checked.json()
+    assert ticket["appointment"] == {"code": booked.json()["code"], "start": slot["start"],
+                                     "end": slot["end"]}
+    assert ticket["ahead"] == 0  # the place in line already says it goes first
+    again = kiosk.post("/kiosk/check-in", {"id_number": id_number(5), "print": False})
+    assert again.status_code == 200 and again.json()["id"] == ticket["id"]
+    assert api.get(f"/appointments/{booked.json()['token']}").json()["status"] == "checked_in"
+
+    admin = Api(url).login("admin")
+    assert admin.post("/users", {"username": "booking-clerk", "password": "booking-pass",
+                                 "role": "clerk"}).status_code == 201
+    clerk = Api(url).login("booking-clerk", "booking-pass")
+    assert clerk.post(f"/windows/{window}/open").status_code == 200
+    order = []
+    for _ in range(4):
+        called = clerk.post(f"/windows/{window}/call-next")
+        assert called.status_code == 200, called.text
+        order.append(called.json()["id"])
+        assert clerk.post(f"/windows/{window}/finish", {"outcome": "completed"}).status_code == 200
+    assert order == [ticket["id"], *[t["id"] for t in walk_ins]]
+    first = api.get(f"/tickets/{ticket['token']}").json()
+    assert first["appointment"]["code"] == booked.json()["code"]
+
+
+def test_a_manager_closes_a_slot_and_the_visitor_sees_why(booking_hub):
+    api = Api(booking_hub.url)
+    matter = next(m["id"] for m in api.get("/center").json()["matters"] if m["queue_id"] == "tax")
+    slots = api.get("/appointments/slots", params={"matter_id": matter}).json()
+    slot = slots[-1]
+    booked = api.post("/appointments", {"matter_id": matter, "start": slot["start"], "name": "钱七",
+                                        "id_number": id_number(7), "phone": "13600003333"}).json()
+    manager = Api(booking_hub.url).login("manager")
+    assert Api(booking_hub.url).post("/appointments/closures", {
+        "day": slot["start"][:10], "start": slot["start"], "reason": "系统维护"}).status_code == 401
+    closed = manager.post("/appointments/closures", {"day": slot["start"][:10], "start": slot["start"],
+                                                     "reason": "系统维护"})
+    assert closed.status_code == 201 and closed.json()["cancelled"] == 1
+    seen = api.get(f"/appointments/{booked['token']}").json()
+    assert (seen["status"], seen["cancel_reason"]) == ("cancelled", "系统维护")
+    again = api.post("/appointments", {"matter_id": matter, "start": slot["start"], "name": "钱七",
+                                       "id_number": id_number(7), "phone": "13600003333"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "slot_unavailable"
+    assert manager.get("/appointments/closures").json()[0]["reason"] == "系统维护"
+    assert manager.get("/appointments/blocks").json() == []
+    lifted = manager.post("/appointments/blocks/999/lift")
+    assert lifted.status_code == 404 and lifted.json()["error"]["code"] == "block_not_found"
+    bad = api.post("/appointments", {"matter_id": matter, "start": slots[0]["start"], "name": "钱七",
+                                     "id_number": "630102199001010010", "phone": "13600003333"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_id_number"
+    unknown = api.post("/appointments", {"matter_id": "nope", "start": slots[0]["start"], "name": "钱七",
+                                         "id_number": id_number(8), "phone": "13600003333"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "unknown_matter"
