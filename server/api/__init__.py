@@ -7,6 +7,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from . import (  # noqa: E402,F401
     announce_routes,
     auth_routes,
+    case_routes,
     center_routes,
     kiosk_routes,
     manager_routes,

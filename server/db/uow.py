@@ -13,6 +13,7 @@ from .repositories.accounts import (
     SessionRepository,
     UserRepository,
 )
+from .repositories.cases import CaseRepository
 from .repositories.center_store import CenterStore
 from .repositories.events import EventLog
 from .repositories.numbering import NumberCounter
@@ -38,6 +39,7 @@ class Repositories:
         self.ratings = RatingRepository(conn)
         self.rectifications = RectificationRepository(conn)
         self.rating_pads = RatingPadRepository(conn)
+        self.cases = CaseRepository(conn)
 
 
 class UnitOfWork(Repositories):
