@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.queueing.cases import MAX_NOTE, RESULTS, STATUSES
 from server.services.accounts.users import DeviceIdentity
-from server.services.cases import cases, pickup, report
+from server.services.cases import cases, pickup, receipt, report
 
 from . import bp
 from .limits import limited
@@ -82,6 +82,28 @@ class Decide(BaseModel):
                    409: "invalid_transition"})
 def decide_case(case_no: str, actor, body: Decide):
     return cases.decide(hub(), case_no, actor, body.result, body.note)
+
+
+class PrintReceipt(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    window_id: str = Field(min_length=1, max_length=64, description="the window whose printer prints it")
+
+
+class PrintedReceipt(Answer):
+    case_no: str
+    window_id: str
+    printed: bool
+    error: str | None
+
+
+@operation(bp, "POST", "/cases/<case_no>/receipt", "Print the acceptance receipt (受理回执) at a window",
+           access=STAFF, body=PrintReceipt, answers={200: PrintedReceipt},
+           errors={403: "not_window_clerk", 404: "case_not_found, unknown_window",
+                   409: "no_printer (the window has none)"})
+def print_case_receipt(case_no: str, actor, body: PrintReceipt):
+    """Sent by the counter page after an ``accepted`` finish; the answer says whether it printed."""
+    return receipt.print_receipt(hub(), case_no, body.window_id, actor)
 
 
 class Pickup(BaseModel):
