@@ -12,14 +12,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.queueing.cases import MAX_NOTE, RESULTS, STATUSES
+from server.queueing.windows import window_range
 from server.services.accounts.users import DeviceIdentity
 from server.services.cases import cases, pickup, receipt, report
+from server.services.issuing.ticket_paper import window_numbers
 
 from . import bp
+from .kiosk_routes import _base_url, _printing, _with_links
 from .limits import limited
 from .parsing import bearer_token, hub, staff
 from .schemas import Answer
-from .schemas.tickets import Ticket
+from .schemas.tickets import PrintedTicket
 from .spec import KIOSK, READERS, STAFF, operation
 
 CASE_NO_MAX = 100
@@ -113,8 +116,9 @@ class Pickup(BaseModel):
                          description="typed, or read from the receipt's QR code")
 
 
-class PickupTicket(Ticket):
+class PickupTicket(PrintedTicket):
     case_no: str
+    window_range: str
 
 
 @operation(bp, "POST", "/kiosk/pickup", "A ticket in the pickup queue to collect a decided case (取件)",
@@ -124,8 +128,15 @@ class PickupTicket(Ticket):
                    409: "case_not_ready (its due date in the message), case_picked_up, pickup_not_offered"})
 @limited("write")
 def kiosk_pickup(device: DeviceIdentity, body: Pickup):
+    """Printed on the kiosk's printer like any ticket, unless it is the case's open one again."""
     ticket, created = pickup.issue_pickup(hub(), body.case_no, device.actor(), str(device.id))
-    return ticket, 201 if created else 200
+    if created:
+        printing = _printing().print_ticket(ticket, device_id=device.id, base_url=_base_url())
+    else:
+        printing = {"job_id": None, "via": None, "state": "not_printed"}
+    numbers = window_numbers(hub(), ticket["queue_id"])
+    return ({**_with_links(ticket), "print": printing, "window_range": window_range(numbers)},
+            201 if created else 200)
 
 
 class ReportQuery(BaseModel):
