@@ -69,7 +69,8 @@
       $("pickup-submit").disabled = false;
       if (answer.status === 200 || answer.status === 201) {
         $("pickup-input").value = "";
-        K.showTicket(answer.data, { name: K.t("取件") + " · " + answer.data.case_no, window_range: answer.data.window_range });
+        K.showTicket(answer.data, { name: K.t("取件") + " · " + answer.data.case_no,
+          unit_name: answer.data.matter_name || "", window_range: answer.data.window_range });
         return;
       }
       if (K.screen() !== "pickup") K.show("pickup");
