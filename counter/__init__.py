@@ -30,6 +30,8 @@ SCRIPT_TEXTS = (
     "{post}岗", "本月值班：{unit}",
     # receipt.js (办件)
     "办件编号 {case_no}，承诺 {due} 前办结", "受理回执已打印：{case_no}", "回执未打印：{error}",
+    # backoffice.js (办件)
+    "已超期", "即将到期", "没有在办件", "准予", "不予", "{case_no} 已办结",
 )
 
 

@@ -100,7 +100,8 @@ def _tables() -> dict:
 # Which tables each page uses (the phone page stays light on a slow connection).
 PAGE_LABELS: dict[str, tuple[str, ...]] = {
     "kiosk": ("priority_reasons", "unit_groups", "printer_problems"),
-    "counter": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "errors"),
+    "counter": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "errors",
+                "case_statuses"),
     "display": (),  # the hall screens' phrases are their own bilingual texts
     "phone": ("ticket_statuses", "outcomes", "case_statuses"),
     "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",

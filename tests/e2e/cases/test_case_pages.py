@@ -101,3 +101,52 @@ def test_the_kiosk_pickup_screen_scanned_and_typed(chromium, hub, shots):
     page.screenshot(path=str(shots / "kiosk-pickup-ticket-1080x1920.png"))
     context.close()
     assert errors == []
+
+
+def test_the_counter_prints_the_receipt_and_decides_in_the_back_office(chromium, tmp_path, fake_printer,
+                                                                       shots):
+    from pyzbar.pyzbar import decode
+
+    from hardware.escpos_encode import parse_raster
+    from tests.support.hubproc import HubProcess
+
+    printer = fake_printer()
+    hub = HubProcess(tmp_path / "var", env={"YIMEN_WINDOW_PRINTERS": f"{POLICE_WINDOW}={printer.spec}"})
+    hub.start()
+    try:
+        admin = Api(hub.url).login("admin")
+        assert admin.post("/users", {"username": "police-b", "password": "secret-pass-1", "role": "clerk",
+                                     "name": "李警官", "unit_id": "police"}).status_code == 201
+        Api.kiosk(hub.url).issue("hukou-move-in")
+        errors: list[str] = []
+        context, page = open_page(chromium, hub.url + "/counter/", 1366, 768, errors)
+        page.fill("#username", "police-b")
+        page.fill("#password", "secret-pass-1")
+        page.click("#login-button")
+        page.click(f'.win-tile[data-window="{POLICE_WINDOW}"]')
+        page.wait_for_selector('body[data-window="open"][data-state="live"]')
+        page.click('[data-action="call-next"]')
+        page.wait_for_function("() => !document.querySelector('[data-action=\"finish\"]').disabled")
+        page.click('[data-action="finish"]')
+        page.click('#finish-dialog [data-outcome="accepted"]')
+        page.locator("#receipt-bar:not([hidden])").wait_for()
+        case_no = page.inner_text("#receipt-case").split()[1].split("，")[0]
+        page.click("#receipt-print")
+        page.locator("#receipt-bar.ok").wait_for()
+        scanned = [s.data.decode() for s in decode(parse_raster(b"".join(printer.wait_for_connections(1)))
+                                                   .convert("L"))]
+        assert scanned == [case_no]
+        page.screenshot(path=str(shots / "counter-receipt-1366x768.png"))
+
+        page.click("#backoffice-open")
+        page.wait_for_function("() => document.querySelectorAll('#backoffice-list tr').length === 1")
+        page.screenshot(path=str(shots / "counter-back-office-1366x768.png"))
+        page.fill("#backoffice-note", "准予迁入")
+        page.click('#backoffice-list button[data-result="approved"]')
+        page.wait_for_function("() => document.querySelectorAll('#backoffice-list tr').length === 0")
+        decided = Api(hub.url).login("manager").get(f"/cases/{case_no}").json()
+        assert (decided["status"], decided["note"]) == ("decided", "准予迁入")
+        context.close()
+        assert errors == []
+    finally:
+        hub.stop()
