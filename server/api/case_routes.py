@@ -68,7 +68,7 @@ class CaseQuery(BaseModel):
                    404: "case_not_found"})
 @limited("read")
 def get_case(case_no: str, query: CaseQuery):
-    actor = staff() if bearer_token() and not query.token else None
+    actor = staff() if bearer_token() else None
     return cases.get_case(hub(), case_no, actor, token=query.token)
 
 
