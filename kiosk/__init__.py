@@ -13,6 +13,7 @@ from server.i18n import LANGUAGES, texts
 from server.page_labels import page_labels
 
 from .page_texts import KIOSK_TEXTS
+from .pickup_texts import PICKUP_TEXTS
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates",
                static_folder="static")
@@ -34,7 +35,7 @@ def index():
     with force_locale(lang):
         boot = {
             "lang": lang,
-            "texts": texts(*KIOSK_TEXTS),
+            "texts": texts(*KIOSK_TEXTS, *PICKUP_TEXTS),
             "labels": page_labels("kiosk"),
             "idle_s": idle if idle and idle >= 5 else None,
             "languages": [{"code": code, "name": name} for code, name in PAGE_LANGUAGES],

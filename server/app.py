@@ -184,6 +184,7 @@ def _print_service(config, hub: Hub):
     settings = PrintSettings(
         hub_printer=config.get("PRINTER"),
         device_printers=parse_device_printers(config.get("KIOSK_PRINTERS")),
+        window_printers=parse_device_printers(config.get("WINDOW_PRINTERS")),
         header=config.get("TICKET_HEADER"),
         footer=config.get("TICKET_FOOTER", PrintSettings.footer),
         font_path=config.get("CJK_FONT"),

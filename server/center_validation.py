@@ -240,11 +240,14 @@ def parse_center(data: object, source: str = "<center>") -> Center:
         _MATTER_FIELDS,
         lambda item, path, matter_id: _parse_matter(reader, item, path, matter_id, units),
     )
+    rules = document.get("rules")
+    pickup_id = rules.get("pickup_queue") if isinstance(rules, dict) else None
     queues = reader.entries(
         document,
         "queues",
         _QUEUE_FIELDS,
-        lambda item, path, queue_id: _parse_queue(reader, item, path, queue_id, units, matters),
+        lambda item, path, queue_id: _parse_queue(reader, item, path, queue_id, units, matters,
+                                                  pickup_id),
     )
     _check_prefixes(reader, queues)
     windows = reader.entries(
@@ -275,7 +278,7 @@ def parse_center(data: object, source: str = "<center>") -> Center:
     )
 
 
-def _parse_queue(reader: _Reader, item, path, queue_id, units, matters) -> Queue:
+def _parse_queue(reader: _Reader, item, path, queue_id, units, matters, pickup_id=None) -> Queue:
     prefix = item.get("prefix")
     if prefix is None:
         raise reader.fail((*path, "prefix"), "required")
@@ -289,7 +292,8 @@ def _parse_queue(reader: _Reader, item, path, queue_id, units, matters) -> Queue
     matter_ids = reader.ident_list(item.get("matters"), (*path, "matters"))
     for index, matter_id in enumerate(matter_ids):
         reader.reference(matter_id, (*path, "matters", index), matters, "matter")
-    if not unit_ids and not matter_ids:
+    if not unit_ids and not matter_ids and queue_id != pickup_id:
+        # The pickup queue (rules.pickup_queue) may list neither: its tickets come from cases.
         raise reader.fail(path, f"queue {queue_id!r} lists neither units nor matters")
     return Queue(
         id=queue_id,

@@ -73,6 +73,8 @@ class Config:
         self.CORS_ORIGINS = _env("YIMEN_CORS_ORIGINS", "*")
         self.PRINTER = _env("YIMEN_PRINTER", f"preview:{self.VAR_DIR / 'tickets'}")
         self.KIOSK_PRINTERS = _env("YIMEN_KIOSK_PRINTERS")  # "1=network:10.0.0.50;2=usb:0x0416:0x5011"
+        # Counter windows' receipt printers (办件受理回执): "w16=network:10.0.0.60;w17=..."
+        self.WINDOW_PRINTERS = _env("YIMEN_WINDOW_PRINTERS")
         self.KIOSK_IDLE_S = int(_env("YIMEN_KIOSK_IDLE_S", "60"))
         self.TICKET_HEADER = _env("YIMEN_TICKET_HEADER")
         self.TICKET_FOOTER = _env("YIMEN_TICKET_FOOTER", "请留意大厅屏幕和语音叫号")

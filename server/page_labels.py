@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from hardware.printer_health import PROBLEM_LEVELS
+from server.queueing.cases import CaseResult, CaseStatus
 from server.queueing.tickets import Outcome, TicketStatus
 from server.queueing.windows import WindowStatus
 
@@ -26,6 +27,13 @@ OUTCOME_NAMES: dict[str, str] = {
     Outcome.ACCEPTED: "已受理，转后台办理",
     Outcome.RETURNED: "材料退回",
 }
+# 办件: a case's status and its result.
+CASE_STATUS_NAMES: dict[str, str] = {
+    CaseStatus.IN_PROGRESS: "后台办理中",
+    CaseStatus.DECIDED: "已出结果，可领取",
+    CaseStatus.PICKED_UP: "已领取",
+}
+CASE_RESULT_NAMES: dict[str, str] = {CaseResult.APPROVED: "准予许可", CaseResult.REJECTED: "不予许可"}
 WINDOW_STATUS_NAMES: dict[str, str] = {
     WindowStatus.OPEN: "开放中",
     WindowStatus.PAUSED: "暂停中",
@@ -77,6 +85,8 @@ def _tables() -> dict:
         "ticket_statuses": lambda: {c: gettext(n) for c, n in TICKET_STATUS_NAMES.items()},
         "outcomes": lambda: {c: gettext(n) for c, n in OUTCOME_NAMES.items()},
         "window_statuses": lambda: {c: gettext(n) for c, n in WINDOW_STATUS_NAMES.items()},
+        "case_statuses": lambda: {c: gettext(n) for c, n in CASE_STATUS_NAMES.items()},
+        "case_results": lambda: {c: gettext(n) for c, n in CASE_RESULT_NAMES.items()},
         "priority_reasons": lambda: {c: gettext(n) for c, n in PRIORITY_REASON_NAMES.items()},
         "floor_states": lambda: {c: gettext(n) for c, n in FLOOR_STATE_NAMES.items()},
         "errors": lambda: {c: gettext(n) for c, n in COUNTER_ERROR_NAMES.items()},
@@ -90,11 +100,12 @@ def _tables() -> dict:
 # Which tables each page uses (the phone page stays light on a slow connection).
 PAGE_LABELS: dict[str, tuple[str, ...]] = {
     "kiosk": ("priority_reasons", "unit_groups", "printer_problems"),
-    "counter": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "errors"),
+    "counter": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "errors",
+                "case_statuses"),
     "display": (),  # the hall screens' phrases are their own bilingual texts
-    "phone": ("ticket_statuses", "outcomes"),
+    "phone": ("ticket_statuses", "outcomes", "case_statuses"),
     "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",
-                "printer_problems", "floor_states"),
+                "printer_problems", "floor_states", "case_statuses", "case_results"),
 }
 
 
@@ -110,4 +121,5 @@ def msgids() -> tuple[str, ...]:
             *PRIORITY_REASON_NAMES.values(), *COUNTER_ERROR_NAMES.values(),
             *FLOOR_STATE_NAMES.values(),
             *(text for _, name, hint in UNIT_GROUP_NAMES.values() for text in (name, hint)),
-            *PRINTER_PROBLEM_NAMES.values())
+            *PRINTER_PROBLEM_NAMES.values(), *CASE_STATUS_NAMES.values(),
+            *CASE_RESULT_NAMES.values())

@@ -323,6 +323,7 @@
       .then(function (result) {
         if (windowId !== S.windowId) return result;
         applyResult(action, result);
+        document.dispatchEvent(new CustomEvent("yimen:acted", { detail: { action: action, result: result, windowId: windowId, api: api } }));
         var queue = body && body.queue_id && S.queues[body.queue_id];
         say(t(SUCCESS[action] || "", { number: result.number || "", queue: queue ? queue.name : "" }));
         refreshCounts();

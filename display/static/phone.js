@@ -37,6 +37,7 @@
       line.hidden = true;
     }
     if (window.yimenRating) window.yimenRating(next);
+    if (window.yimenCase) window.yimenCase(next);
     if (next.status === "called") {
       var key = next.called_at + "|" + next.window_id + "|" + next.recalls;
       if (key !== noticeKey) notify(next, key);

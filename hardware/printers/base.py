@@ -14,6 +14,7 @@ from types import TracebackType
 
 from hardware.errors import PaperOutError, PrinterOfflineError
 from hardware.escpos_encode import encode_ticket
+from hardware.receipt import ReceiptContent, encode_receipt
 from hardware.status import PrinterStatus
 from hardware.ticket import PrinterProfile, TicketContent
 
@@ -66,6 +67,10 @@ class Printer(abc.ABC):
         :class:`~hardware.errors.FontNotFoundError` in raster mode without a CJK font.
         """
         self._write(encode_ticket(content, self.profile))
+
+    def print_receipt(self, content: ReceiptContent) -> None:
+        """Encode an acceptance receipt (always raster) and send it (blocking)."""
+        self._write(encode_receipt(content, self.profile))
 
     def status(self) -> PrinterStatus:
         """Ask the printer how it is (blocking). This default knows nothing: a backend

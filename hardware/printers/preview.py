@@ -8,6 +8,7 @@ from pathlib import Path
 from hardware.escpos_encode import encode_ticket, parse_raster
 from hardware.layout import render_ticket
 from hardware.printers.base import Printer
+from hardware.receipt import ReceiptContent, encode_receipt
 from hardware.status import PrinterStatus
 from hardware.ticket import PrinterProfile, TicketContent
 
@@ -56,6 +57,16 @@ class PreviewPrinter(Printer):
         bin_path, png_path = base.with_suffix(".bin"), base.with_suffix(".png")
         bin_path.write_bytes(data)
         image.save(png_path)
+        self.last_files = (bin_path, png_path)
+
+    def print_receipt(self, content: ReceiptContent) -> None:
+        """An acceptance receipt: ``receipt-<case no>.bin`` and ``.png``."""
+        self.open()
+        data = encode_receipt(content, self.profile)
+        base = self._free_stem("receipt-" + (UNSAFE_FILENAME_CHARS.sub("_", content.case_no) or "case"))
+        bin_path, png_path = base.with_suffix(".bin"), base.with_suffix(".png")
+        bin_path.write_bytes(data)
+        parse_raster(data).save(png_path)
         self.last_files = (bin_path, png_path)
 
     def _write(self, data: bytes) -> None:

@@ -323,10 +323,10 @@
   }
 
   // --- the ticket -------------------------------------------------------------------------
-  function showTicket(ticket) {
+  function showTicket(ticket, shown) {   // shown: what the ticket is for, when not state.matter (a pickup)
     state.ticket = ticket;
     state.job = ticket.print || {};
-    var matter = state.matter;
+    var matter = shown || state.matter;
     $("ticket-number").textContent = ticket.number;
     var priority = $("ticket-priority");
     priority.hidden = !ticket.priority;
@@ -485,14 +485,17 @@
       renderPrinter();
       connectSocket();
       home();
+      readyHooks.forEach(function (hook) { hook(state.config); });
       setInterval(function () { if (state.screen === "home") refreshQueues(); }, 20000);
     }, function () {
       show("setup", false);
     });
   }
 
-  // The hooks of the page's add-ons (checkin.js): navigate, and call the hub as this kiosk.
-  window.YimenKiosk = { show: show, api: api };
+  // Other kiosk features (pickup.js) use these few functions and add their own screens.
+  var readyHooks = [];
+  window.YimenKiosk = { show: show, api: api, showTicket: showTicket, t: t,
+    screen: function () { return state.screen; }, ready: function (hook) { readyHooks.push(hook); } };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

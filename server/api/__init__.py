@@ -8,6 +8,7 @@ from . import (  # noqa: E402,F401
     announce_routes,
     appointment_routes,
     auth_routes,
+    case_routes,
     center_routes,
     checkin_routes,
     kiosk_routes,

@@ -61,6 +61,7 @@ def kiosk_config(device: DeviceIdentity):
         "idle_s": int(current_app.config.get("KIOSK_IDLE_S", DEFAULT_IDLE_S)),
         "priority_reasons": list(center.priority_reasons),
         "printer": _printing().printer_snapshot(device.id),
+        "pickup": center.rules.pickup_queue is not None,  # the "collect a result" button (取件)
     }
 
 

@@ -334,3 +334,38 @@ outbox_attempts = Table(
 
 
 from . import appointment_tables  # noqa: E402,F401 - its tables join this metadata
+
+# 办件: one case per ticket finished as accepted. The case number's sequence comes from
+# one counter row per (year, unit), advanced in one statement like ticket numbers.
+case_counters = Table(
+    "case_counters",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("unit_id", String(64), primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_no", String(100), nullable=False, unique=True),
+    Column("year", Integer, nullable=False),  # of acceptance, in the center's zone
+    Column("status", String(16), nullable=False),  # in_progress | decided | picked_up
+    Column("ticket_id", Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False,
+           unique=True),  # the accepted ticket: one case each
+    Column("number", String(16), nullable=False),  # the accepted ticket's number
+    Column("matter_id", String(64), nullable=False),
+    Column("unit_id", String(64), nullable=False),
+    Column("accepted_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime),
+    Column("result", String(16)),  # approved | rejected
+    Column("note", Text),
+    Column("decided_by", Integer),
+    Column("picked_up_at", UTCDateTime),
+    Column("pickup_ticket_id", Integer, unique=True),  # the ticket of the pickup queue
+    Index("ix_cases_status_due_at", "status", "due_at"),
+    Index("ix_cases_unit_id_status", "unit_id", "status"),
+    Index("ix_cases_year", "year"),
+)

@@ -13,6 +13,7 @@ from .repositories.accounts import (
     SessionRepository,
     UserRepository,
 )
+from .repositories.cases import CaseRepository
 from .repositories.center_store import CenterStore
 from .repositories.events import EventLog
 from .repositories.numbering import NumberCounter
@@ -44,6 +45,7 @@ class Repositories:
         self.nonces = NonceStore(conn)
         self.outbox = Outbox(conn)
         self.events.observers.append(self.outbox.note_events)
+        self.cases = CaseRepository(conn)
 
 
 class UnitOfWork(Repositories):

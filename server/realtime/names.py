@@ -59,3 +59,6 @@ RECTIFICATION_CHANGED = "rectification_changed"  # hub → managers: {id, status
 
 def rating_pad_room(window_id: str) -> str:
     return f"rating:{window_id}"
+
+# 办件 (issue 12): a case opened, decided or collected.
+CASE_CHANGED = "case_changed"  # hub → managers: {case_no, status, unit_id}

@@ -129,7 +129,23 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         "quoted_wait_s": ticket.quoted_wait_s,
         "rating": ticket_rating(hub, repos, ticket),
         "appointment": appointment_of_ticket(hub, repos, ticket),
+        "case": ticket_case(hub, repos, ticket),
     }
+
+
+def ticket_case(hub: Hub, repos, ticket: Ticket) -> dict | None:
+    """The ticket's 办件 ``{case_no, status, due_at}``: the case it opened (accepted) or
+    collects (a pickup ticket, ``pickup`` true), or null."""
+    if repos is None or ticket.id is None:
+        return None
+    opened = ticket.status is TicketStatus.DONE and ticket.outcome is Outcome.ACCEPTED
+    if not opened and ticket.queue_id != hub.center.rules.pickup_queue:
+        return None  # only these two kinds have a case: no query for the rest
+    case = repos.cases.of_ticket(ticket.id)
+    if case is None:
+        return None
+    return {"case_no": case.case_no, "status": case.status.value,
+            "due_at": local_iso(hub, case.due_at), "pickup": case.pickup_ticket_id == ticket.id}
 
 
 def ticket_rating(hub: Hub, repos, ticket: Ticket) -> dict | None:

@@ -36,6 +36,7 @@ from server.services.hub import Hub
 from server.services.issuing import tickets as ticket_service
 from server.services.views import queue_loads
 
+from .back_office import SimulatedBackOffice
 from .model import HallModel
 from .raters import SimulatedRaters
 
@@ -109,12 +110,14 @@ def ensure_sim_clerks(hub: Hub, window_ids) -> dict[str, Actor]:
 
 class Simulator:
     def __init__(self, hub: Hub, timer: Timer, model: HallModel | None = None, *, seed: int = 1,
-                 window_ids=None, compare_estimates: bool = False, ratings: bool = False) -> None:
+                 window_ids=None, compare_estimates: bool = False, ratings: bool = False,
+                 cases: bool = False) -> None:
         self.hub = hub
         self.timer = timer
         self.model = model or HallModel()
         self.rng = random.Random(seed)
         self.raters = SimulatedRaters(seed) if ratings else None  # visitors rate (好差评)
+        self.back_office = SimulatedBackOffice(hub, seed) if cases else None  # 办件 decided, collected
         self.compare = compare_estimates
         center = hub.center
         ids = list(window_ids) if window_ids is not None else [w for w in center.windows
@@ -278,6 +281,8 @@ class Simulator:
         self.report.finished += 1
         if self.raters is not None:
             self.raters.after_service(self.hub, done)
+        if self.back_office is not None:
+            self.back_office.after_finish(self, done)
         self._free(win)
 
     def _no_show(self, win: WindowSim) -> None:

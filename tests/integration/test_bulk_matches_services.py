@@ -79,7 +79,9 @@ def dump(hub) -> tuple[list, list, list]:
             (r["at"], r["kind"], actor(r["actor"]), number_of.get(r["ticket_id"]), r["window_id"],
              r["queue_id"], r["service_day"],
              {k: (names[v] if k == "clerk_id" else v) for k, v in (r["data"] or {}).items()})
-            for r in map(lambda row: dict(row._mapping), conn.execute(select(events))))
+            # Ticket and window events; the cases an accepted ticket opens are not generated.
+            for r in map(lambda row: dict(row._mapping),
+                         conn.execute(select(events).where(events.c.kind.in_(list(EVENT_TYPES))))))
         counters = sorted(tuple(r) for r in conn.execute(select(number_counters)))
     return ticket_list, [e[:7] + (sorted(e[7].items()),) for e in event_list], counters
 

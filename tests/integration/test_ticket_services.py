@@ -88,10 +88,11 @@ def test_call_serve_finish_and_the_event_log(service_hub, clerk_actor, clock):
         rows = repos.conn.execute(select(events.c.kind, events.c.actor, events.c.window_id)
                                   .order_by(events.c.id)).all()
     assert [r.kind for r in rows] == ["ticket_issued", "window_opened", "ticket_called",
-                                      "ticket_recalled", "service_started", "ticket_finished"]
+                                      "ticket_recalled", "service_started", "ticket_finished",
+                                      "case_opened"]  # accepted: the case, in the same commit
     assert rows[0].actor == "device:1"
     assert all(r.actor == f"user:{clerk.id}" for r in rows[1:])
-    assert service_hub.publisher.kinds()[-1] == "ticket_finished"
+    assert service_hub.publisher.kinds()[-2:] == ["ticket_finished", "case_opened"]
 
 
 def test_policy_priority_then_longest_wait_across_queues(service_hub, clerk_actor, clock):

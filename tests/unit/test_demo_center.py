@@ -114,12 +114,14 @@ def test_four_comprehensive_windows_each_with_the_six_notice_units(center):
     assert len(windows) == 4
     served = []
     for window in windows:
-        assert len(window.queue_ids) == 1
+        # its units' queue first, then the results pickup queue (综合窗口出件)
+        assert window.queue_ids[1:] == (center.rules.pickup_queue,)
         queue = center.queue(window.queue_ids[0])
         assert queue.window_ids == (window.id,)
         assert len(queue.unit_ids) == 6
         served.append(set(queue.unit_ids))
     assert served == NOTICE_COMPREHENSIVE_WINDOWS
+    assert center.queue(center.rules.pickup_queue).window_ids == tuple(w.id for w in windows)
 
 
 def test_the_comprehensive_units_offer_40_approval_58_public_service_3_other(center):
@@ -158,7 +160,7 @@ def test_hukou_move_in_is_a_police_matter(center):
 
 def test_prefixes_are_unique_and_none_begins_another(center):
     prefixes = [q.prefix for q in center.queues.values()]
-    assert len(prefixes) == len(set(prefixes)) == 35
+    assert len(prefixes) == len(set(prefixes)) == 36  # 35 of units, P for results pickup
     for first in prefixes:
         for second in prefixes:
             assert first == second or not second.startswith(first)

@@ -21,6 +21,7 @@ from server.queueing.events import DomainEvent
 from server.queueing.tickets import Ticket, TicketStatus, parse_outcome
 from server.queueing.windows import WindowState
 
+from ..cases.pickup import after_finish as cases_after_finish
 from ..errors import NotWindowClerkError
 from ..hub import Hub
 from ..views import ticket_view, window_state, window_view
@@ -158,7 +159,9 @@ def call_ticket(hub: Hub, window_id: str, actor: Actor, ticket_id: int) -> dict:
 
 
 def _act_on_current(hub: Hub, window_id: str, actor: Actor,
-                    act: Callable[[Ticket], DomainEvent]) -> dict:
+                    act: Callable[[Ticket], DomainEvent],
+                    then: Callable[[object, Ticket], list[DomainEvent]] | None = None) -> dict:
+    """``then(uow, ticket)``: what else the change does in its transaction (a case opened)."""
     with hub.uow() as uow:
         state = _locked_state(hub, uow, window_id)
         _require_clerk(state, actor)
@@ -169,9 +172,10 @@ def _act_on_current(hub: Hub, window_id: str, actor: Actor,
         before = ticket.status
         event = act(ticket)
         uow.tickets.save(ticket, before)
-        _record_and_commit(hub, uow, [event])
+        events = [event, *(then(uow, ticket) if then else ())]
+        _record_and_commit(hub, uow, events)
         view = ticket_view(hub, uow, ticket)
-    hub.publish([event])
+    hub.publish(events)
     return view
 
 
@@ -188,7 +192,8 @@ def start_service(hub: Hub, window_id: str, actor: Actor) -> dict:
 def finish(hub: Hub, window_id: str, actor: Actor, outcome: object) -> dict:
     parsed = parse_outcome(outcome)
     now = hub.now()
-    view = _act_on_current(hub, window_id, actor, lambda t: t.finish(parsed, now, actor))
+    view = _act_on_current(hub, window_id, actor, lambda t: t.finish(parsed, now, actor),
+                           lambda uow, t: cases_after_finish(hub, uow, t, now, actor))
     hub.load.invalidate_service_times()
     return view
 

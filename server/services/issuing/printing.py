@@ -50,6 +50,7 @@ NO_PRINTER = ("", "none", "off")
 class PrintSettings:
     hub_printer: str | None = None  # spec of the hub's own printer; None: no printing by the hub
     device_printers: tuple[tuple[str, str], ...] = ()  # (device id or name, spec)
+    window_printers: tuple[tuple[str, str], ...] = ()  # (window id, spec): acceptance receipts
     header: str | None = None
     footer: str | None = DEFAULT_FOOTER
     font_path: str | None = None  # the CJK font for raster tickets (YIMEN_CJK_FONT); None: look for one
@@ -78,7 +79,7 @@ class PrintService:
         self._printers: dict[str, Printer] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        for _name, spec in settings.device_printers:
+        for _name, spec in (*settings.device_printers, *settings.window_printers):
             printer_from_spec(spec, self._profile)  # a bad spec stops the hub at start, not at the first ticket
         if settings.hub_printer and settings.hub_printer.lower() not in NO_PRINTER:
             printer_from_spec(settings.hub_printer, self._profile)
@@ -130,6 +131,14 @@ class PrintService:
             return {"job_id": job_id, "via": "none", "state": "no_printer"}
         self.tasks.spawn(self._print_on_hub, job_id, record.id, ticket["token"], spec, content)
         return {"job_id": job_id, "via": "hub", "state": "queued"}
+
+    def window_spec(self, window_id: str) -> str | None:
+        """The receipt printer of a counter window (``YIMEN_WINDOW_PRINTERS``), or None."""
+        return dict(self.settings.window_printers).get(window_id)
+
+    def printer(self, spec: str) -> tuple[Printer, threading.Lock]:
+        """The one printer object of a spec, and the lock that keeps its jobs apart."""
+        return self._printer(spec)
 
     def _printer(self, spec: str) -> tuple[Printer, threading.Lock]:
         with self._guard:

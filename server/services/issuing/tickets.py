@@ -42,15 +42,18 @@ def issue_ticket(
     idempotency_key: str | None = None,
     device_id: str | None = None,
     slot_start: datetime | None = None,
+    queue_id: str | None = None,
+    then=None,
 ) -> tuple[dict, bool]:
     """Issue a ticket for a matter. Returns (ticket JSON, created).
 
     The same ``idempotency_key`` on the same service day returns the first ticket with
-    ``created`` False, however often a kiosk retries.
+    ``created`` False, however often a kiosk retries. ``queue_id``: another queue than the
+    matter's (a pickup); ``then(uow, ticket)``: more events in the same transaction.
     """
     center = hub.center
     matter = center.matter(matter_id)
-    queue = center.queue(matter.queue_id)
+    queue = center.queue(queue_id or matter.queue_id)
     level = parse_priority(priority)
     if priority_reason is not None and priority_reason not in center.priority_reasons:
         raise PriorityNotAllowedError(
@@ -99,9 +102,10 @@ def issue_ticket(
             event = TicketIssued(now, actor, ticket.id, None, queue.id,
                                  {"number": ticket.number, "matter_id": matter.id,
                                   "priority": level, "quoted_wait_s": ticket.quoted_wait_s})
-            uow.events.append([event], day)
+            events = [event, *(then(uow, ticket) if then else ())]
+            uow.events.append(events, day)
             uow.commit()
-        view = ticket_view(hub, None, ticket, ahead=ahead, load=load)
+            view = ticket_view(hub, uow if then else None, ticket, ahead=ahead, load=load)
     except IntegrityError:
         # Another hub inserted the same idempotency key between our read and write.
         if not idempotency_key:
@@ -111,7 +115,7 @@ def issue_ticket(
             if existing is None:
                 raise
             return ticket_view(hub, repos, existing), False
-    hub.publish([event])
+    hub.publish(events)
     return view, True
 
 

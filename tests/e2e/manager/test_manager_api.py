@@ -120,7 +120,7 @@ def test_manager_namespace_sends_dashboard_and_alerts(sim_hub, manager_api):
     live = Listener(sim_hub.url, "/manager", {"token": manager_api.token}, ("dashboard", "alert")).connect()
     try:
         first = live.wait_for("dashboard", timeout=10)
-        assert len(first["windows"]) == 72 and len(first["queues"]) == 35
+        assert len(first["windows"]) == 72 and len(first["queues"]) == 36  # with pickup
         assert {"issued", "served", "avg_wait_s", "p90_wait_s", "on_spot_share"} <= set(first["today"])
         live.wait_count("dashboard", 3, timeout=20)  # refreshed every second here
         alert = live.wait_for("alert", timeout=90)

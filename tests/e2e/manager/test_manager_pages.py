@@ -50,7 +50,7 @@ def test_dashboard_is_live(page, artifacts):
         f"() => Number(document.querySelector('#kpis .kpi .value').firstChild.textContent) > {first}",
         timeout=30_000)
     page.wait_for_selector("#alerts li:not(.empty)", timeout=60_000)
-    assert page.locator("#queues tbody tr").count() == 35
+    assert page.locator("#queues tbody tr").count() == 36  # with the results pickup queue
     wait_for_still(page)
     page.screenshot(path=str(artifacts / "manager" / "dashboard.png"), full_page=True)
 

@@ -237,8 +237,10 @@ def test_the_center_files_rules_and_calendar_reach_the_pad_and_the_deadline(tmp_
     today = datetime.now(tz).date()
     closed = national.add_working_days(today, 1)
     center = tmp_path / "hall.yaml"
-    center.write_text(DEMO_CENTER_PATH.read_text(encoding="utf-8") +
-                      "\nrules:\n  rectify_working_days: 5\n  rating_pad_seconds: 3\n"
+    demo = DEMO_CENTER_PATH.read_text(encoding="utf-8")  # its rules name the pickup queue
+    assert demo.count("\nrules:\n") == 1
+    center.write_text(demo.replace("\nrules:\n", "\nrules:\n  rectify_working_days: 5\n"
+                                   "  rating_pad_seconds: 3\n") +
                       f"calendar:\n  holidays: [{closed.isoformat()}]\n", encoding="utf-8")
     hub = HubProcess(tmp_path / "var", center=str(center)).start()
     try:
