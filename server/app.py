@@ -65,6 +65,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     _trust_proxies(app)
     hub.publisher.start()
     hub.tasks.spawn(_close_days_forever, hub)
+    hub.supervision.start()  # 电子监察: the rules, continuously, until hub.stopping
     from server.realtime import revocation_watch
 
     revocation_watch.start(hub, socketio)  # revoked tokens and keys lose their sockets
@@ -148,6 +149,9 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     voice_dir = Path(config["VOICE_DIR"])
     hub.voice = Voice(voice_dir / "clips", voice_dir / "human", blocking=hub.tasks.blocking)
     hub.monitor = ManagerMonitor(hub, config["DASHBOARD_INTERVAL_S"], _thresholds(config))
+    from server.services.supervision.watch import SupervisionWatch
+
+    hub.supervision = SupervisionWatch(hub, config["SUPERVISION_INTERVAL_S"])
     return hub
 
 

@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401
     page_routes,
     rating_routes,
     stats_routes,
+    supervision_routes,
     ticket_routes,
     window_routes,
 )

@@ -17,6 +17,7 @@ from .repositories.center_store import CenterStore
 from .repositories.events import EventLog
 from .repositories.numbering import NumberCounter
 from .repositories.ratings import RatingPadRepository, RatingRepository, RectificationRepository
+from .repositories.supervision import SupervisionRepository
 from .repositories.tickets import TicketRepository
 from .repositories.windows import WindowRepository
 
@@ -38,6 +39,7 @@ class Repositories:
         self.ratings = RatingRepository(conn)
         self.rectifications = RectificationRepository(conn)
         self.rating_pads = RatingPadRepository(conn)
+        self.supervision = SupervisionRepository(conn)
 
 
 class UnitOfWork(Repositories):

@@ -59,3 +59,5 @@ RECTIFICATION_CHANGED = "rectification_changed"  # hub → managers: {id, status
 
 def rating_pad_room(window_id: str) -> str:
     return f"rating:{window_id}"
+
+SUPERVISION_ALERT = "supervision_alert"  # hub → managers and supervisors: a finding stored or closed

@@ -106,11 +106,14 @@ class Hub:
         self.install: CenterInstall | None = None
         self.link: Any = None  # realtime.queue_link.QueueLink: whether this hub hears the others
         self.connections: Any = None  # realtime.revocation_watch.ConnectionWatch: open sockets' credentials
+        self.supervision: Any = None  # services.supervision.watch.SupervisionWatch, or None in tools
         self.limiter: Any = None  # flask_limiter.Limiter of the public calls (api/limits.py), or None
 
     def stop(self) -> None:
         """End the hub's background loops (tests and orderly shutdown)."""
         self.stopping.set()
+        if self.supervision is not None:
+            self.supervision.wake.set()  # its loop sleeps on its own event
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -145,3 +148,5 @@ class Hub:
             self.load.invalidate_windows()
         if events:
             self.publisher.publish(events)
+            if self.supervision is not None:
+                self.supervision.poke(events)
