@@ -7,9 +7,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.queueing.supervision import KINDS
+from server.services.reporting import staff
 from server.services.supervision import alerts, review
 
 from . import bp
+from .manager_routes import RANGE_ERRORS, Span, _download
 from .parsing import hub
 from .schemas import Answer
 from .spec import READERS, Access, operation
@@ -78,3 +80,40 @@ class Review(Answer):
            access=READERS, query=ReviewQuery, answers={200: Review})
 def monthly_review(query: ReviewQuery):
     return review.review(hub(), query.month)
+
+
+# --- staff records -----------------------------------------------------------------------
+class StaffQuery(Span):
+    format: Literal["json", "csv", "xlsx"] = "json"
+
+
+class StaffRow(Answer):
+    user: str
+    name: str | None
+    unit_id: str | None
+    days_worked: int
+    calls: int
+    served: int
+    no_show: int
+    avg_service_s: float | None
+    paused_s: int
+    ratings: dict[str, int]
+    rectifications: int
+    findings: int
+
+
+class StaffReport(Answer):
+    rows: list[StaffRow]
+
+
+@operation(bp, "GET", "/reports/staff", "Staff records per clerk over a period (JSON, CSV or XLSX)",
+           access=READERS, query=StaffQuery,
+           answers={200: (StaffReport, "JSON; CSV or XLSX with format=csv|xlsx")}, errors=RANGE_ERRORS)
+def staff_records(query: StaffQuery):
+    first, last = query.days()
+    report = staff.staff_report(hub(), first, last)
+    if query.format == "json":
+        return report
+    note = f"{hub().center.name} 工作人员考勤与办件 {first.isoformat()} 至 {last.isoformat()}"
+    return _download(staff.staff_table(report), query.format,
+                     f"staff-{first.isoformat()}_{last.isoformat()}", "工作人员", note)

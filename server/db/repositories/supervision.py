@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from server.queueing.events import TICKET_EVENT_KINDS
+from server.queueing.events import TICKET_EVENT_KINDS, WINDOW_EVENTS, TicketCalled
 from server.queueing.rectification import FINAL
 from server.queueing.supervision import Due, Finding
 
@@ -103,3 +103,20 @@ class SupervisionRepository:
             .order_by(r.c.due_at)).all()
         return [dict(row._mapping) for row in rows
                 if row.status not in final or (row.closed_at and row.closed_at > row.due_at)]
+
+    # --- what the staff records read ------------------------------------------------------
+    def window_events(self, first: date, last: date) -> list:
+        """Window events (opened, paused, resumed, closed) of the days, in the order written."""
+        return self.conn.execute(
+            select(e.c.kind, e.c.at, e.c.service_day, e.c.actor, e.c.ticket_id, e.c.window_id,
+                   e.c.queue_id, e.c.data)
+            .where(e.c.service_day >= first, e.c.service_day <= last,
+                   e.c.kind.in_([cls.kind for cls in WINDOW_EVENTS]))
+            .order_by(e.c.id)).all()
+
+    def call_counts(self, first: date, last: date) -> list[tuple[str, date, int]]:
+        """(actor, service day, calls) of the days: first calls, not recalls."""
+        return [tuple(row) for row in self.conn.execute(
+            select(e.c.actor, e.c.service_day, func.count())
+            .where(e.c.service_day >= first, e.c.service_day <= last, e.c.kind == TicketCalled.kind)
+            .group_by(e.c.actor, e.c.service_day))]
