@@ -5,6 +5,7 @@ The words of an alert (``message``) are the hub's: pages show them as sent.
 
 from __future__ import annotations
 
+from server.page_labels import SUPERVISION_KIND_NAMES
 from server.queueing.actors import Actor
 from server.queueing.errors import InvalidTransitionError, MissingFieldError, NotFoundError
 from server.queueing.supervision import KINDS
@@ -19,10 +20,7 @@ STATUSES = ("open", "closed")
 CLOSERS = ("supervisor", "admin")
 LIST_LIMIT = 500
 MAX_NOTE = 2000
-KIND_NAMES = {
-    "window_unattended": "窗口无人值守", "quick_no_show": "刷号", "long_wait": "等候超时",
-    "transfer_loop": "多次转办", "case_overdue": "办件超期", "rectification_overdue": "整改逾期",
-}
+KIND_NAMES = SUPERVISION_KIND_NAMES  # the one spelling, shared with the pages' labels
 
 
 class AlertNotFoundError(NotFoundError):
