@@ -139,7 +139,7 @@
     $("#s-kpis").replaceChildren(kpi(T("工作人员数"), rows.length), kpi(T("叫号数"), sum("calls")),
       kpi(T("办结数"), sum("served")), kpi(T("过号"), sum("no_show")), kpi(T("监察发现"), sum("findings")));
     table($("#s-table"), [T("账号"), T("姓名"), T("部门"), T("出勤天数"), T("叫号数"), T("办结数"), T("过号"),
-      T("平均办理"), T("暂停时长"), "5", "4", "3", "2", "1", T("差评整改"), T("监察发现")],
+      `${T("平均办理")}（${T("分钟")}）`, `${T("暂停时长")}（${T("分钟")}）`, "5", "4", "3", "2", "1", T("差评整改"), T("监察发现")],
     rows.map((r) => ({ cells: [r.user, r.name, r.unit_id, r.days_worked, r.calls, r.served, r.no_show,
       mins(r.avg_service_s), mins(r.paused_s), r.ratings["5"], r.ratings["4"], r.ratings["3"], r.ratings["2"],
       r.ratings["1"], r.rectifications, r.findings] })));
