@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from server.db.tables import events
 from server.queueing.events import WindowPaused
+from server.services.supervision import alerts
+from server.services.supervision.watch import SupervisionWatch
 from server.simulation.engine import ManualTimer, Simulator
 from server.simulation.misconduct import AWAY_REASON
 from server.simulation.offline import offline_hub
-from server.services.supervision import alerts
-from server.services.supervision.watch import SupervisionWatch
 
 DAY = date(2026, 3, 3)
 STEP = timedelta(minutes=2)
