@@ -68,12 +68,14 @@ class SupervisionWatch:
             now = now or hub.now()
             today = hub.today(now)
             findings = self._findings(now, today, cases)
-            fresh = self.seen.fresh(findings)
             stored = []
-            for finding in fresh:
+            for finding in findings:
+                if finding.key in self.seen.known:
+                    continue
                 with hub.uow() as uow:
                     alert_id = uow.supervision.add(finding, hub.today(finding.at))
                     uow.commit()
+                self.seen.known.add(finding.key)  # stored, here or by another hub
                 if alert_id is not None:
                     stored.append(alert_id)
             views = []
