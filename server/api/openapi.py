@@ -37,6 +37,7 @@ def _models_of(op: Operation) -> list[tuple[type[BaseModel], str]]:
         found.append((op.body, "validation"))
     for answer in op.answers.values():
         answer = answer[0] if isinstance(answer, tuple) else answer
+        answer = answer.json if isinstance(answer, Raw) and answer.json is not None else answer
         for arg in (answer, *typing.get_args(answer)):
             if isinstance(arg, type) and issubclass(arg, BaseModel):
                 found.append((arg, "serialization"))
@@ -51,7 +52,10 @@ def _schema_of(answer: Any, refs: dict) -> dict:
 
 def _content(answer: Any, refs: dict) -> dict:
     if isinstance(answer, Raw):
-        return {media: {"schema": {"type": "string"}} for media in answer.media_types}
+        content = {media: {"schema": {"type": "string"}} for media in answer.media_types}
+        if answer.json is not None:
+            content = {"application/json": {"schema": _schema_of(answer.json, refs)}, **content}
+        return content
     return {"application/json": {"schema": _schema_of(answer, refs)}}
 
 

@@ -77,6 +77,7 @@ class Raw:
 
     media_types: tuple[str, ...]
     description: str = ""
+    json: Any = None  # a model answered as application/json beside these (``format=json``)
 
 
 @dataclass

@@ -11,10 +11,10 @@ from server.services.reporting import staff
 from server.services.supervision import alerts, review
 
 from . import bp
-from .manager_routes import RANGE_ERRORS, Span, _download
+from .manager_routes import EXPORT_TYPES, RANGE_ERRORS, Span, _download
 from .parsing import hub
 from .schemas import Answer
-from .spec import READERS, Access, operation
+from .spec import READERS, Access, Raw, operation
 
 CLOSERS = Access("staff", alerts.CLOSERS)
 
@@ -108,7 +108,9 @@ class StaffReport(Answer):
 
 @operation(bp, "GET", "/reports/staff", "Staff records per clerk over a period (JSON, CSV or XLSX)",
            access=READERS, query=StaffQuery,
-           answers={200: (StaffReport, "JSON; CSV or XLSX with format=csv|xlsx")}, errors=RANGE_ERRORS)
+           answers={200: Raw(tuple(t.split(";")[0] for t in EXPORT_TYPES.values()),
+                             "JSON; CSV or XLSX with format=csv|xlsx", json=StaffReport)},
+           errors=RANGE_ERRORS)
 def staff_records(query: StaffQuery):
     first, last = query.days()
     report = staff.staff_report(hub(), first, last)

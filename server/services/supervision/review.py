@@ -16,7 +16,7 @@ from server.queueing.supervision import KINDS
 from ..errors import BadRequestError
 from ..hub import Hub
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^([12]\d{3})-(0[1-9]|1[0-2])$")
 BAD_LEVELS = tuple(level for level in LEVELS if level <= 2)
 
 
