@@ -12,6 +12,7 @@ from server.page_labels import page_labels
 from .case_texts import CASE_TEXTS
 from .page_texts import MANAGER_TEXTS
 from .rating_texts import RATING_TEXTS
+from .supervision_texts import SUPERVISION_TEXTS
 
 bp = Blueprint("manager", __name__, url_prefix="/manager", template_folder="templates",
                static_folder="static")
@@ -23,7 +24,7 @@ def index():
     boot = {
         "lang": lang,
         "timezone": current_app.extensions["yimen"].center.timezone,
-        "texts": texts(*MANAGER_TEXTS, *RATING_TEXTS, *CASE_TEXTS, context="manager"),
+        "texts": texts(*MANAGER_TEXTS, *RATING_TEXTS, *CASE_TEXTS, *SUPERVISION_TEXTS, context="manager"),
         "labels": page_labels("manager"),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in ("zh", "en")],
     }

@@ -68,6 +68,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     from server.services.booking import housekeeping
 
     hub.tasks.spawn(housekeeping.run_forever, hub)  # no-shows, strikes, the purge
+    hub.supervision.start()  # 电子监察: the rules, continuously, until hub.stopping
     from server.realtime import revocation_watch
 
     revocation_watch.start(hub, socketio)  # revoked tokens and keys lose their sockets
@@ -157,6 +158,9 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     hub.voice = Voice(voice_dir / "clips", voice_dir / "human", blocking=hub.tasks.blocking)
     hub.monitor = ManagerMonitor(hub, config["DASHBOARD_INTERVAL_S"], _thresholds(config))
     hub.partners = _partners(config)
+    from server.services.supervision.watch import SupervisionWatch
+
+    hub.supervision = SupervisionWatch(hub, config["SUPERVISION_INTERVAL_S"])
     return hub
 
 

@@ -80,6 +80,8 @@ class Config:
         self.TICKET_FOOTER = _env("YIMEN_TICKET_FOOTER", "请留意大厅屏幕和语音叫号")
         self.CJK_FONT = _env("YIMEN_CJK_FONT")  # a font file with Chinese glyphs; None: look for one
         self.DASHBOARD_INTERVAL_S = float(_env("YIMEN_DASHBOARD_INTERVAL_S", "5"))
+        # 电子监察: how often the supervision rules run (they also run at once on a no-show).
+        self.SUPERVISION_INTERVAL_S = float(_env("YIMEN_SUPERVISION_INTERVAL_S", "30"))
         # Alert thresholds in seconds; None keeps the default of server/services/reporting/alerts.py.
         self.ALERT_LONG_WAIT_S = _number("YIMEN_ALERT_LONG_WAIT_S", int)
         self.ALERT_UNATTENDED_S = _number("YIMEN_ALERT_UNATTENDED_S", int)

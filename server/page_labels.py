@@ -68,6 +68,11 @@ UNIT_GROUP_NAMES: dict[str, tuple[str, str, str]] = {
     "enterprise": ("企", "企业服务", "水电暖、通信、银行等"),
     "comprehensive": ("综", "综合窗口", "多个部门共用的综合受理窗口"),
 }
+# 电子监察: what each kind of supervision finding is called (``queueing.supervision.KINDS``).
+SUPERVISION_KIND_NAMES: dict[str, str] = {
+    "window_unattended": "窗口无人值守", "quick_no_show": "刷号", "long_wait": "等候超时",
+    "transfer_loop": "多次转办", "case_overdue": "办件超期", "rectification_overdue": "整改逾期",
+}
 # What a printer problem (``printer_health.problem_of``) is called on a page; its
 # severity is ``printer_health.PROBLEM_LEVELS``.
 PRINTER_PROBLEM_NAMES: dict[str, str] = {
@@ -94,6 +99,7 @@ def _tables() -> dict:
                                 for c, (mark, name, hint) in UNIT_GROUP_NAMES.items()],
         "printer_problems": lambda: {c: {"label": gettext(n), "level": PROBLEM_LEVELS[c]}
                                      for c, n in PRINTER_PROBLEM_NAMES.items()},
+        "supervision_kinds": lambda: {c: gettext(n) for c, n in SUPERVISION_KIND_NAMES.items()},
     }
 
 
@@ -105,7 +111,7 @@ PAGE_LABELS: dict[str, tuple[str, ...]] = {
     "display": (),  # the hall screens' phrases are their own bilingual texts
     "phone": ("ticket_statuses", "outcomes", "case_statuses"),
     "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",
-                "printer_problems", "floor_states", "case_statuses", "case_results"),
+                "printer_problems", "floor_states", "case_statuses", "case_results", "supervision_kinds"),
 }
 
 
@@ -122,4 +128,4 @@ def msgids() -> tuple[str, ...]:
             *FLOOR_STATE_NAMES.values(),
             *(text for _, name, hint in UNIT_GROUP_NAMES.values() for text in (name, hint)),
             *PRINTER_PROBLEM_NAMES.values(), *CASE_STATUS_NAMES.values(),
-            *CASE_RESULT_NAMES.values())
+            *CASE_RESULT_NAMES.values(), *SUPERVISION_KIND_NAMES.values())

@@ -18,6 +18,7 @@ from . import (  # noqa: E402,F401
     partner_routes,
     rating_routes,
     stats_routes,
+    supervision_routes,
     ticket_routes,
     window_routes,
 )

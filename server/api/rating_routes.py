@@ -22,7 +22,7 @@ from server.services.reporting.exports import to_csv
 
 from . import bp
 from .limits import limited
-from .manager_routes import Span
+from .manager_routes import RANGE_ERRORS, Span
 from .parsing import hub
 from .schemas import Answer
 from .spec import PUBLIC, READERS, Access, Raw, operation
@@ -112,7 +112,7 @@ class ListedRating(Answer):
 
 
 @operation(bp, "GET", "/ratings", "The ratings of a period, newest first", access=READERS,
-           query=RatingsQuery, answers={200: list[ListedRating]})
+           query=RatingsQuery, answers={200: list[ListedRating]}, errors=RANGE_ERRORS)
 def list_ratings(query: RatingsQuery):
     first, last = query.days()
     return rating_figures.list_ratings(hub(), first, last, unit_id=query.unit_id or None,
@@ -139,7 +139,8 @@ class Summary(Answer):
 
 
 @operation(bp, "GET", "/ratings/summary", "Rated share, the five counts and the satisfied share, by "
-           "unit, window, clerk or matter", access=READERS, query=SummaryQuery, answers={200: Summary})
+           "unit, window, clerk or matter", access=READERS, query=SummaryQuery, answers={200: Summary},
+           errors=RANGE_ERRORS)
 def ratings_summary(query: SummaryQuery):
     first, last = query.days()
     return rating_figures.summary(hub(), first, last, query.by)
@@ -160,7 +161,8 @@ class ExportQuery(Span):
 
 @operation(bp, "GET", "/ratings/export", "One row per rating for the provincial 好差评 system "
            "(fields in docs/ratings.md)", access=EXPORTERS, query=ExportQuery,
-           answers={200: Raw(("text/csv",), "JSON rows, or CSV with format=csv", json=list[ExportRow])})
+           answers={200: Raw(("text/csv",), "JSON rows, or CSV with format=csv", json=list[ExportRow])},
+           errors=RANGE_ERRORS)
 def ratings_export(query: ExportQuery):
     first, last = query.days()
     rows = rating_figures.export_rows(hub(), first, last)

@@ -369,3 +369,29 @@ cases = Table(
     Index("ix_cases_unit_id_status", "unit_id", "status"),
     Index("ix_cases_year", "year"),
 )
+
+# 电子监察 (0008): one row per finding; ``key`` names the occurrence, so however often and
+# on however many hubs the rules run, a finding is stored once.
+supervision_alerts = Table(
+    "supervision_alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(8), nullable=False),  # open | closed
+    Column("opened_at", UTCDateTime, nullable=False),  # when the threshold was crossed
+    Column("service_day", Date, nullable=False),  # the local day of opened_at
+    Column("window_id", String(64)),
+    Column("unit_id", String(64)),
+    Column("user_id", Integer),
+    Column("ticket_id", Integer),
+    Column("ticket_number", String(16)),
+    Column("case_no", String(64)),
+    Column("rectification_id", Integer),
+    Column("detail", JSONText),
+    Column("closed_at", UTCDateTime),
+    Column("closed_by", String(100)),
+    Column("note", Text),
+    Index("ix_supervision_alerts_status_opened_at", "status", "opened_at"),
+    Index("ix_supervision_alerts_service_day", "service_day"),
+)

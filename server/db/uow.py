@@ -20,6 +20,7 @@ from .repositories.numbering import NumberCounter
 from .repositories.outbox import Outbox
 from .repositories.partners import NonceStore, PartnerRepository
 from .repositories.ratings import RatingPadRepository, RatingRepository, RectificationRepository
+from .repositories.supervision import SupervisionRepository
 from .repositories.tickets import TicketRepository
 from .repositories.windows import WindowRepository
 
@@ -46,6 +47,7 @@ class Repositories:
         self.outbox = Outbox(conn)
         self.events.observers.append(self.outbox.note_events)
         self.cases = CaseRepository(conn)
+        self.supervision = SupervisionRepository(conn)
 
 
 class UnitOfWork(Repositories):

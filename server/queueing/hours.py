@@ -81,3 +81,41 @@ class ServiceHours:
     def _closed_at(self, at: datetime) -> bool:
         now = at.timetz().replace(tzinfo=None)
         return not any(begins <= now < ends for begins, ends in self.periods)
+
+    # --- opening time, strictly (supervision counts only the hours a window must be staffed)
+    def open_seconds(self, start: datetime, end: datetime) -> float:
+        """Seconds of opening hours from ``start`` to ``end`` (local, aware); with no
+        periods every second counts. After the day's last period nothing counts."""
+        if end <= start:
+            return 0.0
+        if not self.periods:
+            return (end - start).total_seconds()
+        total = 0.0
+        day = start.date()
+        while day <= end.date():
+            for begins, ends in self.periods:
+                a = max(start, datetime.combine(day, begins, start.tzinfo))
+                b = min(end, datetime.combine(day, ends, start.tzinfo))
+                if b > a:
+                    total += (b - a).total_seconds()
+            day += timedelta(days=1)
+        return total
+
+    def after_open(self, start: datetime, seconds: float) -> datetime | None:
+        """The moment ``seconds`` of opening hours have passed since ``start`` (local,
+        aware), within ``MAX_DAYS``; None beyond."""
+        if not self.periods:
+            return start + timedelta(seconds=seconds)
+        remaining = max(seconds, 0.0)
+        for day_offset in range(MAX_DAYS):
+            day = start.date() + timedelta(days=day_offset)
+            for begins, ends in self.periods:
+                a = max(start, datetime.combine(day, begins, start.tzinfo))
+                b = datetime.combine(day, ends, start.tzinfo)
+                if b <= a:
+                    continue
+                available = (b - a).total_seconds()
+                if remaining <= available:
+                    return a + timedelta(seconds=remaining)
+                remaining -= available
+        return None

@@ -62,3 +62,4 @@ def rating_pad_room(window_id: str) -> str:
 
 # 办件 (issue 12): a case opened, decided or collected.
 CASE_CHANGED = "case_changed"  # hub → managers: {case_no, status, unit_id}
+SUPERVISION_ALERT = "supervision_alert"  # hub → managers and supervisors: a finding stored or closed

@@ -109,12 +109,15 @@ class Hub:
         self.install: CenterInstall | None = None
         self.link: Any = None  # realtime.queue_link.QueueLink: whether this hub hears the others
         self.connections: Any = None  # realtime.revocation_watch.ConnectionWatch: open sockets' credentials
+        self.supervision: Any = None  # services.supervision.watch.SupervisionWatch, or None in tools
         self.limiter: Any = None  # flask_limiter.Limiter of the public calls (api/limits.py), or None
         self.partners: Partners | None = None  # the provincial platform's secrets and outbox rhythm
 
     def stop(self) -> None:
         """End the hub's background loops (tests and orderly shutdown)."""
         self.stopping.set()
+        if self.supervision is not None:
+            self.supervision.wake.set()  # its loop sleeps on its own event
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -152,3 +155,5 @@ class Hub:
             self.load.invalidate_windows()
         if events:
             self.publisher.publish(events)
+            if self.supervision is not None:
+                self.supervision.poke(events)

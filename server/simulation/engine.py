@@ -37,6 +37,7 @@ from server.services.issuing import tickets as ticket_service
 from server.services.views import queue_loads
 
 from .back_office import SimulatedBackOffice
+from .misconduct import AWAY_REASON, Misconduct
 from .model import HallModel
 from .raters import SimulatedRaters
 
@@ -118,6 +119,7 @@ class Simulator:
         self.rng = random.Random(seed)
         self.raters = SimulatedRaters(seed) if ratings else None  # visitors rate (好差评)
         self.back_office = SimulatedBackOffice(hub, seed) if cases else None  # 办件 decided, collected
+        self.misconduct = Misconduct(seed)  # occasional 刷号 and absences, for 电子监察
         self.compare = compare_estimates
         center = hub.center
         ids = list(window_ids) if window_ids is not None else [w for w in center.windows
@@ -163,6 +165,9 @@ class Simulator:
                 pause_at = opens + timedelta(hours=rng.choice([0.8, 1.5, 5.6, 6.5]) + rng.random())
                 length = rng.uniform(*model.short_pause_s)
                 self.at(pause_at, self._want_pause, win, SHORT_PAUSE_REASON, length)
+        for window_id, at, length in self.misconduct.away(
+                [w for w, win in self.windows.items() if not win.done_for_day], opens):
+            self.at(at, self._want_pause, self.windows[window_id], AWAY_REASON, length)
         lunch_start = self._local(day, hours(model.lunch_starts))
         lunch_end = self._local(day, hours(model.lunch_ends))
         for win in self.windows.values():
@@ -262,7 +267,12 @@ class Simulator:
             self.after(model.no_show_after_s / 2, self._act, win, window_service.recall)
             self.after(model.no_show_after_s, self._no_show, win)
         else:
-            self.after(rng.uniform(*model.walk_up_s), self._start, win)
+            walk_up = rng.uniform(*model.walk_up_s)
+            quick = self.misconduct.quick_no_show_after()
+            if quick is not None:  # 刷号: marked a no-show before the visitor could come up
+                self.after(quick, self._no_show, win)
+            else:
+                self.after(walk_up, self._start, win)
 
     def _act(self, win: WindowSim, service) -> None:
         if win.status == "busy":

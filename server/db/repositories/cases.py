@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
@@ -118,6 +118,23 @@ class CaseRepository:
         """Cases still in progress past their due date, the most overdue first: what the
         supervision rule ``case_overdue`` watches."""
         return self.listing(overdue_at=now, limit=limit)
+
+    def supervision_due(self, now: datetime, since: datetime, limit: int = 5000) -> list:
+        """The cases the rule ``case_overdue`` looks at: due between ``since`` and ``now``,
+        and those due earlier still undecided; with the accepting window and clerk."""
+        from server.queueing.supervision import Due
+
+        rows = self.conn.execute(
+            select(c.c.case_no, c.c.due_at, c.c.decided_at, c.c.unit_id, c.c.number,
+                   t.c.window_id, t.c.clerk_id)
+            .select_from(c.join(t, t.c.id == c.c.ticket_id))
+            .where(c.c.due_at <= now, or_(c.c.due_at >= since, c.c.decided_at.is_(None)))
+            .order_by(c.c.due_at)
+            .limit(limit)
+        )
+        return [Due(ident=row.case_no, due_at=row.due_at, finished_at=row.decided_at,
+                    unit_id=row.unit_id, user_id=row.clerk_id, window_id=row.window_id,
+                    ticket_number=row.number) for row in rows]
 
     def of_year(self, year: int) -> list[Case]:
         """Every case accepted in ``year`` (the year-end clearance)."""
