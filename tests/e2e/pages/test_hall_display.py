@@ -1,0 +1,135 @@
+"""The hall screen read at five metres, at 1920×1080, in an English- and a Chinese-locale
+browser: Chinese first with English beneath whatever the browser says, the recall chip
+only on a recall, one card per number, a transferred call leaving the screen, a plain
+empty state, busy queues first and idle ones on one line, nothing that informs under
+28 px. Screenshots go to test-artifacts/display/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.api import Api
+from tests.support.hubproc import HubProcess
+from tests.support.layout import assert_clean, inside, overlaps, small_texts
+
+pytestmark = pytest.mark.browser
+
+LOCALES = ("en-US", "zh-CN")
+PARTS = (".brand", ".clock", "#hero", "#recent", ".queues", "footer")
+
+
+@pytest.fixture(scope="module")
+def hall_hub(tmp_path_factory):
+    process = HubProcess(tmp_path_factory.mktemp("hall") / "var").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def shots(artifacts):
+    folder = artifacts / "display"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def displays(chromium, hall_hub):
+    """One hall screen per browser locale, left open for the whole module."""
+    contexts, pages, errors = [], {}, []
+    for locale in LOCALES:
+        context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale=locale,
+                                       device_scale_factor=1)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc, loc=locale: errors.append(f"{loc}: {exc}"))
+        page.goto(hall_hub.url + "/display/")
+        page.wait_for_selector('body[data-state="live"]')
+        pages[locale] = page
+    yield pages
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+def hero(page) -> str:
+    return page.evaluate("() => document.getElementById('hero').dataset.number || ''")
+
+
+def recent_numbers(page) -> list[str]:
+    return page.evaluate("() => [...document.querySelectorAll('#recent li[data-number]')]"
+                         ".map(li => li.dataset.number)")
+
+
+def check_readable(page) -> None:
+    assert small_texts(page, 28) == []
+    assert_clean(page, *PARTS)
+
+
+def test_1_empty_hall_is_chinese_first_whatever_the_browser(displays, shots):
+    for locale, page in displays.items():
+        assert page.locator("#hero-empty").is_visible()
+        assert page.inner_text("#hero-empty .zh") == "暂无呼叫"
+        assert page.inner_text("#hero-empty .en") == "No calls yet"
+        assert not page.locator(".hero-line").is_visible()
+        assert not page.locator("#hero-recall").is_visible()
+        title = page.inner_text(".calling .section-title")
+        assert title.count("正在呼叫") == 1 and title.count("Now calling") == 1
+        assert "暂无呼叫" not in page.inner_text("#recent")
+        footer = page.inner_text("footer .notice")
+        assert footer.startswith("请留意叫号") and footer.count("·") == 1
+        # every queue is idle: no page of zeros, one line that says so
+        assert page.locator("#queue-rows tr[data-queue]").count() == 0
+        assert "无需等候" in page.inner_text("#queue-rows .idle-summary")
+        header = page.locator(".queue-table th.q-count").bounding_box()
+        assert header["height"] < 100  # 等候 and Waiting on two lines, not one character a line
+        check_readable(page)
+        page.screenshot(path=str(shots / f"hall-empty-{locale}.png"))
+
+
+def test_2_calls_recall_and_transfer(displays, hall_hub, shots):
+    kiosk, clerk = Api.kiosk(hall_hub.url), Api.clerk(hall_hub.url, "clerk1")
+    second = Api.clerk(hall_hub.url, "clerk2")
+    for matter in ("hukou-move-in", "hukou-move-in", "hukou-move-in", "fund-account-open"):
+        kiosk.issue(matter)
+    assert clerk.post("/windows/w16/open").ok and second.post("/windows/w09/open").ok
+    assert clerk.post("/windows/w16/call-next").ok
+    assert second.post("/windows/w09/call-next").ok
+    for page in displays.values():
+        page.wait_for_function("() => (document.getElementById('hero').dataset.number || '') !== ''")
+    first = hero(displays["zh-CN"])
+    for locale, page in displays.items():
+        page.wait_for_function("() => document.querySelectorAll('#recent li[data-number]').length === 1")
+        assert not page.locator("#hero-recall").is_visible()  # a first call is not a recall
+        assert page.inner_text("#hero-sub-zh").startswith("请 ")
+        assert page.inner_text("#hero-sub-en").startswith("Number ")
+        # busy queues get rows, the rest one line
+        rows = page.locator("#queue-rows tr[data-queue]")
+        page.wait_for_function("() => document.querySelectorAll('#queue-rows tr[data-queue]').length === 1")
+        assert rows.first.get_attribute("data-queue") == "police"
+        check_readable(page)
+        page.screenshot(path=str(shots / f"hall-called-{locale}.png"))
+
+    # w16 recalls its ticket: the chip shows, and it moves to the front, not twice
+    police = clerk.get("/windows/w16").json()["current"]["number"]
+    assert clerk.post("/windows/w16/recall").ok
+    for locale, page in displays.items():
+        page.wait_for_selector("#hero-recall", state="visible")
+        assert hero(page) == police
+        assert inside(page, "#hero-recall", "#hero") and inside(page, "#hero-sub", "#hero")
+        assert overlaps(page, "#hero-recall", ".hero-window", ".hero-number") == []
+        assert police not in recent_numbers(page) and len(recent_numbers(page)) == 1
+        check_readable(page)
+        page.screenshot(path=str(shots / f"hall-recall-{locale}.png"))
+
+    # the recalled ticket is sent to the social-insurance queue: its call leaves the screen
+    assert clerk.post("/windows/w16/transfer", {"queue_id": "social-insurance"}).ok
+    for page in displays.values():
+        page.wait_for_function(f"() => document.getElementById('hero').dataset.number !== '{police}'")
+        assert police not in recent_numbers(page)
+        assert not page.locator("#hero-recall").is_visible()
+    assert first in (police, hero(displays["zh-CN"]))
+
+    # a screen opened now gets the same picture from the snapshot
+    snapshot = Api(hall_hub.url).get("/hall").json()
+    numbers = [c["number"] for c in snapshot["calls"]]
+    assert police not in numbers and len(numbers) == len(set(numbers))
