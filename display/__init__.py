@@ -17,6 +17,7 @@ bp = Blueprint("display", __name__, url_prefix="/display", template_folder="temp
 HALL_TEXTS = (
     "号窗口", "请 {number} 号到 {window} 号窗口", "暂无呼叫", "无需等候", "小于1分钟", "分钟",
     "第 {page} / {pages} 页", "已连接", "正在重新连接…", "其余 {count} 项业务无需等候",
+    "暂无窗口办理", "{time} 起办理",
 )
 PANEL_TEXTS = (
     "请 {number} 到本窗口办理", "正在办理", "等候叫号", "暂停服务", "未开放", "服务人员",

@@ -155,7 +155,9 @@
   }
 
   // --- queues ---------------------------------------------------------------------------
+  /* The hub decides that nobody serves a queue; the screen says so instead of a number. */
   function waitText(queue) {
+    if (queue.no_window_open) return ["—", ""];
     if (!queue.waiting) return [zh("无需等候"), en("无需等候")];
     var minutes = Math.round((queue.estimated_wait_s || 0) / 60);
     if (minutes < 1) return [zh("小于1分钟"), en("小于1分钟")];
@@ -170,6 +172,16 @@
     renderQueues();
   }
 
+  /* Under a queue nobody serves: that no window is open, and when the hours begin. */
+  function closedNote(queue) {
+    var opens = Yimen.opening(queue.next_opening);
+    var fill = function (tr) {
+      return tr("暂无窗口办理") + (opens ? " · " + tr("{time} 起办理").replace("{time}", opens) : "");
+    };
+    return '<tr class="closed-note" data-queue-note="' + esc(queue.id) + '"><td colspan="3">' + esc(fill(zh)) +
+      '<span class="en">' + esc(fill(en)) + "</span></td></tr>";
+  }
+
   function renderQueues() {
     var pages = Math.max(1, Math.ceil(state.queues.length / ROWS_PER_PAGE));
     if (state.page >= pages) state.page = 0;
@@ -181,7 +193,8 @@
         '<td class="q-name"><span class="prefix">' + esc(q.prefix) + "</span>" + esc(q.name) +
         '<span class="en">' + esc(q.name_en || "") + "</span></td>" +
         '<td class="q-count">' + esc(q.waiting) + "</td>" +
-        '<td class="q-wait">' + esc(wait[0]) + "<small>" + esc(wait[1]) + "</small></td></tr>";
+        '<td class="q-wait">' + esc(wait[0]) + "<small>" + esc(wait[1]) + "</small></td></tr>" +
+        (q.no_window_open ? closedNote(q) : "");
     });
     if (state.idle) {
       var idle = "其余 {count} 项业务无需等候";

@@ -26,8 +26,11 @@
     if (next.status === "done" && next.outcome) status += " · " + label("outcomes", next.outcome);
     $("status").textContent = status;
     $("ahead").textContent = next.ahead;
-    var wait = waitParts(next.estimated_wait_s);
+    var opens = Yimen.opening(next.next_opening);
+    var wait = next.no_window_open
+      ? [t("暂无窗口办理"), opens ? t("{time} 起办理", { time: opens }) : ""] : waitParts(next.estimated_wait_s);
     $("wait").textContent = wait[0];
+    $("wait").classList.toggle("closed", !!next.no_window_open);
     $("wait-unit").textContent = wait[1];
     var line = $("called-line");
     if ((next.status === "called" || next.status === "serving") && next.window_number) {

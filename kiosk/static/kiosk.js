@@ -58,6 +58,14 @@
     if (LANG === "bo" && obj[field + "_bo"]) return obj[field + "_bo"];
     return obj[field];
   }
+  /* What a queue's or ticket's JSON says of the wait: the hub tells when nobody serves. */
+  function waitOf(item) {
+    if (item.no_window_open) {
+      var opens = Yimen.opening(item.next_opening);
+      return t("暂无窗口办理") + (opens ? " · " + t("{time} 起办理", { time: opens }) : "");
+    }
+    return minutes(item.estimated_wait_s);
+  }
   function minutes(seconds) {
     if (!seconds) return t("无需等待");
     return t("约 {n} 分钟", { n: Math.max(1, Math.ceil(seconds / 60)) });
@@ -267,7 +275,7 @@
     if (!state.matter) return;
     var queue = state.queues[state.matter.queue_id];
     $("guide-waiting").textContent = queue ? t("{n} 人", { n: queue.waiting }) : "—";
-    $("guide-wait").textContent = queue ? minutes(queue.estimated_wait_s) : "—";
+    $("guide-wait").textContent = queue ? waitOf(queue) : "—";
   }
   function openPriority() {
     var grid = clear($("reasons"));
@@ -335,7 +343,7 @@
     $("ticket-matter").textContent = local(matter) + " · " + local(matter, "unit_name");
     $("ticket-windows").textContent = t("请到 {windows} 号窗口办理", { windows: matter.window_range });
     $("ticket-ahead").textContent = t("{n} 人", { n: ticket.ahead });
-    $("ticket-wait").textContent = minutes(ticket.estimated_wait_s);
+    $("ticket-wait").textContent = waitOf(ticket);
     $("ticket-qr").src = ticket.qr_url;
     $("ticket-qr").alt = ticket.public_status_url;
     $("reprint").hidden = true;

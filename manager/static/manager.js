@@ -170,7 +170,7 @@
         const tr = el("tr");
         tr.append(el("td", null, q.name), el("td", null, q.waiting),
           el("td", q.longest_wait_s > 1800 ? "long" : null, mins(q.longest_wait_s)),
-          el("td", null, q.waiting ? mins(q.estimated_wait_s) : "–"), el("td", null, q.served_today),
+          el("td", null, q.no_window_open ? T("暂无窗口办理") : q.waiting ? mins(q.estimated_wait_s) : "–"), el("td", null, q.served_today),
           el("td", null, `${q.open_windows}/${q.window_ids.length}`));
         return tr;
       });

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from server.queueing.availability import next_opening, no_window_open
 from server.queueing.counter_actions import allowed_actions
 from server.queueing.estimate import QueueLoad, estimate_wait_s
 from server.queueing.events import (
@@ -46,6 +47,16 @@ def estimate(hub: Hub, ahead: int, load: QueueLoad, now: datetime | None = None)
                            hours=hub.center.hours)
 
 
+def service_note(hub: Hub, load: QueueLoad, now: datetime | None = None) -> dict:
+    """Additions to a queue's or waiting ticket's JSON: ``no_window_open`` (then the
+    estimate is not shown anywhere) and ``next_opening`` from the opening hours."""
+    if not no_window_open(load):
+        return {"no_window_open": False, "next_opening": None}
+    local = (now or hub.now()).astimezone(hub.tz)
+    opening = next_opening(hub.center.hours, local, hub.calendar.is_working_day)
+    return {"no_window_open": True, "next_opening": opening.isoformat() if opening else None}
+
+
 def zone_queue_ids(hub: Hub, zone_id: str) -> set[str]:
     """Queues served by at least one window of the zone."""
     center = hub.center
@@ -78,6 +89,7 @@ def queue_summaries(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
             "window_ids": list(queue.window_ids),
             "open_windows": load.open_windows,
             "served_today": served.get(queue_id, 0),
+            **service_note(hub, load, now),
         })
     return out
 
@@ -93,8 +105,9 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         if load is None:
             load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]
         estimated = estimate(hub, ahead, load)
+        note = service_note(hub, load)
     else:
-        ahead, estimated = 0, 0
+        ahead, estimated, note = 0, 0, {}
     window = center.windows.get(ticket.window_id) if ticket.window_id else None
     matter = center.matters.get(ticket.matter_id)
     queue = center.queues.get(ticket.queue_id)
@@ -127,6 +140,7 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         "transfers": ticket.transfers,
         "quoted_wait_s": ticket.quoted_wait_s,
         "rating": ticket_rating(hub, repos, ticket),
+        **note,
     }
 
 

@@ -40,6 +40,8 @@ class Ticket(Answer):
     recalls: int | None = None
     transfers: int | None = None
     quoted_wait_s: int | None = None
+    no_window_open: bool | None = None  # addition: then no estimate is shown
+    next_opening: datetime | None = None  # addition: when the opening hours next begin
 
 
 class Printing(Answer):

@@ -54,7 +54,7 @@ def ticket_content(hub: Hub, ticket: dict, *, status_url: str, header: str | Non
         unit_name=unit.name if unit else "",
         windows=(label,) if label else (),
         ahead=int(ticket.get("ahead") or 0),
-        estimated_wait_s=ticket.get("estimated_wait_s"),
+        estimated_wait_s=None if ticket.get("no_window_open") else ticket.get("estimated_wait_s"),
         issued_at=datetime.fromisoformat(ticket["issued_at"]),
         status_url=status_url,
         materials=tuple(matter.guide.materials) if matter.guide else (),

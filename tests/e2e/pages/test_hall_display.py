@@ -15,6 +15,7 @@ from tests.support.layout import assert_clean, inside, overlaps, small_texts
 pytestmark = pytest.mark.browser
 
 LOCALES = ("en-US", "zh-CN")
+TICKETS: dict[str, list] = {}  # numbers issued in this module (its tests run in order)
 PARTS = (".brand", ".clock", "#hero", "#recent", ".queues", "footer")
 
 
@@ -90,7 +91,7 @@ def test_2_calls_recall_and_transfer(displays, hall_hub, shots):
     kiosk, clerk = Api.kiosk(hall_hub.url), Api.clerk(hall_hub.url, "clerk1")
     second = Api.clerk(hall_hub.url, "clerk2")
     for matter in ("hukou-move-in", "hukou-move-in", "hukou-move-in", "fund-account-open"):
-        kiosk.issue(matter)
+        TICKETS.setdefault(kiosk.issue(matter)["number"], [])
     assert clerk.post("/windows/w16/open").ok and second.post("/windows/w09/open").ok
     assert clerk.post("/windows/w16/call-next").ok
     assert second.post("/windows/w09/call-next").ok
@@ -133,3 +134,47 @@ def test_2_calls_recall_and_transfer(displays, hall_hub, shots):
     snapshot = Api(hall_hub.url).get("/hall").json()
     numbers = [c["number"] for c in snapshot["calls"]]
     assert police not in numbers and len(numbers) == len(set(numbers))
+
+
+def test_3_no_window_open_no_estimate_anywhere(displays, hall_hub, chromium, shots):
+    """The transferred ticket waits for social insurance, where no window is open: the
+    hub says so, and the hall, the phone and the kiosk show it instead of a number."""
+    queue = next(q for q in Api(hall_hub.url).get("/queues").json() if q["id"] == "social-insurance")
+    assert queue["waiting"] == 1 and queue["open_windows"] == 0 and queue["no_window_open"] is True
+    token = next(t for t in Api.clerk(hall_hub.url).get("/windows/w01").json()["waiting"])["token"]
+    ticket = Api(hall_hub.url).get(f"/tickets/{token}").json()
+    assert ticket["no_window_open"] is True and ticket["next_opening"] == queue["next_opening"]
+    police = next(q for q in Api(hall_hub.url).get("/queues").json() if q["id"] == "police")
+    assert police["no_window_open"] is False and police["next_opening"] is None
+
+    for locale, page in displays.items():
+        row = page.locator('#queue-rows tr[data-queue="social-insurance"] td.q-wait')
+        row.wait_for()
+        assert "分钟" not in row.inner_text() and "min" not in row.inner_text()
+        note = page.inner_text('#queue-rows tr[data-queue-note="social-insurance"]')
+        assert "暂无窗口办理" in note and "No window open" in note
+        if queue["next_opening"]:
+            assert queue["next_opening"][11:16] in note
+        check_readable(page)
+        page.screenshot(path=str(shots / f"hall-no-window-{locale}.png"))
+
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                   has_touch=True)
+    try:
+        phone = context.new_page()
+        phone.goto(f"{hall_hub.url}/t/{token}")
+        phone.wait_for_selector('body[data-live="1"]')
+        wait = phone.inner_text("#wait") + phone.inner_text("#wait-unit")
+        assert "暂无窗口办理" in wait and "分钟" not in wait
+        phone.screenshot(path=str(shots / "phone-no-window.png"))
+        kiosk = context.new_page()
+        kiosk.goto(f"{hall_hub.url}/kiosk/?key=demo-kiosk-1")
+        kiosk.click("#search-open")
+        for letter in "ylbx":
+            kiosk.click(f".kb-key[data-key={letter}]")
+        kiosk.locator("#results .row").first.click()
+        kiosk.locator("#guide-wait").wait_for()
+        kiosk.wait_for_function("() => document.getElementById('guide-wait').textContent.includes('暂无窗口办理')")
+        assert "分钟" not in kiosk.inner_text("#guide-wait")
+    finally:
+        context.close()
