@@ -70,6 +70,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     revocation_watch.start(hub, socketio)  # revoked tokens and keys lose their sockets
     # Once the hub runs (not before: a start that fails says one line and nothing else).
     hub.tasks.spawn(_warn_unknown_years, hub)
+    _warn_public_url(hub)
 
     @app.get("/")
     def index():
@@ -80,6 +81,15 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
         return {"ok": True, "center": hub.center.name}
 
     return app
+
+
+def _warn_public_url(hub: Hub) -> None:
+    """Say at start when the QR code on a ticket may carry an address phones cannot open."""
+    from server.services.issuing.public_address import start_warning
+
+    warning = start_warning(hub.settings.public_url)
+    if warning:
+        logging.getLogger("yimen.tickets").warning(warning)
 
 
 def _warn_unknown_years(hub: Hub) -> None:

@@ -122,6 +122,8 @@
     renderQueues(snap.queues);
     (snap.alerts || []).forEach((a) => alerts.set(a.id, a));
     renderAlerts();
+    $("#public-url-warning").textContent = snap.public_url_warning || "";
+    $("#public-url-warning").hidden = !snap.public_url_warning;
     (window.yimenDashboardHooks || []).forEach((hook) => hook(snap));
   }
 

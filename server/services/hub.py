@@ -106,6 +106,7 @@ class Hub:
         self.install: CenterInstall | None = None
         self.link: Any = None  # realtime.queue_link.QueueLink: whether this hub hears the others
         self.connections: Any = None  # realtime.revocation_watch.ConnectionWatch: open sockets' credentials
+        self.printed_base: str | None = None  # the base URL on the last ticket's QR code
         self.limiter: Any = None  # flask_limiter.Limiter of the public calls (api/limits.py), or None
 
     def stop(self) -> None:

@@ -15,6 +15,7 @@ from server.holiday_source import calendar_warnings
 from server.queueing.events import WindowOpened
 from server.queueing.tickets import TicketStatus
 from server.queueing.windows import WindowStatus
+from server.services.issuing.public_address import dashboard_warning
 
 from .. import views
 from ..feedback import rectifications
@@ -95,4 +96,5 @@ def snapshot(hub: Hub, alerts: list[dict] | None = None) -> dict:
         "alerts": alerts or [],
         "calendar_warnings": calendar_warnings(hub.calendar, today),
         "rectifications_overdue": overdue,
+        "public_url_warning": dashboard_warning(hub),  # addition: the QR code's address is loopback
     }

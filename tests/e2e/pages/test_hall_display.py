@@ -178,3 +178,25 @@ def test_3_no_window_open_no_estimate_anywhere(displays, hall_hub, chromium, sho
         assert "分钟" not in kiosk.inner_text("#guide-wait")
     finally:
         context.close()
+
+
+def test_4_a_loopback_qr_address_is_warned_of(hall_hub, chromium, shots):
+    """This hub runs without YIMEN_PUBLIC_URL and its kiosk calls reached it at 127.0.0.1:
+    it said so at start, and the managers' dashboard says so."""
+    assert "YIMEN_PUBLIC_URL is not set" in hall_hub.output()
+    issued = Api.kiosk(hall_hub.url).post("/kiosk/tickets", {"matter_id": "hukou-move-in"}).json()
+    assert issued["public_status_url"].startswith("http://127.0.0.1:")
+    context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(hall_hub.url + "/manager/")
+        page.fill("input[name=username]", "manager")
+        page.fill("input[name=password]", "yimen-demo")
+        page.click("#login-form button[type=submit]")
+        warning = page.locator("#public-url-warning")
+        warning.wait_for()
+        assert "127.0.0.1" in warning.inner_text() and "YIMEN_PUBLIC_URL" in warning.inner_text()
+        assert_clean(page, "#public-url-warning")
+        page.screenshot(path=str(shots / "manager-public-url-warning.png"))
+    finally:
+        context.close()
