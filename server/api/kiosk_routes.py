@@ -17,10 +17,10 @@ import qrcode
 import qrcode.image.svg
 from flask import Response, current_app, request
 from pydantic import Field
-from pypinyin import Style, lazy_pinyin
 
 from server.queueing.center import Center
 from server.queueing.windows import window_range
+from server.search_keys import pinyin_keys
 from server.services.accounts.users import DeviceIdentity
 from server.services.issuing import tickets
 from server.services.issuing.printing import PrintService
@@ -64,11 +64,7 @@ def kiosk_config(device: DeviceIdentity):
     }
 
 
-def _pinyin(text: str) -> tuple[str, str]:
-    """(full pinyin without spaces, initials), lower case: 户口迁入 → (hukouqianru, hkqr)."""
-    syllables = [s.lower() for s in lazy_pinyin(text, errors="ignore")]
-    initials = [s.lower() for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")]
-    return "".join(syllables), "".join(initials)
+_pinyin = pinyin_keys
 
 
 _indexes: dict[int, tuple[Center, list[dict]]] = {}
