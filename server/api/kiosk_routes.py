@@ -82,6 +82,9 @@ def matter_index(center: Center) -> list[dict]:
         pinyin, initials = _pinyin(matter.name)
         numbers = [w.number for w in center.windows_of_queue(queue.id)]
         unit_pinyin, unit_initials = _pinyin(unit.name)
+        keys = [{"text": word, "kind": kind, **dict(zip(("pinyin", "initials"), _pinyin(word), strict=True))}
+                for kind, words in (("keyword", matter.keywords), ("unit", (unit.short_name,) if unit.short_name else ()))
+                for word in words]
         out.append({
             "id": matter.id,
             "name": matter.name,
@@ -101,6 +104,8 @@ def matter_index(center: Center) -> list[dict]:
             "initials": initials,
             "unit_pinyin": unit_pinyin,
             "unit_initials": unit_initials,
+            "unit_short_name": unit.short_name,
+            "keys": keys,  # the matter's keywords and its department's everyday name, with pinyin
         })
     if len(_indexes) >= 4:  # a hub holds one center; tests build many
         _indexes.clear()

@@ -1,0 +1,78 @@
+"""The kiosk finds a matter the way visitors name it: the department's everyday name
+(社保, 公积金), a keyword from the center file (营业执照), full pinyin (shebao), initials
+(sb); the matter's own name ranks above a match inside a department's name (zzz is not
+自治州 of the tax office). Screenshots go to test-artifacts/kiosk/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.hubproc import HubProcess
+
+pytestmark = pytest.mark.browser
+
+# typed → (the department or matter the first results must belong to)
+SEARCHES = {
+    "社保": "social-insurance", "shebao": "social-insurance", "sb": "social-insurance",
+    "公积金": "housing-fund", "gjj": "housing-fund",
+}
+
+
+@pytest.fixture(scope="module")
+def search_hub(tmp_path_factory):
+    process = HubProcess(tmp_path_factory.mktemp("kiosk-search") / "var").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def page(chromium, search_hub):
+    context = chromium.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{search_hub.url}/kiosk/?key=demo-kiosk-1")
+    page.locator("#search-open").click()
+    yield page
+    context.close()
+    assert errors == []
+
+
+def results(page, typed: str) -> list[dict]:
+    page.fill("#search-input", typed)
+    page.dispatch_event("#search-input", "input")
+    return page.evaluate("""() => [...document.querySelectorAll('#results .row')].map(r => ({
+        name: r.querySelector('.row-name').textContent, id: r.dataset.matter || ''}))""")
+
+
+def matter_units(search_hub) -> dict[str, str]:
+    import requests
+    matters = requests.get(search_hub.url + "/api/v1/kiosk/matters", headers={"X-Device-Key": "demo-kiosk-1"},
+                           timeout=10).json()
+    return {m["name"]: m for m in matters}
+
+
+def named_so(matter: dict, typed: str) -> bool:
+    """The matter's own name matches what was typed (which outranks its department)."""
+    return typed in matter["name"] or matter["initials"].startswith(typed) or matter["pinyin"].startswith(typed)
+
+
+def test_everyday_names_pinyin_and_initials(page, search_hub, artifacts):
+    units = matter_units(search_hub)
+    for typed, unit in SEARCHES.items():
+        found = results(page, typed)
+        assert found, typed
+        first = found[:3]
+        assert all(units[r["name"]]["unit_id"] == unit or named_so(units[r["name"]], typed) for r in first), \
+            (typed, first)
+        assert sum(units[r["name"]]["unit_id"] == unit for r in first) >= 2, (typed, first)
+    found = results(page, "营业执照")
+    assert found[0]["name"] in ("企业设立登记", "个体工商户登记"), found[:3]
+    page.screenshot(path=str(artifacts / "kiosk" / "search-keyword.png"))
+
+
+def test_a_departments_name_does_not_outrank_the_matter(page, search_hub):
+    units = matter_units(search_hub)
+    assert not [r for r in results(page, "zzz") if units[r["name"]]["unit_id"] == "tax"]
+    found = results(page, "hkqr")
+    assert found[0]["name"] == "户口迁入"
