@@ -62,7 +62,7 @@
   function waitOf(item) {
     if (item.no_window_open) {
       var opens = Yimen.opening(item.next_opening);
-      return t("暂无窗口办理") + (opens ? " · " + t("{time} 起办理", { time: opens }) : "");
+      return t("暂无窗口办理") + (opens ? "\n" + t("{time} 起办理", { time: opens }) : "");
     }
     return minutes(item.estimated_wait_s);
   }
@@ -292,6 +292,7 @@
     var queue = state.queues[state.matter.queue_id];
     $("guide-waiting").textContent = queue ? t("{n} 人", { n: queue.waiting }) : "—";
     $("guide-wait").textContent = queue ? waitOf(queue) : "—";
+    $("guide-wait").classList.toggle("closed", !!(queue && queue.no_window_open));
   }
   function openPriority() {
     var grid = clear($("reasons"));
@@ -360,6 +361,7 @@
     $("ticket-windows").textContent = t("请到 {windows} 号窗口办理", { windows: matter.window_range });
     $("ticket-ahead").textContent = t("{n} 人", { n: ticket.ahead });
     $("ticket-wait").textContent = waitOf(ticket);
+    $("ticket-wait").classList.toggle("closed", !!ticket.no_window_open);
     $("ticket-qr").src = ticket.qr_url;
     $("ticket-qr").alt = ticket.public_status_url;
     $("reprint").hidden = true;

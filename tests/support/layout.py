@@ -60,8 +60,10 @@ def overlaps(page, *selectors: str) -> list[tuple[dict, dict]]:
 
 def assert_clean(page, *selectors: str) -> None:
     """Each selector's visible boxes inside the viewport, none overlapping another's."""
-    assert outside_viewport(page, *selectors) == []
-    assert overlaps(page, *selectors) == []
+    outside = outside_viewport(page, *selectors)
+    assert outside == [], f"outside the viewport: {outside}"
+    crossing = overlaps(page, *selectors)
+    assert crossing == [], f"overlapping: {crossing}"
 
 
 def inside(page, inner: str, outer: str) -> bool:

@@ -76,3 +76,29 @@ def test_a_departments_name_does_not_outrank_the_matter(page, search_hub):
     assert not [r for r in results(page, "zzz") if units[r["name"]]["unit_id"] == "tax"]
     found = results(page, "hkqr")
     assert found[0]["name"] == "户口迁入"
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_english_header_and_ticket_screen_fit(chromium, search_hub, artifacts, size):
+    from tests.support.layout import assert_clean
+
+    width, height = size
+    context = chromium.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{search_hub.url}/kiosk/?key=demo-kiosk-1&lang=en")
+        page.locator("[data-screen=home] .group-tile").first.wait_for()
+        page.wait_for_function("() => document.getElementById('clock').textContent.length > 0")
+        page.screenshot(path=str(artifacts / "kiosk" / f"en-{width}x{height}-home.png"))
+        assert_clean(page, "#center-name", ".subtitle", "#clock", "#langs")
+        page.click("#search-open")
+        results(page, "hkqr")
+        page.locator("#results .row").first.click()
+        page.click("#take-ticket")
+        page.locator("section[data-screen=ticket]:not([hidden])").wait_for()
+        page.wait_for_function("() => document.getElementById('countdown').textContent.length > 0")
+        page.screenshot(path=str(artifacts / "kiosk" / f"en-{width}x{height}-ticket.png"))
+        assert_clean(page, "#ticket-done", "#countdown", "footer.bottom")
+        assert page.inner_text("#ticket-done")
+    finally:
+        context.close()
