@@ -160,6 +160,32 @@
       el("span", { className: "group-count", text: t("{n} 个部门", { n: units.length }) })));
     });
   }
+  /* The first screen: the matters visitors come for most (the hub counts them), then the
+   * departments by the names visitors use; the hall's groups stay below as a second way. */
+  function renderPopular() {
+    var byId = {};
+    state.matters.forEach(function (m) { byId[m.id] = m; });
+    var grid = clear($("popular"));
+    (state.config.popular_matters || []).forEach(function (id) {
+      var matter = byId[id];
+      if (!matter) return;
+      grid.appendChild(el("button", { type: "button", className: "popular-tile", "data-matter": id,
+        onclick: function () { openGuide(matter.id); } },
+        el("span", { className: "tile-name", text: local(matter) }),
+        el("span", { className: "tile-meta", text: everyday(matter) })));
+    });
+    var strip = clear($("everyday-units"));
+    state.center.units.forEach(function (unit) {
+      if (!unit.short_name || !state.units[unit.id].matters.length) return;
+      strip.appendChild(el("button", { type: "button", className: "unit-chip", "data-unit": unit.id,
+        onclick: function () { openUnit(unit.id); } }, LANG === "zh" ? unit.short_name : local(unit)));
+    });
+    var english = LANG !== "zh";
+    $("zh-only-note").hidden = !(english && state.matters.some(function (m) { return !m.name_en; }));
+  }
+  function everyday(matter) {
+    return LANG === "zh" ? (matter.unit_short_name || matter.unit_name) : local(matter, "unit_name");
+  }
   function openGroup(groupId) {
     state.groupId = groupId;
     var group = GROUPS.filter(function (g) { return g.id === groupId; })[0];
@@ -508,6 +534,7 @@
       indexCenter();
       tick();
       renderGroups();
+      renderPopular();
       renderPrinter();
       connectSocket();
       home();

@@ -23,6 +23,7 @@ from server.queueing.windows import window_range
 from server.search_keys import pinyin_keys
 from server.services.accounts.users import DeviceIdentity
 from server.services.issuing import tickets
+from server.services.issuing.popular import popular_matters
 from server.services.issuing.printing import PrintService
 from server.services.issuing.ticket_paper import public_status_url
 
@@ -61,6 +62,7 @@ def kiosk_config(device: DeviceIdentity):
         "idle_s": int(current_app.config.get("KIOSK_IDLE_S", DEFAULT_IDLE_S)),
         "priority_reasons": list(center.priority_reasons),
         "printer": _printing().printer_snapshot(device.id),
+        "popular_matters": popular_matters(hub()),  # addition: the first screen leads with these
     }
 
 

@@ -102,3 +102,34 @@ def test_english_header_and_ticket_screen_fit(chromium, search_hub, artifacts, s
         assert page.inner_text("#ticket-done")
     finally:
         context.close()
+
+
+def test_the_first_screen_leads_with_what_visitors_come_for(chromium, search_hub, artifacts):
+    """The most issued matters of recent weeks come first (this module's tickets made
+    户口迁入 the most issued), then departments by everyday name; English mode says once
+    that some names are in Chinese only."""
+    from tests.support.api import Api
+    from tests.support.layout import assert_clean
+
+    for _ in range(3):
+        Api.kiosk(search_hub.url).issue("fund-withdraw")
+    config = Api.kiosk(search_hub.url).get("/kiosk/config").json()
+    assert config["popular_matters"][:2] == ["fund-withdraw", "hukou-move-in"]
+    for lang, size in (("zh", (1080, 1920)), ("en", (1920, 1080))):
+        context = chromium.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True)
+        try:
+            page = context.new_page()
+            page.goto(f"{search_hub.url}/kiosk/?key=demo-kiosk-1&lang={lang}")
+            page.locator("#popular .popular-tile").first.wait_for()
+            ids = page.evaluate("() => [...document.querySelectorAll('#popular .popular-tile')].map(b => b.dataset.matter)")
+            assert ids[:2] == ["fund-withdraw", "hukou-move-in"]
+            chips = page.locator("#everyday-units .unit-chip").all_inner_texts()
+            assert ("社保" in chips) if lang == "zh" else ("Social Insurance Service Bureau" in chips)
+            note = page.locator("#zh-only-note")
+            assert note.is_visible() == (lang == "en")
+            page.screenshot(path=str(artifacts / "kiosk" / f"home-{lang}-{size[0]}x{size[1]}.png"))
+            assert_clean(page, "#search-open", "#popular", "#everyday-units .unit-chip:first-child")
+            page.click('#popular .popular-tile[data-matter="fund-withdraw"]')
+            page.locator("section[data-screen=guide]:not([hidden])").wait_for()
+        finally:
+            context.close()
