@@ -20,7 +20,7 @@ from server.queueing.events import (
     TicketTransferred,
 )
 from server.queueing.tickets import Outcome, Ticket, TicketStatus
-from server.queueing.windows import WindowState
+from server.queueing.windows import WindowState, window_range
 
 from .counter.staffing import duty_unit
 from .hub import Hub
@@ -140,6 +140,9 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         "transfers": ticket.transfers,
         "quoted_wait_s": ticket.quoted_wait_s,
         "rating": ticket_rating(hub, repos, ticket),
+        # addition: the windows of the ticket's queue now (after a transfer, the new one's)
+        "queue_window_range": window_range([w.number for w in center.windows_of_queue(ticket.queue_id)])
+        if queue else None,
         **note,
     }
 

@@ -200,3 +200,35 @@ def test_4_a_loopback_qr_address_is_warned_of(hall_hub, chromium, shots):
         page.screenshot(path=str(shots / "manager-public-url-warning.png"))
     finally:
         context.close()
+
+
+def test_5_the_phone_says_which_windows_serve_and_what_accepted_means(hall_hub, chromium, shots):
+    """A transferred ticket's phone names the new queue and its windows; an accepted
+    ticket says accepted with the matter's time limit, not done."""
+    clerk = Api.clerk(hall_hub.url, "clerk1")
+    moved = next(t for t in clerk.get("/windows/w01").json()["waiting"])
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                   has_touch=True)
+    try:
+        phone = context.new_page()
+        phone.goto(f"{hall_hub.url}/t/{moved['token']}")
+        phone.wait_for_selector('body[data-live="1"]')
+        line = phone.inner_text("#served-by")
+        assert line == "已转入 社保业务 · 1-8 号窗口办理", line
+        assert_clean(phone, "#served-by", ".facts")
+        phone.screenshot(path=str(shots / "phone-transferred.png"))
+
+        current = clerk.get("/windows/w16").json()["current"]
+        if current is None:
+            assert clerk.post("/windows/w16/call-next").ok
+            current = clerk.get("/windows/w16").json()["current"]
+        assert clerk.post("/windows/w16/start").ok
+        assert clerk.post("/windows/w16/finish", {"outcome": "accepted"}).ok
+        phone.goto(f"{hall_hub.url}/t/{current['token']}")
+        phone.wait_for_selector("#accepted-line", state="visible")
+        assert phone.inner_text("#status") == "已受理"
+        assert "已办结" not in phone.inner_text("body")
+        assert "7 个工作日" in phone.inner_text("#accepted-line")  # 户口迁入's time limit
+        phone.screenshot(path=str(shots / "phone-accepted.png"))
+    finally:
+        context.close()
