@@ -35,3 +35,13 @@ def test_the_next_opening_follows_the_hours_and_the_working_days():
     assert next_opening(HOURS, at(4, 18), weekdays) == at(7, 9)          # Friday evening → Monday
     assert next_opening(HOURS, at(30, 18, month=9), weekdays) == at(2, 9, month=10)  # holiday
     assert next_opening(ServiceHours(), at(1, 7), weekdays) is None
+
+
+def test_a_number_is_read_the_way_it_is_typed():
+    from server.queueing.numbering import read_number
+
+    assert read_number("b2") == "B002"
+    assert read_number(" B 0002 ") == "B002"
+    assert read_number("hz12") == "HZ012"
+    assert read_number("B1234") == "B1234"
+    assert read_number("Z") == "Z"

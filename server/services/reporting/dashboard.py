@@ -2,8 +2,8 @@
 
 A window's ``state`` is what the floor view colours it by:
 ``serving`` | ``called`` | ``idle`` (open, nobody at it) | ``paused`` | ``closed`` |
-``unattended``: opened today, now closed or paused, while its queues have visitors
-waiting ("staff not at their post").
+``unattended``: opened today, now closed, while its queues have visitors waiting ("staff
+not at their post"); a paused window stays ``paused``, with its reason.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ def window_rows(hub: Hub, repos, queues: dict[str, dict]) -> list[dict]:
             shown, since = "idle", state.since if state else None
         else:
             shown, since = status, state.since if state else None
-            if waiting and window.id in opened_today:
+            # a paused clerk is coming back (lunch, a break, with a reason): only a window
+            # closed while its queues wait is left unattended
+            if waiting and window.id in opened_today and status == WindowStatus.CLOSED.value:
                 shown = "unattended"
         rows.append({
             **view,

@@ -232,3 +232,37 @@ def test_5_the_phone_says_which_windows_serve_and_what_accepted_means(hall_hub, 
         phone.screenshot(path=str(shots / "phone-accepted.png"))
     finally:
         context.close()
+
+
+def test_6_the_manager_reads_b1_names_queues_and_keeps_a_pause_paused(hall_hub, chromium, shots):
+    clerk = Api.clerk(hall_hub.url, "clerk1")
+    if clerk.get("/windows/w16").json()["current"]:
+        clerk.post("/windows/w16/no-show")
+    assert clerk.post("/windows/w16/pause", {"reason": "午休"}).ok
+    context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(hall_hub.url + "/manager/")
+        page.fill("input[name=username]", "manager")
+        page.fill("input[name=password]", "yimen-demo")
+        page.click("#login-form button[type=submit]")
+        page.wait_for_selector("#floor .win")
+        tile = page.locator("#floor .win.paused").filter(has_text="午休")
+        tile.wait_for()
+        assert page.locator("#floor .win.unattended").count() == 0
+        shown = page.inner_text("#queues-shown")
+        assert "共 35 个队列" in shown or "个队列" in shown
+        assert "(分钟)" in page.inner_text("#queues thead")
+        page.screenshot(path=str(shots / "manager-dashboard.png"))
+
+        page.click('#tabs button[data-tab="lookup"]')
+        page.fill("#l-number", "b1")
+        page.click("#l-run")
+        page.wait_for_selector("#l-table tbody tr:nth-child(3)")
+        text = page.inner_text("#l-table")
+        assert "公安业务 → 社保业务" in text and "social-insurance" not in text
+        kpis = page.inner_text("#l-kpis")
+        assert "B001" in kpis and "–" not in kpis.split("实际")[1].split("\n")[1]
+        page.screenshot(path=str(shots / "manager-lookup.png"))
+    finally:
+        context.close()
