@@ -109,7 +109,4 @@
   else goLive();
 
   render(config.ticket);
-  // The socket.io client is a deferred script: it has run by DOMContentLoaded (no inline
-  // onload handler: the page's Content-Security-Policy allows none).
-  document.addEventListener("DOMContentLoaded", function () { if (window.io) window.yimenLive(); });
 })();
