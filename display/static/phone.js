@@ -28,7 +28,7 @@
     $("status").textContent = accepted ? t("已受理") : status;   // accepted is not done: the back office works on
     $("accepted-line").hidden = !accepted;
     $("accepted-line").textContent = accepted
-      ? t("已受理，转后台办理") + (config.time_limit_days ? " · " + t("将在 {n} 个工作日内办结，办结后通知您领取", { n: config.time_limit_days }) : "")
+      ? (config.time_limit_days ? t("将在 {n} 个工作日内办结，办结后通知您领取", { n: config.time_limit_days }) : "")
       : "";
     document.body.dataset.outcome = next.outcome || "";
     // which windows serve the visitor while waiting; after a transfer, the new queue's

@@ -225,7 +225,7 @@ def test_5_the_phone_says_which_windows_serve_and_what_accepted_means(hall_hub, 
         assert clerk.post("/windows/w16/start").ok
         assert clerk.post("/windows/w16/finish", {"outcome": "accepted"}).ok
         phone.goto(f"{hall_hub.url}/t/{current['token']}")
-        phone.wait_for_selector("#accepted-line", state="visible")
+        phone.wait_for_selector("#accepted-line", state="visible")  # 户口迁入 has a time limit
         assert phone.inner_text("#status") == "已受理"
         assert "已办结" not in phone.inner_text("body")
         assert "7 个工作日" in phone.inner_text("#accepted-line")  # 户口迁入's time limit
