@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, render_template
 
 from server.i18n import LANGUAGE_NAMES, current_language, texts
 from server.page_labels import page_labels
+from server.search_keys import pinyin_keys
 
 bp = Blueprint("counter", __name__, url_prefix="/counter", template_folder="templates",
                static_folder="static")
@@ -21,7 +22,7 @@ bp = Blueprint("counter", __name__, url_prefix="/counter", template_folder="temp
 # Every text the page's script shows (the template's own labels go through _()).
 SCRIPT_TEXTS = (
     "优先",
-    "呼叫", "当前没有办理中的号", "暂无等候", "分钟", "已连接", "正在重新连接…", "登录已失效，请重新登录",
+    "呼叫", "当前没有办理中的号", "暂无等候", "分钟", "已连接", "正在连接…", "正在重新连接…", "登录已失效，请重新登录",
     "操作失败", "已呼叫 {number}", "已重呼 {number}", "开始办理 {number}", "{number} 已办结",
     "{number} 已标记过号", "{number} 已转到 {queue}", "窗口已暂停", "窗口已恢复", "窗口已开放", "窗口已关闭",
     "取号时间", "已等候",
@@ -35,6 +36,12 @@ SCRIPT_TEXTS = (
 )
 
 
+def queue_keys(center) -> dict[str, str]:
+    """queue id → what a clerk may type to find it in the transfer list: its name's full
+    pinyin and initials (社保业务 → shebaoyewu sbyw)."""
+    return {q.id: " ".join(pinyin_keys(q.name)) for q in center.queues.values()}
+
+
 @bp.get("/")
 def index():
     hub = current_app.extensions["yimen"]
@@ -44,5 +51,5 @@ def index():
         languages=LANGUAGE_NAMES,
         language=current_language(),
         page_config={"texts": texts(*SCRIPT_TEXTS), "labels": page_labels("counter"),
-                     "language": current_language()},
+                     "language": current_language(), "queue_keys": queue_keys(hub.center)},
     )

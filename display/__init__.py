@@ -16,7 +16,8 @@ bp = Blueprint("display", __name__, url_prefix="/display", template_folder="temp
 # Every text the hall screen's script shows, each in Chinese and English at once.
 HALL_TEXTS = (
     "号窗口", "请 {number} 号到 {window} 号窗口", "暂无呼叫", "无需等候", "小于1分钟", "分钟",
-    "第 {page} / {pages} 页", "已连接", "正在重新连接…",
+    "第 {page} / {pages} 页", "已连接", "正在重新连接…", "其余 {count} 项业务无需等候",
+    "暂无窗口办理", "{time} 起办理",
 )
 PANEL_TEXTS = (
     "请 {number} 到本窗口办理", "正在办理", "等候叫号", "暂停服务", "未开放", "服务人员",
@@ -63,6 +64,11 @@ def zone(zone_id: str):
 def _hall_page(zone_id: str | None):
     center = _hub().center
     zone = center.zones.get(zone_id) if zone_id else None
+    with force_locale("zh"):  # the hall's language, whatever the browser says
+        return _render_hall(center, zone, zone_id)
+
+
+def _render_hall(center, zone, zone_id: str | None):
     return render_template(
         "display/hall.html",
         center=center,
@@ -82,6 +88,11 @@ def window_panel(window_id: str):
     window = center.windows.get(window_id)
     if window is None:
         abort(404)
+    with force_locale("zh"):
+        return _render_panel(center, window)
+
+
+def _render_panel(center, window):
     return render_template(
         "display/panel.html",
         center=center,

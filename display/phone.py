@@ -22,6 +22,8 @@ PHONE_TEXTS = (
     "您的号码", "办理事项", "前面还有", "人", "预计等候", "分钟", "小于1分钟", "请到 {window} 号窗口",
     "请到 {window} 号窗口办理",
     "您已被呼叫", "知道了", "请留意叫号", "实时更新", "正在重新连接…", "再次呼叫",
+    "暂无窗口办理", "{time} 起办理", "{queue} · {windows} 号窗口办理", "已受理",
+    "已转入 {queue} · {windows} 号窗口办理", "将在 {n} 个工作日内办结，办结后通知您领取",
 )
 RATING_TEXTS = (
     "请对本次服务进行评价", "很抱歉！请告诉我们原因（可多选）", "其他意见（选填）", "提交评价", "返回",
@@ -53,6 +55,7 @@ def ticket(token: str):
             "token": token,
             "ticket": view,
             "ticket_url": url_for("api.get_ticket", token=token),
+            "time_limit_days": matter.guide.time_limit_days if matter and matter.guide else None,
             "texts": texts(*PHONE_TEXTS, *RATING_TEXTS),
             "labels": page_labels("phone"),
             "rating": {**rating_choices(), "days": hub.center.rules.rating_days,

@@ -77,6 +77,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     from server.services.partners.delivery import deliver_forever
 
     hub.tasks.spawn(deliver_forever, hub)
+    _warn_public_url(hub)
 
     @app.get("/")
     def index():
@@ -87,6 +88,15 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
         return {"ok": True, "center": hub.center.name}
 
     return app
+
+
+def _warn_public_url(hub: Hub) -> None:
+    """Say at start when the QR code on a ticket may carry an address phones cannot open."""
+    from server.services.issuing.public_address import start_warning
+
+    warning = start_warning(hub.settings.public_url)
+    if warning:
+        logging.getLogger("yimen.tickets").warning(warning)
 
 
 def _warn_unknown_years(hub: Hub) -> None:

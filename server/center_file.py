@@ -165,6 +165,7 @@ def _matter_document(matter: Matter) -> dict[str, Any]:
         "unit": matter.unit_id,
         "category": matter.category,
         "service_minutes": minutes,
+        "keywords": list(matter.keywords) or None,
     }
     if matter.guide is not None:
         guide = _without_none(matter.guide.to_dict())

@@ -171,8 +171,8 @@ def _describe(value: object) -> str:
 
 _CENTER_FIELDS = ("name", "name_en", "timezone", "priority_reasons", "hours")
 _ZONE_FIELDS = ("id", "name", "name_en", "name_bo", "floor")
-_UNIT_FIELDS = ("id", "name", "name_en", "name_bo", "group")
-_MATTER_FIELDS = ("id", "name", "name_en", "unit", "category", "service_minutes", "guide")
+_UNIT_FIELDS = ("id", "name", "name_en", "name_bo", "group", "short_name")
+_MATTER_FIELDS = ("id", "name", "name_en", "unit", "category", "service_minutes", "guide", "keywords")
 _GUIDE_FIELDS = (
     "time_limit_days",
     "materials",
@@ -232,6 +232,7 @@ def parse_center(data: object, source: str = "<center>") -> Center:
             name_en=reader.text(item, "name_en", path),
             name_bo=reader.text(item, "name_bo", path),
             group=reader.choice({"group": "standalone", **item}, "group", path, UNIT_GROUPS),
+            short_name=reader.text(item, "short_name", path),
         ),
     )
     matters = reader.entries(
@@ -391,6 +392,8 @@ def _parse_matter(reader: _Reader, item, path, matter_id, units) -> Matter:
         guide=guide,
         name_en=reader.text(item, "name_en", path),
         service_minutes=minutes,
+        keywords=tuple(reader.text_value(word, (*path, "keywords", i))
+                       for i, word in enumerate(reader.sequence(item.get("keywords") or [], (*path, "keywords")))),
     )
 
 

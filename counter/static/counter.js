@@ -40,9 +40,10 @@
   }
   function sayError(error) {
     if (error.status === 401) { signOut(t("登录已失效，请重新登录")); return; }
-    var known = config.labels.errors[error.code];   // the hub's words for its refusals
-    var text = (known || t("操作失败")) + (error.message ? " — " + error.message : "");
-    say(text + (error.code ? " [" + error.code + "]" : ""), "error");
+    // a refusal the hub has words for is said in the page's language only; any other
+    // keeps its code so that support can look it up
+    var known = config.labels.errors[error.code];
+    say(known || t("操作失败") + (error.code ? " [" + error.code + "]" : ""), "error");
   }
 
   // --- views -------------------------------------------------------------------------------
@@ -53,6 +54,7 @@
 
   function signOut(reason) {
     if (S.socket) { S.socket.stop(); S.socket = null; }
+    setLink("idle");
     S.token = null; S.user = null; S.windowId = null; S.state = null; S.awaiting = false; S.pressed = null;
     sessionStorage.removeItem(TOKEN_KEY);
     $("window-title").textContent = "";
@@ -141,6 +143,7 @@
   // --- the live window --------------------------------------------------------------------
   function connect() {
     if (S.socket) S.socket.stop();
+    setLink("connecting");
     var socket = Yimen.live("/counter", {
       auth: function () { return { token: S.token, window_id: S.windowId }; },
       reconnectionDelayMax: 3000, retryMs: 3000,
@@ -189,9 +192,12 @@
     }, socketUp ? 1000 : 0);
   }
 
+  /* "idle" before any connection was tried (the login and window screens), "connecting"
+   * while the first try runs, then "live", or "offline" once a try has failed. */
   function setLink(ok) {
-    document.body.dataset.state = ok ? "live" : "offline";
-    $("link-text").textContent = ok ? t("已连接") : t("正在重新连接…");
+    var name = ok === true ? "live" : ok === false ? "offline" : ok;
+    document.body.dataset.state = name;
+    $("link-text").textContent = { live: t("已连接"), offline: t("正在重新连接…"), connecting: t("正在连接…") }[name] || "";
   }
 
   function refreshCounts() {
@@ -411,7 +417,8 @@
     var words = filter.trim().toLowerCase();
     var html = S.center.queues.filter(function (q) {
       if (current && q.id === current.queue_id) return false;
-      return !words || (q.name + " " + (q.name_en || "") + " " + q.prefix).toLowerCase().indexOf(words) !== -1;
+      var keys = q.name + " " + (q.name_en || "") + " " + q.prefix + " " + ((config.queue_keys || {})[q.id] || "");
+      return !words || keys.toLowerCase().indexOf(words) !== -1;
     }).map(function (q) {
       return "<button type=\"button\" class=\"queue-choice\" data-queue=\"" + esc(q.id) + "\"><b>" + esc(q.prefix) + "</b>" + esc(q.name) + "</button>";
     }).join("");
@@ -472,7 +479,7 @@
   });
 
   // --- start ------------------------------------------------------------------------------------
-  setLink(false);
+  setLink("idle");
   api("GET", "/center").then(function (center) {
     S.center = center;
     S.queues = {}; center.queues.forEach(function (q) { S.queues[q.id] = q; });

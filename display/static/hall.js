@@ -9,12 +9,12 @@
   var en = Yimen.translator(config.texts, "en");
   var MAX_CALLS = 12;          // calls kept in memory (8 shown)
   var SHOWN_CALLS = 8;
-  var ROWS_PER_PAGE = 8;
+  var ROWS_PER_PAGE = 7;       // queues with people waiting; the idle ones share one line
   var PAGE_MS = 10000;
   var SEEN_MAX = 300;
   var CATCH_UP_MS = 60000;     // after a reconnect, announce calls missed in the last minute
 
-  var state = { calls: [], queues: [], page: 0, seen: [], snapshotDone: false };
+  var state = { calls: [], queues: [], idle: 0, page: 0, seen: [], snapshotDone: false };
   var $ = function (id) { return document.getElementById(id); };
 
   function both(key) { return zh(key) + " · " + en(key); }
@@ -52,10 +52,9 @@
     var call = state.calls[0];
     if (!call) {
       hero.classList.add("empty");
-      $("hero-number").textContent = "——";
-      $("hero-window").textContent = "--";
-      $("hero-sub").textContent = both("暂无呼叫");
       $("hero-recall").hidden = true;
+      delete hero.dataset.number;
+      delete hero.dataset.window;
       return;
     }
     hero.classList.remove("empty");
@@ -63,7 +62,8 @@
     $("hero-window").textContent = call.window_number;
     var say = "请 {number} 号到 {window} 号窗口";
     var fill = function (text) { return text.replace("{number}", call.number).replace("{window}", call.window_number); };
-    $("hero-sub").textContent = fill(zh(say)) + " · " + fill(en(say));
+    $("hero-sub-zh").textContent = fill(zh(say));
+    $("hero-sub-en").textContent = fill(en(say));
     $("hero-recall").hidden = !call.recall;
     fitHero();
     hero.dataset.number = call.number;
@@ -104,9 +104,19 @@
     });
   }
 
+  /* One card per number: a recall moves its call to the front instead of adding one. */
+  function oncePerNumber(calls) {
+    var seen = {};
+    return calls.filter(function (c) {
+      if (seen[c.number]) return false;
+      seen[c.number] = true;
+      return true;
+    });
+  }
+
   function addCall(call, speak) {
     if (!remember(call)) return;
-    state.calls.unshift(call);
+    state.calls = oncePerNumber([call].concat(state.calls));
     if (state.calls.length > MAX_CALLS) state.calls.length = MAX_CALLS;
     renderHero(true);
     renderRecent();
@@ -125,7 +135,7 @@
       }
     }
     calls.forEach(remember);
-    state.calls = calls;
+    state.calls = oncePerNumber(calls);
     state.snapshotDone = true;
     renderHero(missed.length > 0);
     renderRecent();
@@ -133,8 +143,21 @@
     onQueues(snapshot.queues || []);
   }
 
+  /* A called ticket was transferred: its call leaves the screen (nothing is announced). */
+  function onWithdrawn(gone) {
+    var before = state.calls.length;
+    state.calls = state.calls.filter(function (c) {
+      return !(c.number === gone.number && c.window_id === gone.window_id);
+    });
+    if (state.calls.length === before) return;
+    renderHero(false);
+    renderRecent();
+  }
+
   // --- queues ---------------------------------------------------------------------------
+  /* The hub decides that nobody serves a queue; the screen says so instead of a number. */
   function waitText(queue) {
+    if (queue.no_window_open) return ["—", ""];
     if (!queue.waiting) return [zh("无需等候"), en("无需等候")];
     var minutes = Math.round((queue.estimated_wait_s || 0) / 60);
     if (minutes < 1) return [zh("小于1分钟"), en("小于1分钟")];
@@ -142,10 +165,21 @@
   }
 
   function onQueues(queues) {
-    // lines with people in them first, each group in the center's own order
-    state.queues = queues.filter(function (q) { return q.waiting > 0; })
-      .concat(queues.filter(function (q) { return !q.waiting; }));
+    // only lines with people in them get a row, in the center's own order; the idle
+    // ones are counted on one line at the foot of the board
+    state.queues = queues.filter(function (q) { return q.waiting > 0; });
+    state.idle = queues.length - state.queues.length;
     renderQueues();
+  }
+
+  /* Under a queue nobody serves: that no window is open, and when the hours begin. */
+  function closedNote(queue) {
+    var opens = Yimen.opening(queue.next_opening);
+    var fill = function (tr) {
+      return tr("暂无窗口办理") + (opens ? " · " + tr("{time} 起办理").replace("{time}", opens) : "");
+    };
+    return '<tr class="closed-note" data-queue-note="' + esc(queue.id) + '"><td colspan="3">' + esc(fill(zh)) +
+      '<span class="en">' + esc(fill(en)) + "</span></td></tr>";
   }
 
   function renderQueues() {
@@ -159,8 +193,14 @@
         '<td class="q-name"><span class="prefix">' + esc(q.prefix) + "</span>" + esc(q.name) +
         '<span class="en">' + esc(q.name_en || "") + "</span></td>" +
         '<td class="q-count">' + esc(q.waiting) + "</td>" +
-        '<td class="q-wait">' + esc(wait[0]) + "<small>" + esc(wait[1]) + "</small></td></tr>";
+        '<td class="q-wait">' + esc(wait[0]) + "<small>" + esc(wait[1]) + "</small></td></tr>" +
+        (q.no_window_open ? closedNote(q) : "");
     });
+    if (state.idle) {
+      var idle = "其余 {count} 项业务无需等候";
+      html += '<tr class="idle-summary"><td colspan="3">' + esc(zh(idle).replace("{count}", state.idle)) +
+        '<span class="en">' + esc(en(idle).replace("{count}", state.idle)) + "</span></td></tr>";
+    }
     $("queue-rows").innerHTML = html;
     $("queue-page").textContent = pages > 1
       ? zh("第 {page} / {pages} 页").replace("{page}", state.page + 1).replace("{pages}", pages) : "";
@@ -201,7 +241,11 @@
         if (config.zone && call.zone_id !== config.zone) return;
         addCall(call, true);
       },
-      queues_changed: onQueues
+      queues_changed: onQueues,
+      call_withdrawn: function (gone) {
+        if (config.zone && gone.zone_id !== config.zone) return;
+        onWithdrawn(gone);
+      }
     }
   });
 

@@ -22,12 +22,30 @@
     ticket = next;
     document.body.dataset.status = next.status;
     $("number").textContent = next.number;
+    var accepted = next.status === "done" && next.outcome === "accepted";
     var status = label("ticket_statuses", next.status);
     if (next.status === "done" && next.outcome) status += " · " + label("outcomes", next.outcome);
-    $("status").textContent = status;
+    $("status").textContent = accepted ? t("已受理") : status;   // accepted is not done: the back office works on
+    $("accepted-line").hidden = !accepted;
+    $("accepted-line").textContent = accepted
+      ? (config.time_limit_days ? t("将在 {n} 个工作日内办结，办结后通知您领取", { n: config.time_limit_days }) : "")
+      : "";
+    document.body.dataset.outcome = next.outcome || "";
+    // which windows serve the visitor while waiting; after a transfer, the new queue's
+    var waiting = next.status === "waiting";
+    var servedBy = waiting && next.queue_name && next.queue_window_range
+      ? t("{queue} · {windows} 号窗口办理", { queue: next.queue_name, windows: next.queue_window_range }) : "";
+    if (servedBy && next.transfers) {
+      servedBy = t("已转入 {queue} · {windows} 号窗口办理", { queue: next.queue_name, windows: next.queue_window_range });
+    }
+    $("served-by").textContent = servedBy;
+    $("served-by").hidden = !servedBy;
     $("ahead").textContent = next.ahead;
-    var wait = waitParts(next.estimated_wait_s);
+    var opens = Yimen.opening(next.next_opening);
+    var wait = next.no_window_open
+      ? [t("暂无窗口办理"), opens ? t("{time} 起办理", { time: opens }) : ""] : waitParts(next.estimated_wait_s);
     $("wait").textContent = wait[0];
+    $("wait").classList.toggle("closed", !!next.no_window_open);
     $("wait-unit").textContent = wait[1];
     var line = $("called-line");
     if ((next.status === "called" || next.status === "serving") && next.window_number) {

@@ -58,6 +58,14 @@
     if (LANG === "bo" && obj[field + "_bo"]) return obj[field + "_bo"];
     return obj[field];
   }
+  /* What a queue's or ticket's JSON says of the wait: the hub tells when nobody serves. */
+  function waitOf(item) {
+    if (item.no_window_open) {
+      var opens = Yimen.opening(item.next_opening);
+      return t("暂无窗口办理") + (opens ? "\n" + t("{time} 起办理", { time: opens }) : "");
+    }
+    return minutes(item.estimated_wait_s);
+  }
   function minutes(seconds) {
     if (!seconds) return t("无需等待");
     return t("约 {n} 分钟", { n: Math.max(1, Math.ceil(seconds / 60)) });
@@ -152,6 +160,32 @@
       el("span", { className: "group-count", text: t("{n} 个部门", { n: units.length }) })));
     });
   }
+  /* The first screen: the matters visitors come for most (the hub counts them), then the
+   * departments by the names visitors use; the hall's groups stay below as a second way. */
+  function renderPopular() {
+    var byId = {};
+    state.matters.forEach(function (m) { byId[m.id] = m; });
+    var grid = clear($("popular"));
+    (state.config.popular_matters || []).forEach(function (id) {
+      var matter = byId[id];
+      if (!matter) return;
+      grid.appendChild(el("button", { type: "button", className: "popular-tile", "data-matter": id,
+        onclick: function () { openGuide(matter.id); } },
+        el("span", { className: "tile-name", text: local(matter) }),
+        el("span", { className: "tile-meta", text: everyday(matter) })));
+    });
+    var strip = clear($("everyday-units"));
+    state.center.units.forEach(function (unit) {
+      if (!unit.short_name || !state.units[unit.id].matters.length) return;
+      strip.appendChild(el("button", { type: "button", className: "unit-chip", "data-unit": unit.id,
+        onclick: function () { openUnit(unit.id); } }, LANG === "zh" ? unit.short_name : local(unit)));
+    });
+    var english = LANG !== "zh";
+    $("zh-only-note").hidden = !(english && state.matters.some(function (m) { return !m.name_en; }));
+  }
+  function everyday(matter) {
+    return LANG === "zh" ? (matter.unit_short_name || matter.unit_name) : local(matter, "unit_name");
+  }
   function openGroup(groupId) {
     state.groupId = groupId;
     var group = GROUPS.filter(function (g) { return g.id === groupId; })[0];
@@ -190,16 +224,32 @@
   }
 
   // --- search ---------------------------------------------------------------------------
+  /* The matter's own name first (exact, then prefix, then inside it), in characters,
+   * pinyin or initials; then the names visitors use (a keyword of the matter, its
+   * department's everyday name); the department's full name last, and there pinyin and
+   * initials only from its start (zzz is not 自治州 in the middle of the tax office). */
+  function keyScore(key, q) {
+    var top = key.kind === "keyword" ? 88 : 76;
+    if (key.text === q || key.pinyin === q || key.initials === q) return top;
+    if (key.text.indexOf(q) === 0 || key.pinyin.indexOf(q) === 0 || key.initials.indexOf(q) === 0) return top - 4;
+    if (q.length > 1 && key.text.indexOf(q) > 0) return top - 10;
+    return 0;
+  }
   function score(matter, q) {
     var name = matter.name, en = (matter.name_en || "").toLowerCase();
-    if (name.indexOf(q) >= 0) return 100 - name.indexOf(q);
+    if (name === q || matter.pinyin === q || matter.initials === q) return 120;
+    if (name.indexOf(q) === 0) return 110;
+    if (name.indexOf(q) > 0) return 100 - name.indexOf(q);
     if (matter.initials.indexOf(q) === 0) return 90;
-    if (matter.pinyin.indexOf(q) === 0) return 85;
-    if (matter.initials.indexOf(q) > 0) return 70;
-    if (matter.pinyin.indexOf(q) > 0) return 60;
+    if (matter.pinyin.indexOf(q) === 0) return 86;
+    var best = 0;
+    (matter.keys || []).forEach(function (key) { best = Math.max(best, keyScore(key, q)); });
+    if (best) return best;
+    if (q.length > 2 && matter.initials.indexOf(q) > 0) return 62;
+    if (q.length > 3 && matter.pinyin.indexOf(q) > 0) return 60;
     if (en && en.indexOf(q) >= 0) return 55;
-    if (matter.unit_name.indexOf(q) >= 0 || matter.unit_initials.indexOf(q) >= 0 ||
-        matter.unit_pinyin.indexOf(q) >= 0 ||
+    if (matter.unit_name.indexOf(q) >= 0 || matter.unit_initials.indexOf(q) === 0 ||
+        matter.unit_pinyin.indexOf(q) === 0 ||
         (matter.unit_name_en || "").toLowerCase().indexOf(q) >= 0) return 30;
     return 0;
   }
@@ -267,7 +317,8 @@
     if (!state.matter) return;
     var queue = state.queues[state.matter.queue_id];
     $("guide-waiting").textContent = queue ? t("{n} 人", { n: queue.waiting }) : "—";
-    $("guide-wait").textContent = queue ? minutes(queue.estimated_wait_s) : "—";
+    $("guide-wait").textContent = queue ? waitOf(queue) : "—";
+    $("guide-wait").classList.toggle("closed", !!(queue && queue.no_window_open));
   }
   function openPriority() {
     var grid = clear($("reasons"));
@@ -335,7 +386,8 @@
     $("ticket-matter").textContent = local(matter) + " · " + local(matter, "unit_name");
     $("ticket-windows").textContent = t("请到 {windows} 号窗口办理", { windows: matter.window_range });
     $("ticket-ahead").textContent = t("{n} 人", { n: ticket.ahead });
-    $("ticket-wait").textContent = minutes(ticket.estimated_wait_s);
+    $("ticket-wait").textContent = waitOf(ticket);
+    $("ticket-wait").classList.toggle("closed", !!ticket.no_window_open);
     $("ticket-qr").src = ticket.qr_url;
     $("ticket-qr").alt = ticket.public_status_url;
     $("reprint").hidden = true;
@@ -482,6 +534,7 @@
       indexCenter();
       tick();
       renderGroups();
+      renderPopular();
       renderPrinter();
       connectSocket();
       home();

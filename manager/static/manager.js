@@ -122,6 +122,8 @@
     renderQueues(snap.queues);
     (snap.alerts || []).forEach((a) => alerts.set(a.id, a));
     renderAlerts();
+    $("#public-url-warning").textContent = snap.public_url_warning || "";
+    $("#public-url-warning").hidden = !snap.public_url_warning;
     (window.yimenDashboardHooks || []).forEach((hook) => hook(snap));
   }
 
@@ -170,11 +172,13 @@
         const tr = el("tr");
         tr.append(el("td", null, q.name), el("td", null, q.waiting),
           el("td", q.longest_wait_s > 1800 ? "long" : null, mins(q.longest_wait_s)),
-          el("td", null, q.waiting ? mins(q.estimated_wait_s) : "–"), el("td", null, q.served_today),
+          el("td", null, q.no_window_open ? T("暂无窗口办理") : q.waiting ? mins(q.estimated_wait_s) : "–"), el("td", null, q.served_today),
           el("td", null, `${q.open_windows}/${q.window_ids.length}`));
         return tr;
       });
     $("#queues tbody").replaceChildren(...rows);
+    $("#queues-shown").textContent = T("共 {total} 个队列，{waiting} 个有人等候，表中可滚动查看全部", {
+      total: queues.length, waiting: queues.filter((q) => q.waiting > 0).length });
   }
 
   function renderAlerts() {
@@ -364,7 +368,7 @@
   function stepNote(step) {
     const d = step.data || {};
     if (step.kind === "ticket_finished") return T(OUTCOME_NAMES[d.outcome] || d.outcome || "");
-    if (step.kind === "ticket_transferred") return `${d.from_queue || ""} → ${d.to_queue || ""}`;
+    if (step.kind === "ticket_transferred") return `${d.from_queue_name || d.from_queue || ""} → ${d.to_queue_name || d.to_queue || ""}`;
     if (step.kind === "ticket_issued" && d.quoted_wait_s != null) return `${T("预估")} ${mins(d.quoted_wait_s)} ${T("分钟")}`;
     if (step.kind === "ticket_cancelled") return d.reason || "";
     if (step.kind === "ticket_rated") return `${d.level} · ${T(["", "非常不满意", "不满意", "基本满意", "满意", "非常满意"][d.level] || "")}`;
@@ -385,7 +389,10 @@
       return;
     }
     const ticket = result.ticket;
-    const wait = ticket.called_at ? (Date.parse(ticket.called_at) - Date.parse(ticket.issued_at)) / 1000 : null;
+    // the wait ends at the first call (a transfer clears called_at, the history keeps it)
+    const firstCall = result.events.find((step) => step.kind === "ticket_called");
+    const calledAt = firstCall ? firstCall.at : ticket.called_at;
+    const wait = calledAt ? (Date.parse(calledAt) - Date.parse(ticket.issued_at)) / 1000 : null;
     $("#l-kpis").replaceChildren(kpi(T("号码"), ticket.number), kpi(T("事项"), ticket.matter_name || ticket.matter_id),
       kpi(T("状态"), label("ticket_statuses", ticket.status)),
       kpi(T("预估"), mins(ticket.quoted_wait_s), T("分钟")), kpi(T("实际"), mins(wait), T("分钟")));

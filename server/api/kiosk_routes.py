@@ -17,12 +17,13 @@ import qrcode
 import qrcode.image.svg
 from flask import Response, current_app, request
 from pydantic import Field
-from pypinyin import Style, lazy_pinyin
 
 from server.queueing.center import Center
 from server.queueing.windows import window_range
+from server.search_keys import pinyin_keys
 from server.services.accounts.users import DeviceIdentity
 from server.services.issuing import tickets
+from server.services.issuing.popular import popular_matters
 from server.services.issuing.printing import PrintService
 from server.services.issuing.ticket_paper import public_status_url
 
@@ -62,14 +63,11 @@ def kiosk_config(device: DeviceIdentity):
         "priority_reasons": list(center.priority_reasons),
         "printer": _printing().printer_snapshot(device.id),
         "pickup": center.rules.pickup_queue is not None,  # the "collect a result" button (取件)
+        "popular_matters": popular_matters(hub()),  # addition: the first screen leads with these
     }
 
 
-def _pinyin(text: str) -> tuple[str, str]:
-    """(full pinyin without spaces, initials), lower case: 户口迁入 → (hukouqianru, hkqr)."""
-    syllables = [s.lower() for s in lazy_pinyin(text, errors="ignore")]
-    initials = [s.lower() for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")]
-    return "".join(syllables), "".join(initials)
+_pinyin = pinyin_keys
 
 
 _indexes: dict[int, tuple[Center, list[dict]]] = {}
@@ -87,6 +85,9 @@ def matter_index(center: Center) -> list[dict]:
         pinyin, initials = _pinyin(matter.name)
         numbers = [w.number for w in center.windows_of_queue(queue.id)]
         unit_pinyin, unit_initials = _pinyin(unit.name)
+        keys = [{"text": word, "kind": kind, **dict(zip(("pinyin", "initials"), _pinyin(word), strict=True))}
+                for kind, words in (("keyword", matter.keywords), ("unit", (unit.short_name,) if unit.short_name else ()))
+                for word in words]
         out.append({
             "id": matter.id,
             "name": matter.name,
@@ -106,6 +107,8 @@ def matter_index(center: Center) -> list[dict]:
             "initials": initials,
             "unit_pinyin": unit_pinyin,
             "unit_initials": unit_initials,
+            "unit_short_name": unit.short_name,
+            "keys": keys,  # the matter's keywords and its department's everyday name, with pinyin
         })
     if len(_indexes) >= 4:  # a hub holds one center; tests build many
         _indexes.clear()

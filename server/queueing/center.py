@@ -69,6 +69,7 @@ class Unit:
     name_en: str | None = None
     name_bo: str | None = None
     group: str = "standalone"
+    short_name: str | None = None  # what visitors call it (社保, 公积金): the kiosk searches and shows it
 
     def to_dict(self) -> dict[str, Any]:
         return _public(self)
@@ -86,6 +87,7 @@ class Matter:
     guide: Guide | None = None
     name_en: str | None = None
     service_minutes: float | None = None
+    keywords: tuple[str, ...] = ()  # other names visitors search it by (营业执照)
 
     def to_dict(self) -> dict[str, Any]:
         return _public(self)

@@ -15,6 +15,17 @@ def format_number(prefix: str, sequence: int) -> str:
     return f"{prefix}{sequence:0{MIN_DIGITS}d}"
 
 
+def read_number(text: str) -> str:
+    """A number as a person types it, in the printed form: ``b2``, ``B 2``, ``B0002`` → ``B002``;
+    text that is not letters then digits comes back upper-cased and stripped."""
+    compact = "".join(text.split()).upper()
+    letters = compact.rstrip("0123456789")
+    digits = compact[len(letters):]
+    if not digits or not letters.isalpha():
+        return compact
+    return format_number(letters, int(digits))
+
+
 def service_day(at: datetime, timezone: ZoneInfo | str) -> date:
     """The calendar day of ``at`` in the center's time zone."""
     if at.tzinfo is None:

@@ -38,6 +38,7 @@ DASHBOARD = "dashboard"  # hub → managers: the live dashboard snapshot
 MANAGERS_ROOM = "managers"
 
 
+CALL_WITHDRAWN = "call_withdrawn"  # hub → hall (addition): a called ticket left its window (transferred)
 WINDOW_PANEL = "window_panel"  # hub → the panel above a window (display namespace, auth {window})
 
 

@@ -92,6 +92,8 @@ class SocketPublisher:
         for event in events:
             if isinstance(event, TicketCalled | TicketRecalled):
                 self._emit_call(hub, event)
+            if isinstance(event, TicketTransferred) and event.window_id in hub.center.windows:
+                self._emit_withdrawn(hub, event)
             if isinstance(event, PAD_EVENTS) and event.window_id and ratings.has_pad(hub, event.window_id):
                 self._emit_to_pad(hub, event)
             self._mark(hub, event)
@@ -106,6 +108,13 @@ class SocketPublisher:
             if ticket is not None:
                 self.socketio.emit(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket),
                                    namespace=names.TICKET, to=names.ticket_room(ticket.token))
+
+    def _emit_withdrawn(self, hub: Hub, event: DomainEvent) -> None:
+        """A called ticket was sent to another queue: the hall stops showing that call."""
+        window = hub.center.window(event.window_id)
+        payload = {"number": event.data["number"], "window_id": window.id, "zone_id": window.zone_id}
+        for room in (names.HALL_ROOM, names.zone_room(window.zone_id)):
+            self.socketio.emit(names.CALL_WITHDRAWN, payload, namespace=names.DISPLAY, to=room)
 
     def _emit_to_pad(self, hub: Hub, event: DomainEvent) -> None:
         """好差评 pads: ask for a rating when their window finishes a ticket; close the

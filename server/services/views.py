@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from server.queueing.availability import next_opening, no_window_open
 from server.queueing.counter_actions import allowed_actions
 from server.queueing.estimate import QueueLoad, estimate_wait_s
 from server.queueing.events import (
@@ -19,7 +20,7 @@ from server.queueing.events import (
     TicketTransferred,
 )
 from server.queueing.tickets import Outcome, Ticket, TicketStatus
-from server.queueing.windows import WindowState
+from server.queueing.windows import WindowState, window_range
 
 from .booking.ticket_link import appointment_of_ticket
 from .counter.staffing import duty_unit
@@ -45,6 +46,16 @@ def estimate(hub: Hub, ahead: int, load: QueueLoad, now: datetime | None = None)
     """The hub's wait estimate, through the center's opening hours."""
     return estimate_wait_s(ahead, load, now=(now or hub.now()).astimezone(hub.tz),
                            hours=hub.center.hours)
+
+
+def service_note(hub: Hub, load: QueueLoad, now: datetime | None = None) -> dict:
+    """Additions to a queue's or waiting ticket's JSON: ``no_window_open`` (then the
+    estimate is not shown anywhere) and ``next_opening`` from the opening hours."""
+    if not no_window_open(load):
+        return {"no_window_open": False, "next_opening": None}
+    local = (now or hub.now()).astimezone(hub.tz)
+    opening = next_opening(hub.center.hours, local, hub.calendar.is_working_day)
+    return {"no_window_open": True, "next_opening": opening.isoformat() if opening else None}
 
 
 def zone_queue_ids(hub: Hub, zone_id: str) -> set[str]:
@@ -79,6 +90,7 @@ def queue_summaries(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
             "window_ids": list(queue.window_ids),
             "open_windows": load.open_windows,
             "served_today": served.get(queue_id, 0),
+            **service_note(hub, load, now),
         })
     return out
 
@@ -94,8 +106,9 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         if load is None:
             load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]
         estimated = estimate(hub, ahead, load)
+        note = service_note(hub, load)
     else:
-        ahead, estimated = 0, 0
+        ahead, estimated, note = 0, 0, {}
     window = center.windows.get(ticket.window_id) if ticket.window_id else None
     matter = center.matters.get(ticket.matter_id)
     queue = center.queues.get(ticket.queue_id)
@@ -130,6 +143,10 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         "rating": ticket_rating(hub, repos, ticket),
         "appointment": appointment_of_ticket(hub, repos, ticket),
         "case": ticket_case(hub, repos, ticket),
+        # addition: the windows of the ticket's queue now (after a transfer, the new one's)
+        "queue_window_range": window_range([w.number for w in center.windows_of_queue(ticket.queue_id)])
+        if queue else None,
+        **note,
     }
 
 
@@ -221,11 +238,17 @@ def call_payload(hub: Hub, number: str, window_id: str, recall: bool, at: dateti
 
 
 def recent_calls(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
+    """The day's calls, newest first: one per ticket (a recall replaces its call), none of
+    a ticket that has since left the window for another queue (transferred, waiting)."""
     rows = repos.events.recent_calls(hub.today(), hub.settings.recent_calls * 4)
-    calls = []
-    for kind, number, window_id, at in rows:
+    calls, shown = [], set()
+    for kind, number, window_id, at, ticket_id in rows:
         window = hub.center.windows.get(window_id)
-        if window is None or (zone_id and window.zone_id != zone_id):
+        if window is None or (zone_id and window.zone_id != zone_id) or ticket_id in shown:
+            continue
+        shown.add(ticket_id)
+        ticket = repos.tickets.get(ticket_id) if ticket_id is not None else None
+        if ticket is not None and ticket.status is TicketStatus.WAITING:
             continue
         calls.append(call_payload(hub, number, window_id, kind == TicketRecalled.kind, at))
         if len(calls) >= hub.settings.recent_calls:

@@ -119,8 +119,18 @@
     return socket;
   }
 
+  /* A ``next_opening`` (the hub's local ISO time) as the hall reads it: "14:00" today,
+   * "12-02 08:30" on another day; "" for none. */
+  function opening(iso) {
+    if (!iso) return "";
+    var match = /([+-])(\d\d):(\d\d)$/.exec(iso);
+    var offset = match ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0;
+    var today = new Date(Date.now() + offset * 60000).toISOString().slice(0, 10);
+    return (iso.slice(0, 10) === today ? "" : iso.slice(5, 10) + " ") + iso.slice(11, 16);
+  }
+
   global.Yimen = {
     API: API, boot: boot, translator: translator, labeller: labeller, esc: esc,
-    exchange: exchange, failure: failure, client: client, live: live
+    exchange: exchange, failure: failure, client: client, live: live, opening: opening
   };
 })(window);

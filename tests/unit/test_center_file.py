@@ -282,7 +282,7 @@ def test_to_dict_is_the_json_ready_public_view():
     assert view["windows"][1]["queue_ids"] == ["tax", "police"]
     assert view["units"][0] == {
         "id": "police", "name": "州公安局", "name_en": "Public Security",
-        "name_bo": None, "group": "standalone",
+        "name_bo": None, "group": "standalone", "short_name": None,
     }  # fmt: skip
 
 

@@ -19,6 +19,8 @@ class QueueSummary(Answer):
     name_en: str | None = None
     open_windows: int | None = None
     served_today: int | None = None
+    no_window_open: bool | None = None  # addition: then no estimate is shown
+    next_opening: datetime | None = None  # addition: when the opening hours next begin
 
 
 class Call(Answer):

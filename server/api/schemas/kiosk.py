@@ -42,3 +42,5 @@ class KioskMatter(Answer):
     initials: str
     unit_pinyin: str
     unit_initials: str
+    unit_short_name: str | None = None  # addition: the department's everyday name (社保)
+    keys: list[dict[str, str]] | None = None  # addition: keywords and everyday names, with pinyin

@@ -40,6 +40,9 @@ class Ticket(Answer):
     recalls: int | None = None
     transfers: int | None = None
     quoted_wait_s: int | None = None
+    queue_window_range: str | None = None  # addition: e.g. "16-23", the windows of its queue
+    no_window_open: bool | None = None  # addition: then no estimate is shown
+    next_opening: datetime | None = None  # addition: when the opening hours next begin
 
 
 class Printing(Answer):

@@ -29,15 +29,16 @@ class EventLog:
             for observe in self.observers:
                 observe(events)
 
-    def recent_calls(self, day: date, limit: int) -> list[tuple[str, str, str, object]]:
-        """(kind, number, window_id, at) of the day's calls and recalls, newest first."""
+    def recent_calls(self, day: date, limit: int) -> list[tuple[str, str, str, object, int]]:
+        """(kind, number, window_id, at, ticket_id) of the day's calls and recalls, newest first."""
         rows = self.conn.execute(
-            select(e.c.kind, e.c.data, e.c.window_id, e.c.at)
+            select(e.c.kind, e.c.data, e.c.window_id, e.c.at, e.c.ticket_id)
             .where(e.c.service_day == day, e.c.kind.in_(CALL_KINDS))
             .order_by(e.c.id.desc())
             .limit(limit)
         ).all()
-        return [(kind, (data or {}).get("number"), window_id, at) for kind, data, window_id, at in rows]
+        return [(kind, (data or {}).get("number"), window_id, at, ticket_id)
+                for kind, data, window_id, at, ticket_id in rows]
 
     def by_actor(self, day: date, actor: str, kinds) -> list[tuple[str, dict | None]]:
         """(kind, data) of the day's events of these kinds recorded by one actor."""

@@ -11,6 +11,7 @@ from hardware.ticket import TicketContent
 from server.queueing.windows import window_range
 
 from ..hub import Hub
+from .public_address import printed_base
 
 PRIORITY_REASON_NAMES = {"elderly": "老年人", "disabled": "残疾人", "pregnant": "孕妇",
                          "military": "军人"}
@@ -20,8 +21,7 @@ DEFAULT_FOOTER = "请留意大厅屏幕和语音叫号"
 def public_status_url(hub: Hub, ticket: dict, base_url: str | None) -> str:
     """The absolute address of the visitor's status page: the hub's public URL when it
     is configured (``YIMEN_PUBLIC_URL``), else the address the kiosk reached it at."""
-    base = (hub.settings.public_url or base_url or "").rstrip("/")
-    return f"{base}{ticket['status_url']}"
+    return f"{printed_base(hub, base_url)}{ticket['status_url']}"
 
 
 def window_label(numbers: list[int]) -> str:
@@ -54,7 +54,7 @@ def ticket_content(hub: Hub, ticket: dict, *, status_url: str, header: str | Non
         unit_name=unit.name if unit else "",
         windows=(label,) if label else (),
         ahead=int(ticket.get("ahead") or 0),
-        estimated_wait_s=ticket.get("estimated_wait_s"),
+        estimated_wait_s=None if ticket.get("no_window_open") else ticket.get("estimated_wait_s"),
         issued_at=datetime.fromisoformat(ticket["issued_at"]),
         status_url=status_url,
         materials=tuple(matter.guide.materials) if matter.guide else (),

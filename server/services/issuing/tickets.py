@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from server.queueing.actors import Actor
 from server.queueing.errors import PriorityNotAllowedError, TicketNotFoundError
 from server.queueing.events import TicketIssued
-from server.queueing.numbering import format_number
+from server.queueing.numbering import format_number, read_number
 from server.queueing.tickets import Ticket
 
 from ..errors import BadRequestError
@@ -135,7 +135,7 @@ def ticket_history(hub: Hub, token: str | None = None, *, number: str | None = N
         if token is not None:
             ticket = repos.tickets.get_by_token(token)
         else:
-            ticket = repos.tickets.get_by_number(day or hub.today(), (number or "").strip().upper())
+            ticket = repos.tickets.get_by_number(day or hub.today(), read_number(number or ""))
         if ticket is None:
             raise TicketNotFoundError("no such ticket")
         events = repos.events.of_ticket(ticket.id)
@@ -157,6 +157,21 @@ def ticket_history(hub: Hub, token: str | None = None, *, number: str | None = N
             "window_id": event["window_id"],
             "window_number": window.number if window else None,
             "queue_id": event["queue_id"],
-            "data": event["data"] or {},
+            "queue_name": _queue_name(hub, event["queue_id"]),  # addition: the name, not the id
+            "data": _with_queue_names(hub, event["data"] or {}),
         })
     return {"ticket": view, "events": steps}
+
+
+def _queue_name(hub: Hub, queue_id: str | None) -> str | None:
+    queue = hub.center.queues.get(queue_id) if queue_id else None
+    return queue.name if queue else None
+
+
+def _with_queue_names(hub: Hub, data: dict) -> dict:
+    """A transfer's ``from_queue``/``to_queue`` ids with their names beside them."""
+    named = dict(data)
+    for key in ("from_queue", "to_queue"):
+        if key in data:
+            named[f"{key}_name"] = _queue_name(hub, data[key])
+    return named

@@ -2,8 +2,8 @@
 
 A window's ``state`` is what the floor view colours it by:
 ``serving`` | ``called`` | ``idle`` (open, nobody at it) | ``paused`` | ``closed`` |
-``unattended``: opened today, now closed or paused, while its queues have visitors
-waiting ("staff not at their post").
+``unattended``: opened today, now closed, while its queues have visitors waiting ("staff
+not at their post"); a paused window stays ``paused``, with its reason.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from server.holiday_source import calendar_warnings
 from server.queueing.events import WindowOpened
 from server.queueing.tickets import TicketStatus
 from server.queueing.windows import WindowStatus
+from server.services.issuing.public_address import dashboard_warning
 
 from .. import views
 from ..feedback import rectifications
@@ -47,7 +48,9 @@ def window_rows(hub: Hub, repos, queues: dict[str, dict]) -> list[dict]:
             shown, since = "idle", state.since if state else None
         else:
             shown, since = status, state.since if state else None
-            if waiting and window.id in opened_today:
+            # a paused clerk is coming back (lunch, a break, with a reason): only a window
+            # closed while its queues wait is left unattended
+            if waiting and window.id in opened_today and status == WindowStatus.CLOSED.value:
                 shown = "unattended"
         rows.append({
             **view,
@@ -95,4 +98,5 @@ def snapshot(hub: Hub, alerts: list[dict] | None = None) -> dict:
         "alerts": alerts or [],
         "calendar_warnings": calendar_warnings(hub.calendar, today),
         "rectifications_overdue": overdue,
+        "public_url_warning": dashboard_warning(hub),  # addition: the QR code's address is loopback
     }

@@ -106,7 +106,7 @@ def test_the_counter_transfers_pauses_and_reports_errors(hub, kiosk, screens, sh
     # Nobody is waiting for this window any more: the hub's refusal is shown.
     counter.keyboard.press("F1")
     counter.wait_for_selector(".message.error:not([hidden])")
-    assert "queue_empty" in counter.inner_text("#message")
+    assert counter.inner_text("#message") == "当前没有等候的号"  # the hub's words, in the page's language
 
     counter.keyboard.press("F8")
     counter.wait_for_selector("#pause-dialog[open]")

@@ -56,7 +56,9 @@ def test_the_phone_page_carries_the_ticket_and_its_materials(hub, kiosk):
     config = page_config(response.text)
     assert config["ticket"]["token"] == ticket["token"]
     assert config["ticket_url"] == f"/api/v1/tickets/{ticket['token']}"
-    assert len(response.content) < 12_000  # light: the socket.io client comes separately, deferred
+    # light: the socket.io client comes separately, deferred; the rating choices and the
+    # case block (issues 11, 12) ride along in the page config
+    assert len(response.content) < 16_000
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
