@@ -13,6 +13,10 @@ decides how it maps onto the hub's clock:
 
 Everything random comes from one seeded ``random.Random``.
 
+Over 300 lines on purpose: the day's event loop and each kind of actor's step stay
+together, so that one reading shows the order of a simulated day; the back office,
+raters and misconduct are their own modules.
+
 A little over 300 lines on purpose: the simulator's event handlers call each other in
 a cycle (arrive → call → start → finish → call), best read side by side.
 """

@@ -14,12 +14,18 @@ from server.queueing.identity import check_character
 from tests.support.hubproc import HubProcess
 
 DEMO = Path(__file__).resolve().parents[3] / "server" / "centers" / "haibei.yaml"
-RULES = """
-rules:
-  appointments:
+APPOINTMENTS = """  appointments:
     enabled: true
     per_slot: 4
 """
+
+
+def with_appointments(text: str, extra: str = "") -> str:
+    """The demo center with bookings on: under its ``rules:`` section (or a new one)."""
+    block = APPOINTMENTS + extra
+    if re.search(r"^rules:\n", text, flags=re.M):
+        return re.sub(r"^rules:\n", lambda m: m.group(0) + block, text, count=1, flags=re.M)
+    return text + "\nrules:\n" + block
 # A burst comes from one test address: the per-address write limit is not what is tested.
 BURST_ENV = {"YIMEN_RATELIMIT": "0"}
 
@@ -32,7 +38,7 @@ def id_number(n: int) -> str:
 @pytest.fixture
 def booking_center(tmp_path) -> str:
     path = tmp_path / "booking-hall.yaml"
-    path.write_text(DEMO.read_text(encoding="utf-8") + RULES, encoding="utf-8")
+    path.write_text(with_appointments(DEMO.read_text(encoding="utf-8")), encoding="utf-8")
     return str(path)
 
 
@@ -44,8 +50,8 @@ def all_day_center(tmp_path) -> str:
     text = DEMO.read_text(encoding="utf-8")
     text = re.sub(r"^  hours: .*$", '  hours: ["00:00-23:59"]', text, count=1, flags=re.M)
     path = tmp_path / "all-day-hall.yaml"
-    path.write_text(text + RULES + "    slot_minutes: 30\n"
-                    f"calendar:\n  workdays: [{today}]\n", encoding="utf-8")
+    path.write_text(with_appointments(text, "    slot_minutes: 30\n")
+                    + f"calendar:\n  workdays: [{today}]\n", encoding="utf-8")
     return str(path)
 
 
