@@ -124,7 +124,7 @@
   }
 
   function onSnapshot(snapshot) {
-    var calls = (snapshot.calls || []).slice(0, MAX_CALLS);
+    var calls = (snapshot.board || snapshot.calls || []).slice(0, MAX_CALLS);
     var now = Date.now();
     var missed = [];
     if (state.snapshotDone) {

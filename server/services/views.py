@@ -238,19 +238,23 @@ def call_payload(hub: Hub, number: str, window_id: str, recall: bool, at: dateti
     }
 
 
-def recent_calls(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
-    """The day's calls, newest first: one per ticket (a recall replaces its call), none of
-    a ticket that has since left the window for another queue (transferred, waiting)."""
+def recent_calls(hub: Hub, repos, zone_id: str | None = None, *, board: bool = False) -> list[dict]:
+    """The day's calls and recalls, newest first (the contract's ``calls``). With
+    ``board``: what a hall screen shows, one per ticket (a recall replaces its call) and
+    none of a ticket that has since left the window for another queue."""
     rows = repos.events.recent_calls(hub.today(), hub.settings.recent_calls * 4)
     calls, shown = [], set()
     for kind, number, window_id, at, ticket_id in rows:
         window = hub.center.windows.get(window_id)
-        if window is None or (zone_id and window.zone_id != zone_id) or ticket_id in shown:
+        if window is None or (zone_id and window.zone_id != zone_id):
             continue
-        shown.add(ticket_id)
-        ticket = repos.tickets.get(ticket_id) if ticket_id is not None else None
-        if ticket is not None and ticket.status is TicketStatus.WAITING:
-            continue
+        if board:
+            if ticket_id in shown:
+                continue
+            shown.add(ticket_id)
+            ticket = repos.tickets.get(ticket_id) if ticket_id is not None else None
+            if ticket is not None and ticket.status is TicketStatus.WAITING:
+                continue
         calls.append(call_payload(hub, number, window_id, kind == TicketRecalled.kind, at))
         if len(calls) >= hub.settings.recent_calls:
             break
@@ -260,6 +264,8 @@ def recent_calls(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
 def hall_state(hub: Hub, repos, zone_id: str | None = None) -> dict:
     return {
         "calls": recent_calls(hub, repos, zone_id),
+        # addition: the calls as a hall screen shows them (one per ticket, none withdrawn)
+        "board": recent_calls(hub, repos, zone_id, board=True),
         "queues": queue_summaries(hub, repos, zone_id),
     }
 

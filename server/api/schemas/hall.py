@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import Field
+
 from . import Answer
 
 
@@ -37,6 +39,8 @@ class Call(Answer):
 
 class HallState(Answer):
     calls: list[Call]
+    board: list[Call] = Field(default_factory=list, description="the calls as a hall screen shows them: "
+                              "one per ticket, none of a ticket transferred away since")
     queues: list[QueueSummary]
 
 
