@@ -171,3 +171,18 @@ def test_the_year_end_report_counts_by_unit_and_lists_the_open(hall, clock):
     assert [(r["unit_id"], r["opened"], r["open"]) for r in year["by_unit"]] == [("police", 3, 1)]
     assert [c["case_no"] for c in year["open_cases"]] == [still_open]
     assert report.year_report(hub, 2025)["opened"] == 0
+
+
+def test_an_overdue_case_is_one_supervision_finding(hall, clock):
+    """The supervision watch reads the cases repository itself (``supervision_due``):
+    nothing before the due date, one ``case_overdue`` after it, not a second."""
+    from server.services.supervision.watch import SupervisionWatch
+
+    hub = hall["hub"]
+    case_no = serve(hall, clock)["case"]["case_no"]
+    watch = SupervisionWatch(hub)
+    assert [a for a in watch.evaluate() if a["kind"] == "case_overdue"] == []
+    clock.set(datetime.fromisoformat("2026-03-12T09:00:00+08:00"))  # past the 7 working days
+    found = [a for a in watch.evaluate() if a["kind"] == "case_overdue"]
+    assert [(a["case_no"], a["unit_id"]) for a in found] == [(case_no, "police")]
+    assert [a for a in watch.evaluate() if a["kind"] == "case_overdue"] == []
