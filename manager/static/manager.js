@@ -265,6 +265,8 @@
   }
 
   // --- reports ---------------------------------------------------------------------
+  const HEAT_FLOOR = 10;      // tickets: the top of the heat map's colours at the least
+  const HEAT_MIN_HOURS = 4;   // hours with arrivals below which the map says there is too little
   async function runReport() {
     const by = $("#r-by").value, q = rangeQuery("r");
     const [report, heat] = await Promise.all([api(`/reports?${q}&by=${by}`), api(`/reports/heatmap?${q}`)]);
@@ -277,26 +279,31 @@
       kpi(T("即办率"), pct(t.on_spot_share), null, "good"));
     const rows = report.rows;
     const labels = rows.map((r) => r.label);
-    const rotate = labels.length > 8 ? 40 : 0;
-    chart("c-volume").setOption({
-      color: PALETTE, tooltip: { trigger: "axis" }, legend: { top: 0 },
-      grid: { left: 50, right: 20, bottom: rotate ? 90 : 40, top: 40 },
-      xAxis: { type: "category", data: labels, axisLabel: { rotate, interval: 0, fontSize: 11 } },
-      yAxis: { type: "value" },
+    // Many categories (departments, windows): horizontal bars, one label a line, names cut
+    // to the room there is; few: upright bars with level labels.
+    const many = labels.length > 8;
+    const height = many ? Math.max(320, 22 * labels.length + 90) : 320;
+    const category = { type: "category", data: labels, inverse: many,
+      axisLabel: { interval: 0, fontSize: 11, width: many ? 130 : undefined, overflow: "truncate" } };
+    const bars = (yAxis) => (many ? { xAxis: Object.assign({ type: "value" }, yAxis), yAxis: category }
+      : { xAxis: category, yAxis: Object.assign({ type: "value" }, yAxis) });
+    const grid = { left: 10, right: 20, bottom: 20, top: 40, containLabel: true };
+    ["c-volume", "c-wait"].forEach((id) => { document.getElementById(id).style.height = `${height}px`; });
+    chart("c-volume").resize();
+    chart("c-wait").resize();
+    chart("c-volume").setOption(Object.assign({
+      color: PALETTE, tooltip: { trigger: "axis" }, legend: { top: 0 }, grid,
       series: [{ name: T("取号数"), type: "bar", data: rows.map((r) => r.issued) },
         { name: T("办结数"), type: "bar", data: rows.map((r) => r.served) },
         { name: T("过号未到"), type: "bar", data: rows.map((r) => r.no_show) }],
-    }, true);
-    chart("c-wait").setOption({
-      color: ["#1f4e79", "#e0a526", "#d9443b", "#2e9d5b"], tooltip: { trigger: "axis" }, legend: { top: 0 },
-      grid: { left: 50, right: 20, bottom: rotate ? 90 : 40, top: 40 },
-      xAxis: { type: "category", data: labels, axisLabel: { rotate, interval: 0, fontSize: 11 } },
-      yAxis: { type: "value", name: T("分钟") },
+    }, bars({})), true);
+    chart("c-wait").setOption(Object.assign({
+      color: ["#1f4e79", "#e0a526", "#d9443b", "#2e9d5b"], tooltip: { trigger: "axis" }, legend: { top: 0 }, grid,
       series: [
         { name: T("平均等候"), type: "bar", data: rows.map((r) => r.avg_wait_s === null ? null : +(r.avg_wait_s / 60).toFixed(1)) },
         { name: T("90%等候"), type: "line", data: rows.map((r) => r.p90_wait_s === null ? null : +(r.p90_wait_s / 60).toFixed(1)) },
         { name: T("平均办理"), type: "line", data: rows.map((r) => r.avg_service_s === null ? null : +(r.avg_service_s / 60).toFixed(1)) }],
-    }, true);
+    }, bars({ name: T("分钟") })), true);
     chart("c-outcome").setOption({
       color: ["#2e9d5b", "#2f6fde", "#e0a526", "#d9443b"], tooltip: { trigger: "item" }, legend: { bottom: 0 },
       series: [{ type: "pie", radius: ["40%", "68%"], label: { formatter: "{b}\n{d}%" }, data: [
@@ -304,7 +311,13 @@
         { name: T("退回补正"), value: t.returned }, { name: T("过号未到"), value: t.no_show }] }],
     }, true);
     const hours = [...new Set(heat.cells.map((c) => c[1]))].sort((a, b) => a - b);
-    const max = Math.max(1, ...heat.cells.map((c) => c[2]));
+    // The colours run from 0 to the data's maximum, but at least HEAT_FLOOR tickets: one
+    // hour of a few tickets is not a red stripe. Fewer than HEAT_MIN_HOURS hours: say so.
+    const max = Math.max(HEAT_FLOOR, ...heat.cells.map((c) => c[2]));
+    const tooLittle = hours.length < HEAT_MIN_HOURS;
+    $("#heat-too-little").hidden = !tooLittle;
+    $("#heat-too-little").textContent = tooLittle
+      ? T("数据太少：只有 {hours} 个时段有到达，颜色按至少 {floor} 张号票计", { hours: hours.length, floor: HEAT_FLOOR }) : "";
     const weekdays = heat.weekdays.map((w) => T(w));
     chart("c-heat").setOption({
       tooltip: { formatter: (p) => `${weekdays[p.value[1]]} ${hours[p.value[0]]}:00 — ${p.value[2]}` },
@@ -406,7 +419,10 @@
   const CHANGES = { keep: "保持", to_standalone: "升为独立窗口", to_comprehensive: "并入综合窗口", move_in: "新进驻" };
   const GROUPS = Object.fromEntries(boot.labels.unit_groups.map((g) => [g.id, g.name]));
   function renderUnits(plan) {
-    const rows = [...plan.units].sort((a, b) => (a.change === "keep") - (b.change === "keep") || b.yearly_cases - a.yearly_cases);
+    // too little of the hub's data: only the imported departments' own figures are advised on
+    const units = plan.too_little_data ? plan.units.filter((u) => u.change !== null) : plan.units;
+    if (!units.length) { $("#p-units").replaceChildren(); return; }
+    const rows = [...units].sort((a, b) => (a.change === "keep") - (b.change === "keep") || b.yearly_cases - a.yearly_cases);
     table($("#p-units"), [T("部门"), T("现设置"), T("年办件量"), T("建议"), T("变化")], rows.map((u) => [
       u.name, u.group ? GROUPS[u.group] || u.group : "–", u.yearly_cases, GROUPS[u.recommended] || u.recommended,
       el("span", `badge ${u.change}`, T(CHANGES[u.change] || u.change))]));
@@ -416,6 +432,14 @@
     const share = Number($("#p-share").value) / 100, target = Number($("#p-minutes").value) * 60;
     const [windows, units] = await Promise.all([
       api(`/planning/windows?${q}&target_share=${share}&target_s=${target}`), api(`/planning/units?${q}`)]);
+    // Too little data: the hub gives no advice and the page says why instead of the tables.
+    const short = windows.too_little_data || units.too_little_data;
+    $("#p-too-little").hidden = !short;
+    $("#p-too-little").textContent = short ? T("数据太少，无法规划：所选时间内只有 {days} 个办理日、{tickets} 张号票（至少需要 {min_days} 个办理日和 {min_tickets} 张号票），暂不给出增减窗口或调整部门的建议", {
+      days: windows.service_days, tickets: windows.tickets, min_days: windows.min_service_days,
+      min_tickets: windows.min_tickets }) : "";
+    $("#p-windows").closest(".card").hidden = short;
+    if (short) { $("#p-windows").replaceChildren(); renderUnits(units); return; }
     const hours = windows.hours;
     const rows = windows.queues.filter((x) => x.hours.some((h) => h.arrivals_per_h > 0)).map((x) => {
       const change = el("span", `badge ${x.change > 0 ? "down" : x.change < 0 ? "up" : ""}`, x.change > 0 ? `+${x.change}` : String(x.change));

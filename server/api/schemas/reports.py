@@ -70,14 +70,24 @@ class Accuracy(Answer):
     by_hour: list[dict[str, Any]]
 
 
-class UnitPlan(Answer):
+class DataAmount(Answer):
+    """How much data a plan had: below the minimum it says so and advises nothing."""
+
+    too_little_data: bool
+    service_days: int
+    tickets: int
+    min_service_days: int
+    min_tickets: int
+
+
+class UnitPlan(DataAmount):
     threshold: int
     annual_factor: float
     changes: int
     units: list[dict[str, Any]]
 
 
-class WindowPlan(Answer):
+class WindowPlan(DataAmount):
     target_s: int
     target_share: float
     working_days: int

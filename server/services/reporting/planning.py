@@ -9,6 +9,10 @@
 * ``window_plan``: for each queue and hour, the windows Erlang C says are needed for a
   target such as "80 % called within 15 minutes", from the measured arrival rate (per
   working day with tickets) and the measured mean service time.
+
+Below ``MIN_SERVICE_DAYS`` days with tickets or ``MIN_TICKETS`` tickets in the range, both
+answers say ``too_little_data`` and give no advice (a day's data would otherwise advise
+removing windows from every queue and merging most departments).
 """
 
 from __future__ import annotations
@@ -26,6 +30,15 @@ from .stats import days_with_tickets, facts_between
 
 STANDALONE_THRESHOLD = 100  # cases a year (北政办〔2019〕2号)
 OWN_WINDOW_GROUPS = ("standalone", "county", "enterprise")
+MIN_SERVICE_DAYS = 20  # days with tickets below which the hub does not plan
+MIN_TICKETS = 500  # tickets in the range below which the hub does not plan
+
+
+def _data_amount(days: int, tickets: int) -> dict:
+    """The fields both plans carry: how much data there was and the minimum to plan on."""
+    return {"too_little_data": days < MIN_SERVICE_DAYS or tickets < MIN_TICKETS,
+            "service_days": days, "tickets": tickets,
+            "min_service_days": MIN_SERVICE_DAYS, "min_tickets": MIN_TICKETS}
 
 
 def _annual_factor(first: date, last: date) -> float:
@@ -72,11 +85,13 @@ def unit_plan(hub: Hub, first: date, last: date, imported: list[dict] | None = N
     # reports March to December, not January to December).
     days = days_with_tickets(hub, first, last)
     factor = _annual_factor(days[0], days[-1]) if days else 1.0
+    amount = _data_amount(len(days), sum(counts.values()))
     rows = []
     for unit in hub.center.units.values():
         cases = counts.get(unit.id, 0)
         yearly = round(cases * factor)
-        placement, change = _recommend(unit.group, yearly)
+        # too little data: the counts are shown, no placement is advised
+        placement, change = (None, None) if amount["too_little_data"] else _recommend(unit.group, yearly)
         rows.append({"unit_id": unit.id, "name": unit.name, "group": unit.group, "cases": cases,
                      "yearly_cases": yearly, "recommended": placement, "change": change,
                      "source": "hub"})
@@ -86,9 +101,9 @@ def unit_plan(hub: Hub, first: date, last: date, imported: list[dict] | None = N
         rows.append({"unit_id": item.get("id"), "name": item["name"], "group": known.group if known else None,
                      "cases": item["cases"], "yearly_cases": item["cases"], "recommended": placement,
                      "change": change, "source": "imported"})
-    changes = [r for r in rows if r["change"] not in ("keep",)]
+    changes = [r for r in rows if r["change"] not in ("keep", None)]
     return {"from": first.isoformat(), "to": last.isoformat(), "threshold": STANDALONE_THRESHOLD,
-            "annual_factor": round(factor, 3), "units": rows, "changes": len(changes)}
+            "annual_factor": round(factor, 3), "units": rows, "changes": len(changes), **amount}
 
 
 def window_plan(hub: Hub, first: date, last: date, *, target_s: int = 900,
@@ -105,7 +120,9 @@ def window_plan(hub: Hub, first: date, last: date, *, target_s: int = 900,
     for row in rows:
         if row[3]:
             services.setdefault(row[2], []).append(row[3])
-    working_days = max(1, len(days_with_tickets(hub, first, last)))
+    days = len(days_with_tickets(hub, first, last))
+    working_days = max(1, days)
+    amount = _data_amount(days, len(rows))
     hours = sorted({h for _, h in arrivals})
     queues = []
     for queue in hub.center.queues.values():
@@ -126,7 +143,9 @@ def window_plan(hub: Hub, first: date, last: date, *, target_s: int = 900,
         peak = max((h["needed"] for h in by_hour), default=0)
         queues.append({"queue_id": queue.id, "name": queue.name, "windows": len(queue.window_ids),
                        "avg_service_s": round(service_s, 1), "peak_needed": peak,
-                       "change": peak - len(queue.window_ids), "hours": by_hour})
+                       # too little data: no advice to add or remove windows
+                       "change": None if amount["too_little_data"] else peak - len(queue.window_ids),
+                       "hours": by_hour})
     return {"from": first.isoformat(), "to": last.isoformat(), "target_s": target_s,
             "target_share": target_share, "working_days": working_days, "hours": hours,
-            "queues": queues}
+            "queues": queues, **amount}
