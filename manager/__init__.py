@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, render_template
 from server.i18n import LANGUAGE_NAMES, current_language, texts
 from server.page_labels import page_labels
 
+from .booking_texts import BOOKING_TEXTS
 from .case_texts import CASE_TEXTS
 from .page_texts import MANAGER_TEXTS
 from .rating_texts import RATING_TEXTS
@@ -24,7 +25,7 @@ def index():
     boot = {
         "lang": lang,
         "timezone": current_app.extensions["yimen"].center.timezone,
-        "texts": texts(*MANAGER_TEXTS, *RATING_TEXTS, *CASE_TEXTS, *SUPERVISION_TEXTS, context="manager"),
+        "texts": texts(*MANAGER_TEXTS, *RATING_TEXTS, *CASE_TEXTS, *BOOKING_TEXTS, *SUPERVISION_TEXTS, context="manager"),
         "labels": page_labels("manager"),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in ("zh", "en")],
     }

@@ -41,6 +41,7 @@ from server.services.issuing import tickets as ticket_service
 from server.services.views import queue_loads
 
 from .back_office import SimulatedBackOffice
+from .bookers import SimulatedBookers
 from .misconduct import AWAY_REASON, Misconduct
 from .model import HallModel
 from .raters import SimulatedRaters
@@ -116,13 +117,15 @@ def ensure_sim_clerks(hub: Hub, window_ids) -> dict[str, Actor]:
 class Simulator:
     def __init__(self, hub: Hub, timer: Timer, model: HallModel | None = None, *, seed: int = 1,
                  window_ids=None, compare_estimates: bool = False, ratings: bool = False,
-                 cases: bool = False) -> None:
+                 cases: bool = False, appointments: bool = False) -> None:
         self.hub = hub
         self.timer = timer
         self.model = model or HallModel()
         self.rng = random.Random(seed)
         self.raters = SimulatedRaters(seed) if ratings else None  # visitors rate (好差评)
         self.back_office = SimulatedBackOffice(hub, seed) if cases else None  # 办件 decided, collected
+        self.bookers = (SimulatedBookers(hub, self.model, seed)  # 预约, if the hall takes them
+                        if appointments and hub.center.rules.appointments.enabled else None)
         self.misconduct = Misconduct(seed)  # occasional 刷号 and absences, for 电子监察
         self.compare = compare_estimates
         center = hub.center
@@ -210,8 +213,12 @@ class Simulator:
         if self.compare:
             with hub.reading() as repos:
                 load = queue_loads(hub, repos, [queue_id])[queue_id]
-        ticket, _ = ticket_service.issue_ticket(hub, matter_id=matter_id, actor=self.kiosk,
-                                                priority_reason=reason)
+        booked, ticket = self.bookers.arrive(matter_id, self.kiosk) if self.bookers else (False, None)
+        if booked and ticket is None:
+            return  # booked and stayed away: the hub marks it missed after its slot
+        if ticket is None:
+            ticket, _ = ticket_service.issue_ticket(hub, matter_id=matter_id, actor=self.kiosk,
+                                                    priority_reason=reason)
         self.report.issued += 1
         self._issued_at[ticket["id"]] = self.now
         if self.compare:

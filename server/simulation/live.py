@@ -57,7 +57,7 @@ def run_live(hub: Hub, speed: float, sleep, *, seed: int = 1, model: HallModel |
              days: int | None = None) -> None:
     """Simulate day after day against ``hub`` (forever unless ``days`` is given)."""
     timer = RealTimer(speed, sleep, hub.stopping)
-    simulator = Simulator(hub, timer, model, seed=seed, ratings=True, cases=True)
+    simulator = Simulator(hub, timer, model, seed=seed, ratings=True, cases=True, appointments=True)
     done = 0
     while (days is None or done < days) and not hub.stopping.is_set():
         timer.rebase()

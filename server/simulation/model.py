@@ -43,6 +43,8 @@ class HallModel:
     no_show_share: float = 0.04
     transfer_share: float = 0.01
     priority_share: float = 0.03
+    booking_share: float = 0.12  # visitors who booked (when the hall takes appointments)
+    booked_absent_share: float = 0.1  # of those, who never come: missed, a strike
     outcome_shares: tuple[tuple[str, float], ...] = (
         ("completed", 0.70), ("accepted", 0.24), ("returned", 0.06))
     walk_up_s: tuple[float, float] = (15.0, 75.0)  # called → at the window
