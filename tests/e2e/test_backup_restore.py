@@ -16,6 +16,7 @@ import pytest
 
 from tests.support.api import Api
 from tests.support.hubproc import ROOT, HubProcess
+from tests.support.waiting import wait_until
 
 MATTERS = ("hukou-move-in", "pension-insurance-enrol", "individual-business")  # queues B, S, M
 
@@ -73,14 +74,6 @@ class Issuers:
             return sum(1 for at, _ in self.acknowledged if start <= at <= end)
 
 
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        time.sleep(0.05)
-
-
 def sequence(number: str) -> tuple[str, int]:
     prefix, digits = re.fullmatch(r"([A-Z]+)(\d+)", number).groups()
     return prefix, int(digits)
@@ -91,13 +84,13 @@ def test_backup_under_load_restores_every_acknowledged_ticket(tmp_path):
     hub = HubProcess(tmp_path / "hall").start()
     issuers = Issuers(hub.url).start()
     try:
-        wait_until(lambda: issuers.count() >= 60, 60, "kiosks issue tickets")
+        wait_until(lambda: issuers.count() >= 60, timeout=60, what="kiosks issue tickets")
         began = time.monotonic()
         result = yimen("backup", str(tmp_path / "backup.sqlite3"), "--var", str(hub.var_dir))
         ended = time.monotonic()
         assert result.returncode == 0, result.stderr
         assert "backup written to" in result.stdout
-        wait_until(lambda: issuers.between(ended, time.monotonic()) >= 5, 30, "issuing goes on after the backup")
+        wait_until(lambda: issuers.between(ended, time.monotonic()) >= 5, timeout=30, what="issuing goes on after the backup")
     finally:
         issuers.stop()
     assert not issuers.errors, issuers.errors[:3]

@@ -4,14 +4,13 @@ tokens and keys that stop working at once on every hub once revoked."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
 
 from tests.support.api import DEMO_KIOSK_KEY, Api
 from tests.support.hubproc import HubProcess
 from tests.support.sio import Listener
+from tests.support.waiting import wait_until
 
 HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
 LOW_LIMIT = 30  # per client address and minute, for the anonymous reads of these tests
@@ -132,10 +131,8 @@ def test_a_logout_and_a_disabled_device_stop_working_at_once(hub):
 
 
 def _wait_disconnected(listener: Listener, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while listener.namespace in listener.client.namespaces:
-        assert time.monotonic() < deadline, f"{listener.namespace} still connected"
-        time.sleep(0.05)
+    wait_until(lambda: listener.namespace not in listener.client.namespaces, timeout=timeout,
+               what=f"{listener.namespace} to be disconnected")
 
 
 def test_revoked_tokens_and_keys_lose_their_open_connections(hub):

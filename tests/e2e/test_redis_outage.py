@@ -20,6 +20,7 @@ import redis
 from tests.support.api import Api
 from tests.support.hubproc import HubProcess, free_port
 from tests.support.sio import Listener
+from tests.support.waiting import wait_until
 
 OUTAGE_S = 17
 BACK_WITHIN_S = 10
@@ -71,13 +72,8 @@ def own_redis(tmp_path):
 
 def new_events(listener: Listener, name: str, start: int, predicate, timeout: float):
     """The first ``name`` event after the first ``start`` ones that satisfies ``predicate``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for data in list(listener.received[name][start:]):
-            if predicate(data):
-                return data
-        time.sleep(0.05)
-    raise TimeoutError(f"no new {name} within {timeout}s")
+    return wait_until(lambda: next((d for d in list(listener.received[name][start:]) if predicate(d)), None),
+                      timeout=timeout, what=f"a new {name}")
 
 
 def repeat_until(action, heard, timeout: float) -> float:

@@ -10,6 +10,7 @@ import pytest
 from tests.support.api import Api
 from tests.support.hubproc import HubProcess
 from tests.support.partner import PartnerClient
+from tests.support.waiting import wait_until
 
 from .conftest import PARTNER_ENV, register
 
@@ -128,12 +129,11 @@ def test_a_hub_killed_mid_delivery_delivers_after_restart(partner_hub, simulator
                                             if r.body["id"] == event_id and r.at > killed_at])
     assert again[0].body["data"]["ticket"]["status"] == "waiting"
     admin = Api(partner_hub.url).login("admin")
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+    def delivered():
         [row] = admin.get(f"/partners/{created['id']}/deliveries").json()
-        if row["status"] == "delivered":
-            break
-        time.sleep(0.1)
+        return row if row["status"] == "delivered" else None
+
+    row = wait_until(delivered, timeout=10, what="the redelivery recorded", interval=0.1)
     assert row["id"] == event_id and row["status"] == "delivered"
     assert {a["http_status"] for a in row["attempts"]} == {200}, "the killed attempt left no record"
 

@@ -3,11 +3,10 @@ simulated visitors rate, mostly satisfied, a few bad ones opening rectifications
 
 from __future__ import annotations
 
-import time
-
 from tests.support.api import Api
 from tests.support.hubproc import HubProcess
 from tests.support.sio import Listener
+from tests.support.waiting import wait_until
 
 
 def test_demo_prints_a_rating_pad_for_window_1(hub):
@@ -45,14 +44,12 @@ def test_simulated_visitors_rate(tmp_path):
     hub = HubProcess(tmp_path / "var", args=["--simulate", "--speed", "200"]).start()
     try:
         manager = Api(hub.url).login("manager")
-        deadline = time.monotonic() + 150
-        ratings, rectifications = [], []
-        while time.monotonic() < deadline:
-            ratings = manager.get("/ratings").json()
-            rectifications = manager.get("/rectifications").json()
-            if len(ratings) >= 40 and rectifications:
-                break
-            time.sleep(2)
+        def rated():
+            found = manager.get("/ratings").json(), manager.get("/rectifications").json()
+            return found if len(found[0]) >= 40 and found[1] else None
+
+        ratings, rectifications = wait_until(rated, timeout=150, interval=2,
+                                             what="40 simulated ratings and a rectification")
         assert len(ratings) >= 40, f"only {len(ratings)} ratings"
         assert rectifications, "no bad rating opened a rectification"
         satisfied = sum(1 for r in ratings if r["level"] >= 4)
