@@ -44,15 +44,14 @@ class OwnRedis:
              "--appendonly", "no", "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis(port=self.port, socket_connect_timeout=1)
-        deadline = time.monotonic() + 10
-        while True:
+        def answers() -> bool:
             try:
-                client.ping()
-                return self
+                return client.ping()
             except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+                return False
+
+        wait_until(answers, timeout=10, what="our redis-server to answer")
+        return self
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
