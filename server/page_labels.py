@@ -11,6 +11,8 @@ from flask_babel import gettext
 
 from hardware.printer_health import PROBLEM_LEVELS
 from server.queueing.cases import CaseResult, CaseStatus
+from server.queueing.ratings import BAD_REASONS, LEVEL_NAMES
+from server.queueing.rectification import RectificationStatus
 from server.queueing.tickets import Outcome, TicketStatus
 from server.queueing.windows import WindowStatus
 
@@ -34,6 +36,22 @@ CASE_STATUS_NAMES: dict[str, str] = {
     CaseStatus.PICKED_UP: "已领取",
 }
 CASE_RESULT_NAMES: dict[str, str] = {CaseResult.APPROVED: "准予许可", CaseResult.REJECTED: "不予许可"}
+# 好差评: the five levels (GB/T 39734-2020), the reasons of a bad rating, where it came
+# from; the rectification's statuses and the steps of its history.
+RATING_LEVEL_NAMES: dict[str, str] = {str(level): zh for level, (zh, _en) in LEVEL_NAMES.items()}
+RATING_REASON_NAMES: dict[str, str] = {code: zh for code, (zh, _en) in BAD_REASONS.items()}
+RATING_CHANNEL_NAMES: dict[str, str] = {"pad": "评价器", "phone": "手机", "partner": "平台"}
+RECTIFICATION_STATUS_NAMES: dict[str, str] = {
+    RectificationStatus.OPEN: "待核实",
+    RectificationStatus.RECTIFYING: "整改中",
+    RectificationStatus.APPEALED: "申诉中",
+    RectificationStatus.OVERTURNED: "已撤销",
+    RectificationStatus.RECTIFIED: "已整改",
+    RectificationStatus.CLOSED: "已办结",
+}
+RECTIFICATION_STEP_NAMES: dict[str, str] = {
+    "opened": "创建", "verify": "核实", "review": "复核", "rectify": "整改", "callback": "回访",
+}
 WINDOW_STATUS_NAMES: dict[str, str] = {
     WindowStatus.OPEN: "开放中",
     WindowStatus.PAUSED: "暂停中",
@@ -100,6 +118,11 @@ def _tables() -> dict:
         "printer_problems": lambda: {c: {"label": gettext(n), "level": PROBLEM_LEVELS[c]}
                                      for c, n in PRINTER_PROBLEM_NAMES.items()},
         "supervision_kinds": lambda: {c: gettext(n) for c, n in SUPERVISION_KIND_NAMES.items()},
+        "rating_levels": lambda: {c: gettext(n) for c, n in RATING_LEVEL_NAMES.items()},
+        "rating_reasons": lambda: {c: gettext(n) for c, n in RATING_REASON_NAMES.items()},
+        "rating_channels": lambda: {c: gettext(n) for c, n in RATING_CHANNEL_NAMES.items()},
+        "rectification_statuses": lambda: {c: gettext(n) for c, n in RECTIFICATION_STATUS_NAMES.items()},
+        "rectification_steps": lambda: {c: gettext(n) for c, n in RECTIFICATION_STEP_NAMES.items()},
     }
 
 
@@ -111,7 +134,9 @@ PAGE_LABELS: dict[str, tuple[str, ...]] = {
     "display": (),  # the hall screens' phrases are their own bilingual texts
     "phone": ("ticket_statuses", "outcomes", "case_statuses"),
     "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",
-                "printer_problems", "floor_states", "case_statuses", "case_results", "supervision_kinds"),
+                "printer_problems", "floor_states", "case_statuses", "case_results", "supervision_kinds",
+                "rating_levels", "rating_reasons", "rating_channels", "rectification_statuses",
+                "rectification_steps"),
 }
 
 
@@ -128,4 +153,6 @@ def msgids() -> tuple[str, ...]:
             *FLOOR_STATE_NAMES.values(),
             *(text for _, name, hint in UNIT_GROUP_NAMES.values() for text in (name, hint)),
             *PRINTER_PROBLEM_NAMES.values(), *CASE_STATUS_NAMES.values(),
-            *CASE_RESULT_NAMES.values(), *SUPERVISION_KIND_NAMES.values())
+            *CASE_RESULT_NAMES.values(), *SUPERVISION_KIND_NAMES.values(),
+            *RATING_LEVEL_NAMES.values(), *RATING_REASON_NAMES.values(), *RATING_CHANNEL_NAMES.values(),
+            *RECTIFICATION_STATUS_NAMES.values(), *RECTIFICATION_STEP_NAMES.values())

@@ -3,31 +3,9 @@
  * the walk-ins of the same queue, all from GET /appointments/figures. */
 (function () {
   "use strict";
-  const boot = JSON.parse(document.getElementById("manager-boot").textContent);
-  const T = (msgid) => boot.texts[msgid] || msgid;
-  const $ = (sel) => document.querySelector(sel);
-  const el = (tag, cls, text) => {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  };
-  const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: boot.timezone });
+  const { T, $, el, api, kpi, table, today } = YimenManager;
   const minutes = (s) => (s === null || s === undefined ? "–" : `${(s / 60).toFixed(1)} ${T("分钟")}`);
   let queueNames = null;
-
-  async function api(path) {
-    const token = sessionStorage.getItem("yimen.manager.token");
-    const response = await fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
-    return body;
-  }
-  function kpi(text, value, cls) {
-    const box = el("div", "kpi" + (cls ? " " + cls : ""));
-    box.append(el("div", "label", text), el("div", "value", String(value)));
-    return box;
-  }
 
   async function run() {
     const day = $("#b-date").value || today();
@@ -43,26 +21,17 @@
       $("#b-kpis").replaceChildren(kpi(T("预约数"), sum("bookings")), kpi(T("已签到"), sum("checked_in"), "good"),
         kpi(T("爽约"), sum("missed"), sum("missed") ? "bad" : ""), kpi(T("已取消"), sum("cancelled")),
         kpi(T("待签到"), sum("booked")));
-      const target = $("#b-table");
-      const head = el("thead"), tr = el("tr");
-      [T("队列"), T("预约数"), T("待签到"), T("已签到"), T("爽约"), T("已取消"), T("预约者平均等候"),
-        T("现场取号平均等候")].forEach((h) => tr.append(el("th", null, h)));
-      head.append(tr);
-      const body = el("tbody");
-      rows.forEach((r) => {
-        const line = el("tr");
-        line.dataset.queue = r.queue_id;
-        [queueNames[r.queue_id] || r.queue_id, r.bookings, r.booked, r.checked_in, r.missed, r.cancelled,
-          minutes(r.booked_wait_s), minutes(r.walk_in_wait_s)].forEach((cell) => line.append(el("td", null, String(cell))));
-        body.append(line);
-      });
+      const headers = [T("队列"), T("预约数"), T("待签到"), T("已签到"), T("爽约"), T("已取消"),
+        T("预约者平均等候"), T("现场取号平均等候")];
+      table($("#b-table"), headers, rows.map((r) => ({ data: { queue: r.queue_id },
+        cells: [queueNames[r.queue_id] || r.queue_id, r.bookings, r.booked, r.checked_in, r.missed, r.cancelled,
+          minutes(r.booked_wait_s), minutes(r.walk_in_wait_s)] })));
       if (!rows.length) {
         const line = el("tr"), td = el("td", "muted", T("当日没有预约"));
-        td.colSpan = 8;
+        td.colSpan = headers.length;
         line.append(td);
-        body.append(line);
+        $("#b-table tbody").append(line);
       }
-      target.replaceChildren(head, body);
     } catch (error) {
       $("#b-error").textContent = error.message;
     }

@@ -3,51 +3,8 @@
  * (POST /cases/<no>/decide). Whether a case is overdue or due soon is the hub's answer. */
 (function () {
   "use strict";
-  const boot = JSON.parse(document.getElementById("manager-boot").textContent);
-  const T = (msgid) => boot.texts[msgid] || msgid;
-  const label = (table, code) => ((boot.labels || {})[table] || {})[code] || code;
-  const TOKEN_KEY = "yimen.manager.token";
-  const $ = (sel) => document.querySelector(sel);
-  const el = (tag, cls, text) => {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  };
-  const token = () => sessionStorage.getItem(TOKEN_KEY);
-  const when = (text) => (text ? text.slice(0, 16).replace("T", " ") : "–");
-  const yearNow = () => Number(new Date().toLocaleDateString("sv-SE", { timeZone: boot.timezone }).slice(0, 4));
-
-  async function api(path, options = {}) {
-    const headers = Object.assign({ Authorization: `Bearer ${token()}`, "Content-Type": "application/json" },
-      options.headers || {});
-    const response = await fetch(`/api/v1${path}`, Object.assign({}, options, { headers }));
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
-    return body;
-  }
-  function kpi(text, value, cls) {
-    const box = el("div", "kpi" + (cls ? " " + cls : ""));
-    box.append(el("div", "label", text), el("div", "value", String(value)));
-    return box;
-  }
-  function table(target, headers, rows) {
-    target.replaceChildren();
-    const head = el("thead"), tr = el("tr");
-    headers.forEach((h) => tr.append(el("th", null, h)));
-    head.append(tr);
-    const body = el("tbody");
-    rows.forEach((row) => {
-      const line = el("tr", row.cls || null);
-      row.cells.forEach((cell) => {
-        const td = el("td");
-        if (cell instanceof Node) td.append(cell); else td.textContent = cell ?? "–";
-        line.append(td);
-      });
-      body.append(line);
-    });
-    target.append(head, body);
-  }
+  const { T, label, $, el, api, kpi, table, when, today } = YimenManager;
+  const yearNow = () => Number(today().slice(0, 4));
 
   function flag(item) {
     if (item.overdue) return el("span", "flag late", T("已超期"));
@@ -103,7 +60,7 @@
     button.disabled = true;
     try {
       await api(`/cases/${encodeURIComponent(button.dataset.caseNo)}/decide`, {
-        method: "POST", body: JSON.stringify({ result: button.dataset.result, note: note || null }) });
+        method: "POST", body: { result: button.dataset.result, note: note || null } });
       await run();
     } catch (error) {
       $("#k-error").textContent = error.message;
@@ -111,13 +68,9 @@
     }
   }
 
-  const section = document.querySelector('main .tab[data-tab="cases"]');
-  if (!section) return;
+  if (!document.querySelector('main .tab[data-tab="cases"]')) return;
   $("#k-year").value = yearNow();
-  let loaded = false;
-  const check = () => { if (!section.hidden && !loaded && token()) { loaded = true; run(); } };
-  new MutationObserver(check).observe(section, { attributes: true, attributeFilter: ["hidden"] });
-  check();
+  YimenManager.whenShown("cases", run);
   $("#k-run").addEventListener("click", run);
   $("#k-overdue").addEventListener("change", run);
   $("#k-unit").addEventListener("change", run);

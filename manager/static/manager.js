@@ -1,27 +1,14 @@
 /* The manager page: live dashboard over /manager, reports and planning over REST.
  * Over 300 lines: one page with five tabs of tables and charts, no rules of its own;
- * the shared part (REST, texts, labels, Socket.IO) is server/static/yimen-client.js. */
+ * the shared part is server/static/yimen-client.js and, for every tab, manager-kit.js. */
 (function () {
   "use strict";
-  const boot = Yimen.boot("manager-boot");
-  const T = Yimen.translator(boot.texts);
-  const label = Yimen.labeller(boot.labels);   // status names, unit groups: the hub's
-  const hub = Yimen.client(() => (token ? { Authorization: `Bearer ${token}` } : {}));
-  const TOKEN_KEY = "yimen.manager.token";
-  const $ = (sel) => document.querySelector(sel);
-  const el = (tag, cls, text) => {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  };
-  let token = sessionStorage.getItem(TOKEN_KEY);
+  const { TOKEN_KEY, boot, T, label, token, hub, api, $, el, table, chart, resizeCharts, pct, mins, iso } = YimenManager;
+  const kpi = (text, value, unit, cls) => YimenManager.kpi(text, value, cls, unit);
   let socket = null;
-  const charts = {};
   const alerts = new Map();
 
   // --- formatting ------------------------------------------------------------------
-  const mins = (s) => (s === null || s === undefined ? "–" : (s / 60).toFixed(s < 600 ? 1 : 0));
   const clock = (s) => {
     if (s === null || s === undefined) return "";
     s = Math.round(s);
@@ -29,19 +16,9 @@
     return m >= 60 ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}:${String(r).padStart(2, "0")}`
       : `${m}:${String(r).padStart(2, "0")}`;
   };
-  const pct = (x) => (x === null || x === undefined ? "–" : (x * 100).toFixed(1) + "%");
-  const iso = (d) => d.toLocaleDateString("sv-SE", { timeZone: boot.timezone });  // YYYY-MM-DD in the hall
   const hhmm = (text) => (text ? text.slice(11, 16) : "");
 
-  // --- REST ------------------------------------------------------------------------
-  async function api(path, options = {}) {
-    try {
-      return await hub(options.method || "GET", path, options.body, { headers: options.headers });
-    } catch (error) {
-      if (error.status === 401) logout();
-      throw new Error(error.message || error.code);
-    }
-  }
+  YimenManager.onUnauthorised(() => logout());
 
   // --- login -----------------------------------------------------------------------
   $("#login-form").addEventListener("submit", async (event) => {
@@ -55,8 +32,7 @@
     if (!["manager", "supervisor", "admin"].includes(body.user.role)) {
       $("#login-error").textContent = T("需要大厅主任或管理员账号"); return;
     }
-    token = body.token;
-    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(TOKEN_KEY, body.token);
     sessionStorage.setItem(TOKEN_KEY + ".user", body.user.name || body.user.username);
     sessionStorage.setItem(TOKEN_KEY + ".role", body.user.role);
     start();
@@ -64,7 +40,6 @@
 
   function logout() {
     sessionStorage.removeItem(TOKEN_KEY);
-    token = null;
     if (socket) socket.stop();
     socket = null;
     $("#app").hidden = true; $("#tabs").hidden = true; $("#logout").hidden = true;
@@ -87,7 +62,7 @@
       if (name === "planning") runPlanning();
       if (name === "lookup" && !$("#l-date").value) $("#l-date").value = iso(new Date());
     }
-    Object.values(charts).forEach((c) => c.resize());
+    resizeCharts();
     history.replaceState(null, "", `#${name}`);
   }
   document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () => showTab(b.dataset.tab)));
@@ -98,15 +73,6 @@
     .map((state) => [state, label("floor_states", state)]);
   const STATE_COLOURS = { serving: "--serving", called: "--called", idle: "--idle", paused: "--paused",
     unattended: "--unattended", closed: "--closed" };
-
-  function kpi(label, value, unit, cls) {
-    const box = el("div", "kpi" + (cls ? " " + cls : ""));
-    box.append(el("div", "label", label));
-    const v = el("div", "value", value);
-    if (unit) v.append(el("small", null, unit));
-    box.append(v);
-    return box;
-  }
 
   function renderDashboard(snap) {
     $("#center-name").textContent = snap.center;
@@ -198,7 +164,7 @@
 
   function connect() {
     socket = Yimen.live("/manager", {
-      auth: { token },
+      auth: { token: token() },
       onLink: (ok) => {
         $("#live").classList.toggle("on", ok);
         $("#live-text").textContent = ok ? T("实时") : T("连接中断");
@@ -220,30 +186,8 @@
     window.yimenManagerSocket = socket;  // for the page's other views (ratings.js)
   }
 
-  // --- charts helpers ---------------------------------------------------------------
-  function chart(id) {
-    if (!charts[id]) charts[id] = echarts.init(document.getElementById(id));
-    return charts[id];
-  }
-  window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+  // --- charts ----------------------------------------------------------------------
   const PALETTE = ["#1f4e79", "#2e9d5b", "#e0a526", "#d9443b", "#2f6fde", "#7d5ba6"];
-
-  function table(target, headers, rows) {
-    const thead = el("thead"), tr = el("tr");
-    headers.forEach((h) => tr.append(el("th", null, h)));
-    thead.append(tr);
-    const tbody = el("tbody");
-    rows.forEach((row) => {
-      const r = el("tr");
-      row.forEach((cell) => {
-        const td = el("td");
-        if (cell instanceof Node) td.append(cell); else td.textContent = cell ?? "–";
-        r.append(td);
-      });
-      tbody.append(r);
-    });
-    target.replaceChildren(thead, tbody);
-  }
 
   function setRange(prefix, days) {
     const to = new Date();
@@ -254,15 +198,7 @@
   }
   const rangeQuery = (prefix) => `from=${$(`#${prefix}-from`).value}&to=${$(`#${prefix}-to`).value}`;
 
-  async function download(path, filename) {
-    const response = await fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
-    const blob = await response.blob();
-    const link = el("a");
-    link.href = URL.createObjectURL(blob);
-    link.download = filename;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-  }
+  const download = (path, filename) => YimenManager.download(path, filename);
 
   // --- reports ---------------------------------------------------------------------
   const HEAT_FLOOR = 10;      // tickets: the top of the heat map's colours at the least
@@ -470,5 +406,5 @@
     showTab((location.hash || "#dashboard").slice(1));
   }
   tick(); setInterval(tick, 1000);
-  if (token) start(); else $("#login").hidden = false;
+  if (token()) start(); else $("#login").hidden = false;
 })();

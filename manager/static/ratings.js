@@ -3,69 +3,13 @@
  * may happen next (allowed_actions); the page only offers those moves. */
 (function () {
   "use strict";
-  const boot = JSON.parse(document.getElementById("manager-boot").textContent);
-  const T = (msgid) => boot.texts[msgid] || msgid;
-  const TOKEN_KEY = "yimen.manager.token";
-  const $ = (sel) => document.querySelector(sel);
-  const el = (tag, cls, text) => {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  };
-  const token = () => sessionStorage.getItem(TOKEN_KEY);
-  const role = () => sessionStorage.getItem(TOKEN_KEY + ".role") || "manager";
-  const pct = (x) => (x === null || x === undefined ? "–" : (x * 100).toFixed(1) + "%");
-  const when = (text) => (text ? text.slice(0, 16).replace("T", " ") : "–");
-  const iso = (d) => d.toLocaleDateString("sv-SE", { timeZone: boot.timezone });
-  const LEVELS = { 5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意" };
+  const { T, label, $, el, api, kpi, table, chart, resizeCharts, pct, iso, when, whenShown } = YimenManager;
   const LEVEL_COLOURS = { 5: "#1a8f4c", 4: "#5cb85c", 3: "#e9a820", 2: "#ee6b3b", 1: "#d12f2f" };
-  const STATUS = { open: "待核实", rectifying: "整改中", appealed: "申诉中", overturned: "已撤销",
-    rectified: "已整改", closed: "已办结" };
-  const ACTIONS = { opened: "创建", verify: "核实", review: "复核", rectify: "整改", callback: "回访" };
-  const REASONS = { long_wait: "等候时间太长", attitude: "服务态度不好", not_told_at_once: "没有一次性告知",
-    extra_trip: "需要多次跑腿", slow: "办理效率低", unclear_guide: "办事指南不清楚", other: "其他" };
-  const CHANNELS = { pad: "评价器", phone: "手机", partner: "平台" };
-  const charts = {};
+  const levelName = (level) => label("rating_levels", String(level));
   let selected = null;
 
-  async function api(path, options = {}) {
-    const headers = Object.assign({ Authorization: `Bearer ${token()}` }, options.headers || {});
-    const response = await fetch(`/api/v1${path}`, Object.assign({}, options, { headers }));
-    const body = await response.json();
-    if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
-    return body;
-  }
-  function chart(id) {
-    if (!charts[id]) charts[id] = echarts.init(document.getElementById(id));
-    return charts[id];
-  }
-  window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
-  function kpi(label, value, cls) {
-    const box = el("div", "kpi" + (cls ? " " + cls : ""));
-    box.append(el("div", "label", label), el("div", "value", value));
-    return box;
-  }
-  function table(target, headers, rows) {
-    const thead = el("thead"), tr = el("tr");
-    headers.forEach((h) => tr.append(el("th", null, h)));
-    thead.append(tr);
-    const tbody = el("tbody");
-    rows.forEach((row) => {
-      const r = el("tr");
-      (row.cells || row).forEach((cell) => {
-        const td = el("td");
-        if (cell instanceof Node) td.append(cell); else td.textContent = cell ?? "–";
-        r.append(td);
-      });
-      if (row.onclick) { r.classList.add("clickable"); r.addEventListener("click", row.onclick); }
-      if (row.cls) r.className += " " + row.cls;
-      tbody.append(r);
-    });
-    target.replaceChildren(thead, tbody);
-  }
   const levelBadge = (level) => {
-    const badge = el("span", `level-badge l${level}`, T(LEVELS[level]));
+    const badge = el("span", `level-badge l${level}`, levelName(level));
     return badge;
   };
 
@@ -88,34 +32,26 @@
         axisLabel: { rotate: shown.length > 6 ? 40 : 0, interval: 0, fontSize: 11 } },
       yAxis: { type: "value" },
       series: [5, 4, 3, 2, 1].map((level) => ({
-        name: T(LEVELS[level]), type: "bar", stack: "levels", color: LEVEL_COLOURS[level],
+        name: levelName(level), type: "bar", stack: "levels", color: LEVEL_COLOURS[level],
         data: shown.map((r) => r.levels[String(level)]) })),
     }, true);
     chart("c-level-share").setOption({
       tooltip: { trigger: "item" }, legend: { bottom: 0 },
       series: [{ type: "pie", radius: ["40%", "68%"], label: { formatter: "{b}\n{c} ({d}%)" },
-        data: [5, 4, 3, 2, 1].map((level) => ({ name: T(LEVELS[level]), value: t.levels[String(level)],
+        data: [5, 4, 3, 2, 1].map((level) => ({ name: levelName(level), value: t.levels[String(level)],
           itemStyle: { color: LEVEL_COLOURS[level] } })) }],
     }, true);
     const unit = by === "unit";
     const headers = [$("#g-by").selectedOptions[0].textContent, T("办结数"), T("评价数"), T("参评率")]
-      .concat([5, 4, 3, 2, 1].map((l) => T(LEVELS[l])), [T("满意率"), T("差评数")],
+      .concat([5, 4, 3, 2, 1].map((l) => levelName(l)), [T("满意率"), T("差评数")],
         unit ? [T("整改数"), T("逾期"), T("回访率"), T("按期整改率")] : []);
     table($("#g-table"), headers, rows.map((r) => [r.name || r.key || "–", r.done, r.rated, pct(r.rated_share)]
       .concat([5, 4, 3, 2, 1].map((l) => r.levels[String(l)]), [pct(r.satisfied_share), r.bad],
         unit ? [r.rectifications, r.overdue, pct(r.callback_rate), pct(r.on_time_rate)] : [])));
-    Object.values(charts).forEach((c) => c.resize());
+    resizeCharts();
   }
-  async function download(format) {
-    const response = await fetch(`/api/v1/ratings/export?${range()}&format=${format}`,
-      { headers: { Authorization: `Bearer ${token()}` } });
-    const blob = await response.blob();
-    const link = el("a");
-    link.href = URL.createObjectURL(blob);
-    link.download = `ratings.${format}`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-  }
+  const download = (format) => YimenManager.download(`/ratings/export?${range()}&format=${format}`,
+    `ratings.${format}`);
 
   // --- the rectification tab ---------------------------------------------------------
   async function runRectifications() {
@@ -139,16 +75,18 @@
     $("#x-table").querySelectorAll("tbody tr").forEach((tr) => tr.classList.toggle("selected", Number(tr.dataset.id) === id));
   }
   function statusBadge(item) {
-    const span = el("span", `status-badge ${item.status}`, T(STATUS[item.status]));
+    const span = el("span", `status-badge ${item.status}`, label("rectification_statuses", item.status));
     if (item.overdue) span.append(el("b", "overdue-flag", T("逾期")));
     return span;
   }
 
+  // The buttons of each move: [field, value, text]. Which moves are offered is the hub's
+  // answer (allowed_actions: what the item allows now and the user's role may make).
   const MOVES = {
-    verify: { roles: ["manager", "admin"], choices: [["finding", "valid", "属实"], ["finding", "disputed", "不属实（申诉）"]] },
-    review: { roles: ["supervisor", "admin"], choices: [["decision", "upheld", "维持差评"], ["decision", "overturned", "撤销差评"]] },
-    rectify: { roles: ["manager", "admin"], choices: [[null, null, "整改"]] },
-    callback: { roles: ["manager", "admin"], choices: [[null, null, "回访"]] },
+    verify: [["finding", "valid", "属实"], ["finding", "disputed", "不属实（申诉）"]],
+    review: [["decision", "upheld", "维持差评"], ["decision", "overturned", "撤销差评"]],
+    rectify: [[null, null, "整改"]],
+    callback: [[null, null, "回访"]],
   };
 
   function actorName(step) {
@@ -164,25 +102,25 @@
     const facts = el("dl", "facts");
     const fact = (k, v) => { facts.append(el("dt", null, k)); const dd = el("dd"); if (v instanceof Node) dd.append(v); else dd.textContent = v ?? "–"; facts.append(dd); };
     fact(T("评价"), levelBadge(item.rating.level));
-    fact(T("原因"), item.rating.reasons.map((r) => T(REASONS[r] || r)).join("、") || "–");
+    fact(T("原因"), item.rating.reasons.map((r) => label("rating_reasons", r)).join("、") || "–");
     fact(T("意见"), item.rating.comment || "–");
-    fact(T("渠道"), T(CHANNELS[item.channel] || item.channel));
+    fact(T("渠道"), label("rating_channels", item.channel));
     fact(T("部门"), item.unit_name);
     fact(T("窗口"), item.window_number);
     fact(T("工作人员"), item.clerk ? `${item.clerk.name || ""} (${item.clerk.username})` : "–");
     fact(T("整改期限"), when(item.due_at));
     if (item.callback) fact(T("回访"), `${item.callback.reached ? T("已联系到群众") : "–"}` +
-      (item.callback.level ? ` · ${T(LEVELS[item.callback.level])}` : ""));
+      (item.callback.level ? ` · ${levelName(item.callback.level)}` : ""));
     const history = el("ol", "history");
     item.history.forEach((step) => {
       const li = el("li");
       li.dataset.action = step.action;
-      li.append(el("time", null, when(step.at)), el("b", null, T(ACTIONS[step.action] || step.action)),
+      li.append(el("time", null, when(step.at)), el("b", null, label("rectification_steps", step.action)),
         el("span", "actor", actorName(step)), el("span", "note", step.note || ""));
       history.append(li);
     });
     const parts = [head, facts, el("h3", null, T("处理记录")), history];
-    const moves = item.allowed_actions.filter((a) => MOVES[a] && MOVES[a].roles.includes(role()));
+    const moves = item.allowed_actions.filter((a) => MOVES[a]);
     moves.forEach((action) => parts.push(moveForm(item, action)));
     box.replaceChildren(...parts);
   }
@@ -190,14 +128,14 @@
   function moveForm(item, action) {
     const form = el("form", "move");
     form.dataset.action = action;
-    form.append(el("h3", null, T(ACTIONS[action])));
+    form.append(el("h3", null, label("rectification_steps", action)));
     if (action === "callback") {
       const reached = el("label", "inline");
       const box = el("input"); box.type = "checkbox"; box.name = "reached"; box.checked = true;
       reached.append(box, document.createTextNode(" " + T("已联系到群众")));
       const level = el("select"); level.name = "level";
       level.append(new Option(T("不变"), ""));
-      [5, 4, 3, 2, 1].forEach((l) => level.append(new Option(T(LEVELS[l]), String(l))));
+      [5, 4, 3, 2, 1].forEach((l) => level.append(new Option(levelName(l), String(l))));
       const levelLabel = el("label", "inline", T("回访后评价") + " ");
       levelLabel.append(level);
       form.append(reached, levelLabel);
@@ -205,8 +143,8 @@
     const note = el("textarea"); note.name = "note"; note.rows = 2; note.placeholder = T("备注（必填）");
     form.append(note);
     const buttons = el("div", "move-buttons");
-    MOVES[action].choices.forEach(([field, value, label]) => {
-      const button = el("button", "primary", T(label));
+    MOVES[action].forEach(([field, value, text]) => {
+      const button = el("button", "primary", T(text));
       button.type = "button";
       if (value) button.dataset.value = value;
       button.addEventListener("click", () => submitMove(item, action, form, field, value));
@@ -229,8 +167,7 @@
       if (form.elements.level.value) body.level = Number(form.elements.level.value);
     }
     try {
-      const updated = await api(`/rectifications/${item.id}/${action}`, { method: "POST",
-        headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const updated = await api(`/rectifications/${item.id}/${action}`, { method: "POST", body });
       selected = updated.id;
       await runRectifications();
       renderDetail(updated);
@@ -271,14 +208,6 @@
     $("#rect-overdue-badge").classList.toggle("zero", overdue === 0);
   });
 
-  // --- loading a tab the first time it is shown --------------------------------------
-  function whenShown(name, load) {
-    const section = document.querySelector(`main .tab[data-tab="${name}"]`);
-    let done = false;
-    const check = () => { if (!section.hidden && !done && token()) { done = true; load(); } };
-    new MutationObserver(check).observe(section, { attributes: true, attributeFilter: ["hidden"] });
-    check();
-  }
   const to = new Date(), from = new Date();
   from.setDate(to.getDate() - 29);
   $("#g-from").value = iso(from); $("#g-to").value = iso(to);

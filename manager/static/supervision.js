@@ -3,42 +3,10 @@
  * (kind names in labels, each alert's message); supervisors and admins may close one. */
 (function () {
   "use strict";
-  const boot = Yimen.boot("manager-boot");
-  const T = Yimen.translator(boot.texts);
-  const label = Yimen.labeller(boot.labels);
-  const TOKEN_KEY = "yimen.manager.token";
-  const token = () => sessionStorage.getItem(TOKEN_KEY);
-  const role = () => sessionStorage.getItem(TOKEN_KEY + ".role") || "manager";
-  const hub = Yimen.client(() => ({ Authorization: `Bearer ${token()}` }));
-  const $ = (sel) => document.querySelector(sel);
-  const el = (tag, cls, text) => {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  };
-  const when = (text) => (text ? text.slice(5, 16).replace("T", " ") : "–");
-  const iso = (d) => d.toLocaleDateString("sv-SE", { timeZone: boot.timezone });
-  const mins = (s) => (s === null || s === undefined ? "–" : (s / 60).toFixed(1));
+  const { boot, T, token, role, api, $, el, kpi, table, iso, mins, whenShown } = YimenManager;
+  const when = (text) => (text ? text.slice(5, 16).replace("T", " ") : "–");  // MM-DD HH:MM
   const KINDS = (boot.labels && boot.labels.supervision_kinds) || {};
   const shown = new Map();  // the alerts in the list, by id
-
-  function table(target, headers, rows) {
-    const thead = el("thead"), tr = el("tr");
-    headers.forEach((h) => tr.append(el("th", null, h)));
-    thead.append(tr);
-    const tbody = el("tbody");
-    rows.forEach((row) => {
-      const r = el("tr", row.cls || "");
-      row.cells.forEach((cell) => {
-        const td = el("td");
-        if (cell instanceof Node) td.append(cell); else td.textContent = cell ?? "–";
-        r.append(td);
-      });
-      tbody.append(r);
-    });
-    target.replaceChildren(thead, tbody);
-  }
 
   // --- a short beep (Web Audio): a new finding is heard, not only seen ----------------
   let audio = null;
@@ -67,9 +35,9 @@
     button.addEventListener("click", async () => {
       if (!input.value.trim()) { input.placeholder = T("请填写处理说明"); input.focus(); return; }
       try {
-        const closed = await hub("POST", `/supervision/alerts/${alert.id}/close`, { note: input.value.trim() });
+        const closed = await api(`/supervision/alerts/${alert.id}/close`, { method: "POST", body: { note: input.value.trim() } });
         update(closed);
-      } catch (error) { input.value = ""; input.placeholder = error.message || error.code; }
+      } catch (error) { input.value = ""; input.placeholder = error.message; }
     });
     box.append(input, button);
     return box;
@@ -98,7 +66,7 @@
   let loadedOnce = false;
   async function runAlerts() {
     const status = $("#sv-status").value, kind = $("#sv-kind").value;
-    const list = await hub("GET", `/supervision/alerts?${new URLSearchParams(Object.entries({ status, kind }).filter(([, v]) => v))}`);
+    const list = await api(`/supervision/alerts?${new URLSearchParams(Object.entries({ status, kind }).filter(([, v]) => v))}`);
     shown.clear();
     list.forEach((a) => shown.set(a.id, a));
     loadedOnce = true;
@@ -121,21 +89,20 @@
 
   // --- the monthly review ----------------------------------------------------------------
   async function runReview() {
-    const review = await hub("GET", `/supervision/review?month=${$("#sv-month").value}`);
+    const review = await api(`/supervision/review?month=${$("#sv-month").value}`);
     const kinds = Object.keys(KINDS);
     const row = (name, r) => ({ cells: [name].concat(kinds.map((k) => r.findings[k] || 0),
       [r.findings_total, r.bad_ratings, r.overdue_rectifications, r.overdue_cases]) });
     table($("#sv-review"), [T("部门")].concat(kinds.map((k) => KINDS[k]), [T("发现合计"), T("差评"), T("逾期整改"), T("超期办件")]),
-      review.units.map((u) => row(u.name || u.unit_id || "–", u)).concat([Object.assign(row("合计", review.total), { cls: "total" })]));
+      review.units.map((u) => row(u.name || u.unit_id || "–", u)).concat([Object.assign(row(T("合计"), review.total), { cls: "total" })]));
   }
 
   // --- staff records ---------------------------------------------------------------------
   const staffRange = () => `from=${$("#s-from").value}&to=${$("#s-to").value}`;
   async function runStaff() {
-    const report = await hub("GET", `/reports/staff?${staffRange()}`);
+    const report = await api(`/reports/staff?${staffRange()}`);
     const rows = report.rows;
     const sum = (key) => rows.reduce((n, r) => n + (r[key] || 0), 0);
-    const kpi = (name, value) => { const b = el("div", "kpi"); b.append(el("div", "label", name), el("div", "value", value)); return b; };
     $("#s-kpis").replaceChildren(kpi(T("工作人员数"), rows.length), kpi(T("叫号数"), sum("calls")),
       kpi(T("办结数"), sum("served")), kpi(T("过号"), sum("no_show")), kpi(T("监察发现"), sum("findings")));
     table($("#s-table"), [T("账号"), T("姓名"), T("部门"), T("出勤天数"), T("叫号数"), T("办结数"), T("过号"),
@@ -144,24 +111,9 @@
       mins(r.avg_service_s), mins(r.paused_s), r.ratings["5"], r.ratings["4"], r.ratings["3"], r.ratings["2"],
       r.ratings["1"], r.rectifications, r.findings] })));
   }
-  async function download(format) {
-    const response = await fetch(`/api/v1/reports/staff?${staffRange()}&format=${format}`,
-      { headers: { Authorization: `Bearer ${token()}` } });
-    const link = el("a");
-    link.href = URL.createObjectURL(await response.blob());
-    link.download = `staff-${$("#s-from").value}_${$("#s-to").value}.${format}`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-  }
+  const download = (format) => YimenManager.download(`/reports/staff?${staffRange()}&format=${format}`,
+    `staff-${$("#s-from").value}_${$("#s-to").value}.${format}`);
 
-  // --- loading a tab the first time it is shown ---------------------------------------
-  function whenShown(name, load) {
-    const section = document.querySelector(`main .tab[data-tab="${name}"]`);
-    let done = false;
-    const check = () => { if (!section.hidden && !done && token()) { done = true; load(); } };
-    new MutationObserver(check).observe(section, { attributes: true, attributeFilter: ["hidden"] });
-    check();
-  }
   Object.entries(KINDS).forEach(([code, name]) => { const o = el("option", null, name); o.value = code; $("#sv-kind").append(o); });
   const to = new Date(), from = new Date(to.getFullYear(), 0, 1);
   $("#s-from").value = iso(from); $("#s-to").value = iso(to);

@@ -204,16 +204,16 @@ class Rectification(Answer):
 
 @operation(bp, "GET", "/rectifications", "Rectifications of bad ratings (差评整改)", access=READERS,
            query=RectificationsQuery, answers={200: list[Rectification]})
-def list_rectifications(query: RectificationsQuery):
+def list_rectifications(actor, query: RectificationsQuery):
     return rectifications.list_rectifications(
         hub(), status=query.status, overdue=query.overdue,
-        unit_id=query.unit_id or None)
+        unit_id=query.unit_id or None, viewer=actor)
 
 
 @operation(bp, "GET", "/rectifications/<int:rectification_id>", "One rectification with its history",
            access=READERS, answers={200: Rectification}, errors={404: "rectification_not_found"})
-def get_rectification(rectification_id: int):
-    return rectifications.get_rectification(hub(), rectification_id)
+def get_rectification(rectification_id: int, actor):
+    return rectifications.get_rectification(hub(), rectification_id, actor)
 
 
 # The moves' fields are optional here: the core checks first whether the move is allowed

@@ -40,7 +40,9 @@ def _clerks(repos, ids) -> dict[int, dict]:
     return found
 
 
-def _views(hub: Hub, repos, items) -> list[dict]:
+def _views(hub: Hub, repos, items, viewer: Actor | None) -> list[dict]:
+    """The answers' shape; ``allowed_actions`` are the moves the item allows now that
+    ``viewer`` may make (all of them when no viewer is named)."""
     now = hub.now()
     ratings = repos.ratings.by_ids(item.rating_id for item, _meta in items)
     clerks = _clerks(repos, (meta["clerk_id"] for _item, meta in items))
@@ -62,7 +64,8 @@ def _views(hub: Hub, repos, items) -> list[dict]:
                          "actor": str(step.actor), "actor_name": step.actor.name,
                          "note": step.note, "detail": step.detail} for step in item.history],
             # additions
-            "allowed_actions": item.allowed_actions(),
+            "allowed_actions": [action for action in item.allowed_actions()
+                                if viewer is None or viewer.role in MOVERS.get(action, ())],
             "matter_name": _name(hub.center.matters, rating.matter_id),
             "unit_name": _name(hub.center.units, rating.unit_id),
             "window_number": (hub.center.windows[rating.window_id].number
@@ -81,22 +84,22 @@ def _name(objects, key):
 
 
 def list_rectifications(hub: Hub, *, status: str | None = None, overdue: bool = False,
-                        unit_id: str | None = None) -> list[dict]:
+                        unit_id: str | None = None, viewer: Actor | None = None) -> list[dict]:
     if status is not None and status not in STATUSES:
         raise BadRequestError(f"status must be one of {', '.join(STATUSES)}", code="invalid_field",
                               field="status")
     with hub.reading() as repos:
         items = repos.rectifications.listing(status=status, unit_id=unit_id, limit=LIST_LIMIT,
                                              overdue_at=hub.now() if overdue else None)
-        return _views(hub, repos, items)
+        return _views(hub, repos, items, viewer)
 
 
-def get_rectification(hub: Hub, rectification_id: int) -> dict:
+def get_rectification(hub: Hub, rectification_id: int, viewer: Actor | None = None) -> dict:
     with hub.reading() as repos:
         found = repos.rectifications.get(rectification_id)
         if found is None:
             raise RectificationNotFoundError(f"no rectification {rectification_id}")
-        return _views(hub, repos, [found])[0]
+        return _views(hub, repos, [found], viewer)[0]
 
 
 def overdue_count(hub: Hub, repos) -> int:
@@ -136,7 +139,7 @@ def move(hub: Hub, rectification_id: int, action: str, actor: Actor, body: dict)
             raise InvalidTransitionError("the rectification was just changed by someone else") from None
         uow.commit()
     announce(hub, rectification_id, item.status.value)
-    return get_rectification(hub, rectification_id)
+    return get_rectification(hub, rectification_id, actor)
 
 
 def announce(hub: Hub, rectification_id: int, status: str) -> None:

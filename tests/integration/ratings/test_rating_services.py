@@ -168,6 +168,9 @@ def test_a_rectification_through_to_closed(hall, clock):
     ratings.rate_ticket(hub, ticket["token"], level=2, pad=hall["pad"])
     rect_id = rectifications.list_rectifications(hub)[0]["id"]
     manager, supervisor = hall["manager"], hall["supervisor"]
+    # each user is offered the moves their role may make, and only those
+    assert rectifications.get_rectification(hub, rect_id, manager)["allowed_actions"] == ["verify"]
+    assert rectifications.list_rectifications(hub, viewer=supervisor)[0]["allowed_actions"] == []
     with pytest.raises(ForbiddenError):  # the supervisor reviews appeals, not verifies
         rectifications.move(hub, rect_id, "verify", supervisor, {"finding": "valid", "note": "x"})
     with pytest.raises(MissingFieldError):

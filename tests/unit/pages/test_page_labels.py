@@ -11,12 +11,19 @@ from server.page_labels import (
     OUTCOME_NAMES,
     PRINTER_PROBLEM_NAMES,
     PRIORITY_REASON_NAMES,
+    RATING_CHANNEL_NAMES,
+    RATING_LEVEL_NAMES,
+    RATING_REASON_NAMES,
+    RECTIFICATION_STATUS_NAMES,
+    RECTIFICATION_STEP_NAMES,
     TICKET_STATUS_NAMES,
     UNIT_GROUP_NAMES,
     WINDOW_STATUS_NAMES,
     msgids,
 )
 from server.queueing.center import DEFAULT_PRIORITY_REASONS, UNIT_GROUPS
+from server.queueing.ratings import BAD_REASONS, CHANNELS, LEVELS
+from server.queueing.rectification import MOVES, RectificationStatus
 from server.queueing.tickets import Outcome, TicketStatus
 from server.queueing.windows import WindowStatus, window_range
 
@@ -29,6 +36,11 @@ def test_every_code_of_the_core_has_a_label():
     assert set(PRIORITY_REASON_NAMES) == set(DEFAULT_PRIORITY_REASONS)
     assert tuple(UNIT_GROUP_NAMES) == UNIT_GROUPS
     assert set(PRINTER_PROBLEM_NAMES) == set(PROBLEM_LEVELS)
+    assert set(RATING_LEVEL_NAMES) == {str(level) for level in LEVELS}
+    assert set(RATING_REASON_NAMES) == set(BAD_REASONS)
+    assert set(RATING_CHANNEL_NAMES) == set(CHANNELS)
+    assert set(RECTIFICATION_STATUS_NAMES) == set(RectificationStatus)
+    assert set(RECTIFICATION_STEP_NAMES) == {"opened", *MOVES}
 
 
 def test_every_label_has_an_english_translation():
