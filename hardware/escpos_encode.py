@@ -127,7 +127,7 @@ def encode_drawing(drawing: Drawing, profile: PrinterProfile) -> bytes:
             out += feed(y - start)
             continue
         for top, bottom, tall in _split(start, y, drawing.tall):
-            out += _bands(ink, top, bottom, tall=tall)
+            out += _bands(ink, top, bottom, tall=tall, trim=profile.trim)
     return bytes(out + _finish(profile))
 
 
@@ -139,13 +139,14 @@ def _split(top: int, bottom: int, tall: tuple[tuple[int, int], ...]):
         yield start, stop, inside and (stop - start) % 2 == 0
 
 
-def _bands(ink: Image.Image, top: int, bottom: int, *, tall: bool = False) -> bytes:
+def _bands(ink: Image.Image, top: int, bottom: int, *, tall: bool = False,
+           trim: bool = True) -> bytes:
     """``GS v 0`` blocks for the rows ``top..bottom`` of ``ink``, cut to their ink;
     ``tall`` rows come in identical pairs and go once, printed double height."""
     width = ink.width
     middle = width // 2
-    box = ink.crop((0, top, width, bottom)).getbbox()
-    left, right = (box[0], box[2]) if box else (middle - 4, middle + 4)
+    box = ink.crop((0, top, width, bottom)).getbbox() if trim else None
+    left, right = (box[0], box[2]) if box else (0, width)
     half = max(middle - left, right - middle)
     half = min(middle, -(-half // 4) * 4)  # a whole number of bytes either side
     lo, hi = middle - half, middle + half

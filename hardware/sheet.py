@@ -141,9 +141,14 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return load_font(path, size)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
+def _advance(path: str, size: int, char: str) -> float:
+    return _font(path, size).getlength(char)
+
+
 def _length(path: str, size: int, text: str) -> float:
-    return _font(path, size).getlength(text)
+    """The width of ``text`` as :func:`_compose` sets it: the characters' advances."""
+    return sum(_advance(path, size, char) for char in text)
 
 
 def _measure(path: str, size: int) -> Callable[[str], float]:
@@ -161,7 +166,7 @@ def _glyph(path: str, size: int, char: str, tall: bool) -> tuple[Image.Image | N
     its ink from the pen position, and its advance. Characters repeat from line to
     line and ticket to ticket; FreeType draws each once."""
     font = _font(path, size)
-    advance = _length(path, size, char)
+    advance = _advance(path, size, char)
     left, _top, right, _bottom = font.getbbox(char, anchor="ls")
     if right <= left:
         return None, 0, advance

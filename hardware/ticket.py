@@ -70,6 +70,9 @@ class PrinterProfile:
     (``GS ( k``: a few dozen bytes instead of kilobytes), ``"raster"`` Yimen (for
     printers without the command), ``"auto"`` native on 80 mm paper and wider (where
     printers have it), raster on narrower paper. Text mode always prints it natively.
+    ``trim`` sends each raster band only as wide as its ink, centred by the printer
+    (``ESC a 1``); ``False`` sends every band full width, for a printer that does not
+    centre raster images.
     """
 
     width_dots: int = 576
@@ -77,6 +80,7 @@ class PrinterProfile:
     font_path: str | None = None
     cut: bool = True
     qr: str = "auto"
+    trim: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

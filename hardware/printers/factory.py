@@ -9,7 +9,8 @@ Forms (``[...]`` is optional)::
     preview[:DIR]                        preview:var/tickets  (the default)
 
 followed by options after ``?``, joined by ``&``: ``width=58mm|80mm|<dots>``,
-``mode=raster|text``, ``qr=auto|native|raster``, ``font=/path/to/font.ttc``, ``cut=yes|no``,
+``mode=raster|text``, ``qr=auto|native|raster``, ``trim=yes|no``, ``font=/path/to/font.ttc``,
+``cut=yes|no``,
 ``timeout=SECONDS`` (network, serial, USB), ``rtscts=yes|no`` (serial).
 """
 
@@ -35,7 +36,7 @@ ACCEPTED_FORMS = (
     "network:HOST[:PORT] (e.g. network:192.168.1.50:9100), "
     "cups:QUEUE, preview[:DIR] (e.g. preview:var/tickets); "
     "options after '?': width=58mm|80mm|DOTS, mode=raster|text, qr=auto|native|raster, "
-    "font=PATH, cut=yes|no, "
+    "trim=yes|no, font=PATH, cut=yes|no, "
     "timeout=SECONDS, rtscts=yes|no"
 )
 BOOLEANS = {
@@ -92,6 +93,8 @@ def _profile(spec: str, base: PrinterProfile, options: dict[str, str]) -> Printe
         changes["font_path"] = options["font"]
     if "cut" in options:
         changes["cut"] = _bool(spec, "cut", options["cut"])
+    if "trim" in options:
+        changes["trim"] = _bool(spec, "trim", options["trim"])
     try:
         return dataclasses.replace(base, **changes)
     except PrinterConfigError as exc:
@@ -129,7 +132,7 @@ def printer_from_spec(spec: str, profile: PrinterProfile | None = None) -> Print
     except ValueError:
         raise _bad(spec, "options after '?' must look like name=value&name=value") from None
     options = dict(pairs)
-    known = {"width", "mode", "qr", "font", "cut", "timeout", "rtscts"}
+    known = {"width", "mode", "qr", "trim", "font", "cut", "timeout", "rtscts"}
     unknown = sorted(set(options) - known)
     if unknown:
         raise _bad(spec, f"unknown option(s) {', '.join(unknown)}")

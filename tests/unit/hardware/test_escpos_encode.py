@@ -85,6 +85,15 @@ def test_raster_stream_feeds_blank_paper_and_trims_bands(make_ticket, profile):
     assert fed + printed + qr_rows == drawing.ink.height
 
 
+def test_untrimmed_bands_are_full_width_and_print_the_same(make_ticket):
+    profile = PrinterProfile(width_dots=576, trim=False)
+
+    data = encode_ticket(make_ticket(), profile)
+
+    assert {row_bytes for name, row_bytes, _r, _b in _commands(data) if name == b"GS v 0"} == {72}
+    assert parse_raster(data).tobytes() == render_ticket(make_ticket(), profile).tobytes()
+
+
 def test_the_big_number_goes_at_half_the_rows_printed_double_height(make_ticket):
     profile = PrinterProfile(width_dots=576)
     drawing = draw_ticket(make_ticket(), profile)

@@ -18,7 +18,7 @@ DATA = [
     "0123456789" * 5,  # numeric segments
     "https://queue.example.gov.cn/t/" + "x" * 120,  # version 7 and up: version information
     "状态 http://大厅/t/abc",  # UTF-8
-    *("http://10.0.0.%d:5000/t/" % i
+    *(f"http://10.0.0.{i}:5000/t/"
       + "".join(_rng.choice(string.ascii_letters + string.digits) for _ in range(_rng.randint(6, 60)))
       for i in range(12)),
 ]
