@@ -65,7 +65,11 @@ class Slip:
 
 @dataclass(frozen=True)
 class NativeQr:
-    """A QR code the printer draws (``GS ( k``) into rows the drawing left blank."""
+    """A QR code the printer draws (``GS ( k``) into rows the drawing left blank.
+
+    ``size`` is the symbol ``hardware.qr`` would make; a printer that picks another
+    version prints a code a few modules larger or smaller, and the paper after it
+    simply moves down by the difference."""
 
     data: str
     module: int  # dots per module
