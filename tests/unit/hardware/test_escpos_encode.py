@@ -44,7 +44,7 @@ def test_qr_decodes_from_the_printed_bytes(make_ticket, profile):
     assert (b"\x1d(k" in data) == profile.native_qr
 
 
-def _commands(data: bytes) -> list[tuple[bytes, int, int]]:
+def _commands(data: bytes) -> list[tuple[bytes, int, int, bytes]]:
     """(command, band width in bytes, rows, bits) of every GS v 0 and ESC J, in order;
     a double-height band's rows counted as printed."""
     found, pos = [], 0
