@@ -1,7 +1,9 @@
 """Ticket printers and ticket layout for Yimen kiosks.
 
-Imports nothing else of the project. ``hardware.layout`` draws a ticket,
-``hardware.escpos_encode`` turns it into ESC/POS bytes, ``hardware.printers``
+Imports nothing else of the project. ``hardware.sheet`` draws a slip (the ticket of
+``hardware.layout``, the receipt of ``hardware.receipt``), ``hardware.qr`` makes its QR
+code, ``hardware.escpos_encode`` turns it into ESC/POS bytes and
+``hardware.escpos_read`` reads them back into a picture, ``hardware.printers``
 sends them (``printer_from_spec("usb:0x0416:0x5011")``), ``hardware.printer_health``
 names a printer's problems and prints only when it can, ``hardware.print_job`` is the
 job's JSON and the Socket.IO names the kiosk agent shares with the hub. Settings (a

@@ -1,9 +1,12 @@
-"""Turning a ticket into ESC/POS bytes, and reading ESC/POS back (pure, no I/O).
+"""Turning a ticket into ESC/POS bytes (pure, no I/O); ``hardware.escpos_read``
+reads them back (``parse_raster`` is kept here under its old name).
 
 Two encodings (see :class:`~hardware.ticket.PrinterProfile`):
 
-* raster: ``ESC @``, the rendered image as ``GS v 0`` bands, then the cut. Works on
-  every ESC/POS printer and needs no font in the printer.
+* raster: ``ESC @``, the drawn slip as ``GS v 0`` bands cut to their ink with
+  ``ESC J`` feeds for blank paper, the QR code as the printer's ``GS ( k`` where the
+  profile says so (:attr:`PrinterProfile.native_qr`), then the cut. Needs no font in
+  the printer.
 * text: ``ESC @``, ``FS &`` (Chinese character mode), GB18030 text lines with
   alignment and ``GS !`` sizes, the QR code drawn by the printer (``GS ( k``, model 2,
   error level M), then the cut. Needs a printer with a resident Chinese font.
@@ -13,7 +16,11 @@ from __future__ import annotations
 
 from PIL import Image
 
-from hardware.layout import render_ticket
+from hardware.escpos_read import parse_raster as parse_raster  # re-exported: its old home
+from hardware.escpos_read import read_escpos as read_escpos
+from hardware.layout import draw_ticket
+from hardware.qr import ESCPOS_EC
+from hardware.sheet import Drawing
 from hardware.status import PrinterStatus
 from hardware.ticket import (
     PAPER_WIDTHS,
@@ -51,6 +58,8 @@ RASTER_BAND_ROWS = 64
 """Rows per ``GS v 0`` block: 4.6 KB at 80 mm, small enough for the receive buffer of
 cheap printers, large enough to keep the command overhead negligible."""
 
+MAX_FEED = 255  # ESC J n feeds at most 255 dots (rows) at a time
+
 INVERT_BITS = bytes(255 - value for value in range(256))  # table for bytes.translate
 
 FONT_A_DOTS = 12  # width of one half-width character of the resident font A
@@ -66,18 +75,98 @@ STATUS_QUERIES: tuple[int, ...] = (STATUS_PRINTER, STATUS_OFFLINE_CAUSE, STATUS_
 def encode_ticket(content: TicketContent, profile: PrinterProfile) -> bytes:
     """The complete byte stream for one ticket, in the profile's mode."""
     if profile.mode == "text":
-        body = _text_body(content, profile)
-    else:
-        body = encode_raster(render_ticket(content, profile))
-    return INIT + body + _finish(profile)
+        return INIT + _text_body(content, profile) + _finish(profile)
+    return encode_drawing(draw_ticket(content, profile), profile)
 
 
 def _finish(profile: PrinterProfile) -> bytes:
     return PARTIAL_CUT if profile.cut else ESC + b"d" + bytes([TAIL_FEED_LINES])
 
 
+def print_area(width_dots: int) -> bytes:
+    """``GS W``: the printing area the slip was laid out for, so that centring (and
+    the reader) puts every trimmed band where the full-width picture had it."""
+    return GS + b"W" + width_dots.to_bytes(2, "little")
+
+
+def feed(rows: int) -> bytes:
+    """``ESC J n``: feed blank paper instead of sending white raster rows."""
+    out = bytearray()
+    while rows > 0:
+        step = min(rows, MAX_FEED)
+        out += ESC + b"J" + bytes([step])
+        rows -= step
+    return bytes(out)
+
+
+def encode_drawing(drawing: Drawing, profile: PrinterProfile) -> bytes:
+    """The raster stream of a drawn slip: ``ESC @``, the print area, centring, then
+    from top to bottom ``ESC J`` for blank rows, ``GS v 0`` bands for rows with ink
+    (each trimmed to the ink, symmetric about the middle so centring puts it back in
+    place) and ``GS ( k`` where the printer draws the QR code; then the cut."""
+    ink = drawing.ink
+    width, height = ink.size
+    if width % 8:
+        raise ValueError(f"raster width must be a multiple of 8 dots, got {width}")
+    _columns, inked = ink.getprojection()  # per row: 1 if it has a dot
+    qr = drawing.qr
+    qr_top = qr.top if qr else -1
+    out = bytearray(INIT + print_area(width) + ALIGN_CENTER)
+    y = 0
+    while y < height:
+        if y == qr_top:
+            out += qr_commands(qr.data, qr.module, qr.ec)
+            y += qr.size
+            continue
+        stop = qr_top if y < qr_top else height
+        start = y
+        blank = not inked[y]
+        while y < stop and (not inked[y]) == blank:
+            y += 1
+        if blank:
+            out += feed(y - start)
+            continue
+        for top, bottom, tall in _split(start, y, drawing.tall):
+            out += _bands(ink, top, bottom, tall=tall, trim=profile.trim)
+    return bytes(out + _finish(profile))
+
+
+def _split(top: int, bottom: int, tall: tuple[tuple[int, int], ...]):
+    """The rows ``top..bottom`` in pieces, each wholly inside or outside a tall range."""
+    cuts = sorted({top, bottom, *(edge for rng in tall for edge in rng if top < edge < bottom)})
+    for start, stop in zip(cuts, cuts[1:], strict=False):
+        inside = any(low <= start and stop <= high for low, high in tall)
+        yield start, stop, inside and (stop - start) % 2 == 0
+
+
+def _bands(ink: Image.Image, top: int, bottom: int, *, tall: bool = False,
+           trim: bool = True) -> bytes:
+    """``GS v 0`` blocks for the rows ``top..bottom`` of ``ink``, cut to their ink;
+    ``tall`` rows come in identical pairs and go once, printed double height."""
+    width = ink.width
+    middle = width // 2
+    box = ink.crop((0, top, width, bottom)).getbbox() if trim else None
+    left, right = (box[0], box[2]) if box else (0, width)
+    half = max(middle - left, right - middle)
+    half = min(middle, -(-half // 4) * 4)  # a whole number of bytes either side
+    lo, hi = middle - half, middle + half
+    row_bytes = (hi - lo) // 8
+    step = 2 if tall else 1
+    out = bytearray()
+    for start in range(top, bottom, RASTER_BAND_ROWS * step):
+        rows = min(RASTER_BAND_ROWS, (bottom - start) // step)
+        band = ink.crop((lo, start, hi, start + rows * step))
+        if tall:
+            band = band.resize((band.width, rows), Image.Resampling.NEAREST)  # one of each pair
+        mode = b"\x02" if tall else b"\x00"
+        out += RASTER_HEADER + mode + row_bytes.to_bytes(2, "little") + rows.to_bytes(2, "little")
+        out += band.tobytes()
+    return bytes(out)
+
+
 def encode_raster(image: Image.Image) -> bytes:
-    """``GS v 0`` blocks for a 1-bit image (black pixel = printed dot)."""
+    """``GS v 0`` blocks for a whole 1-bit picture (black pixel = printed dot), every
+    row sent: for pictures that are not slips."""
     bw = image.convert("1", dither=Image.Dither.NONE)
     width, height = bw.size
     if width % 8:
@@ -94,48 +183,6 @@ def encode_raster(image: Image.Image) -> bytes:
     return bytes(out)
 
 
-def parse_raster(data: bytes) -> Image.Image:
-    """Rebuild one 1-bit image from every ``GS v 0`` block in ``data``, top to bottom.
-
-    Raises ``ValueError`` when there is no block, a block is truncated, or the
-    blocks disagree on width.
-    """
-    bands: list[Image.Image] = []
-    pos = data.find(RASTER_HEADER)
-    while pos != -1:
-        header = data[pos + 3 : pos + 8]
-        if len(header) < 5:
-            raise ValueError(f"truncated GS v 0 header at byte {pos}")
-        mode, row_bytes, rows = (
-            header[0],
-            int.from_bytes(header[1:3], "little"),
-            int.from_bytes(header[3:5], "little"),
-        )
-        start = pos + 8
-        end = start + row_bytes * rows
-        if end > len(data):
-            raise ValueError(f"truncated GS v 0 block at byte {pos}: needs {end - start} bytes")
-        inverted = data[start:end].translate(INVERT_BITS)
-        band = Image.frombytes("1", (row_bytes * 8, rows), inverted)
-        if mode & 0x01:  # double width
-            band = band.resize((band.width * 2, band.height), Image.Resampling.NEAREST)
-        if mode & 0x02:  # double height
-            band = band.resize((band.width, band.height * 2), Image.Resampling.NEAREST)
-        bands.append(band)
-        pos = data.find(RASTER_HEADER, end)
-    if not bands:
-        raise ValueError("no GS v 0 raster block in data")
-    width = bands[0].width
-    if any(band.width != width for band in bands):
-        raise ValueError("GS v 0 blocks have different widths")
-    image = Image.new("1", (width, sum(band.height for band in bands)), 1)
-    top = 0
-    for band in bands:
-        image.paste(band, (0, top))
-        top += band.height
-    return image
-
-
 # ---- text mode -----------------------------------------------------------------
 
 
@@ -145,8 +192,8 @@ def size_command(magnification: int) -> bytes:
     return GS + b"!" + bytes([(step << 4) | step])
 
 
-def qr_commands(data: str, module_dots: int) -> bytes:
-    """The native QR sequence: model 2, module size, error level M, store, print."""
+def qr_commands(data: str, module_dots: int, ec: str = "M") -> bytes:
+    """The native QR sequence: model 2, module size, error level (M), store, print."""
     payload = data.encode("utf-8")
     store_length = len(payload) + 3
     if store_length > 0xFFFF:
@@ -155,7 +202,7 @@ def qr_commands(data: str, module_dots: int) -> bytes:
         (
             QR_PREFIX + b"\x04\x00\x31\x41\x32\x00",  # fn 165: model 2
             QR_PREFIX + b"\x03\x00\x31\x43" + bytes([module_dots]),  # fn 167: module size
-            QR_PREFIX + b"\x03\x00\x31\x45\x31",  # fn 169: error correction M
+            QR_PREFIX + b"\x03\x00\x31\x45" + bytes([ESCPOS_EC[ec]]),  # fn 169: error level
             QR_PREFIX + store_length.to_bytes(2, "little") + b"\x31\x50\x30" + payload,  # fn 180
             QR_PREFIX + b"\x03\x00\x31\x51\x30",  # fn 181: print the stored symbol
         )

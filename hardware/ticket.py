@@ -17,6 +17,7 @@ from hardware.errors import PrinterConfigError
 
 PAPER_WIDTHS: dict[str, int] = {"80mm": 576, "58mm": 384}
 MODES: tuple[str, ...] = ("raster", "text")
+QR_MODES: tuple[str, ...] = ("auto", "native", "raster")
 ELLIPSIS = "…"
 
 
@@ -65,17 +66,30 @@ class PrinterProfile:
     on any ESC/POS printer) or ``"text"`` (GB18030 text in the printer's resident
     Chinese font and the printer's own QR command: smaller and faster, needs a
     Chinese-capable printer). ``font_path`` None means :func:`find_cjk_font` picks one.
+    ``qr`` says who draws the QR code in raster mode: ``"native"`` the printer
+    (``GS ( k``: a few dozen bytes instead of kilobytes), ``"raster"`` Yimen (for
+    printers without the command), ``"auto"`` native on 80 mm paper and wider (where
+    printers have it), raster on narrower paper. Text mode always prints it natively.
+    ``trim`` sends each raster band only as wide as its ink, centred by the printer
+    (``ESC a 1``); ``False`` sends every band full width, for a printer that does not
+    centre raster images.
     """
 
     width_dots: int = 576
     mode: str = "raster"
     font_path: str | None = None
     cut: bool = True
+    qr: str = "auto"
+    trim: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise PrinterConfigError(
                 f"unknown printer mode {self.mode!r}; accepted: {', '.join(MODES)}"
+            )
+        if self.qr not in QR_MODES:
+            raise PrinterConfigError(
+                f"unknown QR setting {self.qr!r}; accepted: {', '.join(QR_MODES)}"
             )
         if self.width_dots % 8 or not 128 <= self.width_dots <= 1024:
             raise PrinterConfigError(
@@ -84,7 +98,15 @@ class PrinterProfile:
             )
 
 
-def _fill(template: str, **values: str) -> str:
+    @property
+    def native_qr(self) -> bool:
+        """Whether the printer draws the QR code itself (``GS ( k``)."""
+        if self.mode == "text" or self.qr == "native":
+            return True
+        return self.qr == "auto" and self.width_dots >= PAPER_WIDTHS["80mm"]
+
+
+def fill(template: str, **values: str) -> str:
     """Replace ``{name}`` markers literally (no ``str.format``: labels are data)."""
     for name, value in values.items():
         template = template.replace("{" + name + "}", value)
@@ -95,11 +117,11 @@ def windows_text(content: TicketContent) -> str | None:
     if not content.windows:
         return None
     joined = content.labels.windows_separator.join(content.windows)
-    return _fill(content.labels.windows, windows=joined)
+    return fill(content.labels.windows, windows=joined)
 
 
 def ahead_text(content: TicketContent) -> str:
-    return _fill(content.labels.ahead, ahead=str(max(0, content.ahead)))
+    return fill(content.labels.ahead, ahead=str(max(0, content.ahead)))
 
 
 def wait_minutes(estimated_wait_s: int) -> int:
@@ -110,11 +132,11 @@ def wait_minutes(estimated_wait_s: int) -> int:
 def wait_text(content: TicketContent) -> str | None:
     if content.estimated_wait_s is None:
         return None
-    return _fill(content.labels.wait, minutes=str(wait_minutes(content.estimated_wait_s)))
+    return fill(content.labels.wait, minutes=str(wait_minutes(content.estimated_wait_s)))
 
 
 def issued_text(content: TicketContent) -> str:
-    return _fill(content.labels.issued, time=content.issued_at.strftime("%Y-%m-%d %H:%M"))
+    return fill(content.labels.issued, time=content.issued_at.strftime("%Y-%m-%d %H:%M"))
 
 
 def materials_text(
@@ -131,17 +153,17 @@ def materials_text(
     labels = content.labels
     total = len(items)
     for kept in range(total, 0, -1):
-        more = "" if kept == total else _fill(labels.materials_more, count=str(total))
-        line = _fill(
+        more = "" if kept == total else fill(labels.materials_more, count=str(total))
+        line = fill(
             labels.materials, materials=labels.materials_separator.join(items[:kept]) + more
         )
         if measure(line) <= limit:
             return line
-    more = "" if total == 1 else _fill(labels.materials_more, count=str(total))
+    more = "" if total == 1 else fill(labels.materials_more, count=str(total))
     first = items[0]
     while first:
         first = first[:-1]
-        line = _fill(labels.materials, materials=first + ELLIPSIS + more)
+        line = fill(labels.materials, materials=first + ELLIPSIS + more)
         if measure(line) <= limit:
             return line
     return None

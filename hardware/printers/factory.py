@@ -9,7 +9,8 @@ Forms (``[...]`` is optional)::
     preview[:DIR]                        preview:var/tickets  (the default)
 
 followed by options after ``?``, joined by ``&``: ``width=58mm|80mm|<dots>``,
-``mode=raster|text``, ``font=/path/to/font.ttc``, ``cut=yes|no``,
+``mode=raster|text``, ``qr=auto|native|raster``, ``trim=yes|no``, ``font=/path/to/font.ttc``,
+``cut=yes|no``,
 ``timeout=SECONDS`` (network, serial, USB), ``rtscts=yes|no`` (serial).
 """
 
@@ -26,7 +27,7 @@ from hardware.printers.network import DEFAULT_PORT, NetworkPrinter
 from hardware.printers.preview import PreviewPrinter
 from hardware.printers.serial_port import DEFAULT_BAUDRATE, DEFAULT_WRITE_TIMEOUT, SerialPrinter
 from hardware.printers.usb import UsbPrinter
-from hardware.ticket import MODES, PAPER_WIDTHS, PrinterProfile
+from hardware.ticket import MODES, PAPER_WIDTHS, QR_MODES, PrinterProfile
 
 DEFAULT_SPEC = "preview:var/tickets"
 ACCEPTED_FORMS = (
@@ -34,7 +35,8 @@ ACCEPTED_FORMS = (
     "serial:DEVICE[:BAUD] (e.g. serial:/dev/ttyUSB0:19200), "
     "network:HOST[:PORT] (e.g. network:192.168.1.50:9100), "
     "cups:QUEUE, preview[:DIR] (e.g. preview:var/tickets); "
-    "options after '?': width=58mm|80mm|DOTS, mode=raster|text, font=PATH, cut=yes|no, "
+    "options after '?': width=58mm|80mm|DOTS, mode=raster|text, qr=auto|native|raster, "
+    "trim=yes|no, font=PATH, cut=yes|no, "
     "timeout=SECONDS, rtscts=yes|no"
 )
 BOOLEANS = {
@@ -83,10 +85,16 @@ def _profile(spec: str, base: PrinterProfile, options: dict[str, str]) -> Printe
         if options["mode"] not in MODES:
             raise _bad(spec, f"mode must be one of {', '.join(MODES)}")
         changes["mode"] = options["mode"]
+    if "qr" in options:
+        if options["qr"] not in QR_MODES:
+            raise _bad(spec, f"qr must be one of {', '.join(QR_MODES)}")
+        changes["qr"] = options["qr"]
     if "font" in options:
         changes["font_path"] = options["font"]
     if "cut" in options:
         changes["cut"] = _bool(spec, "cut", options["cut"])
+    if "trim" in options:
+        changes["trim"] = _bool(spec, "trim", options["trim"])
     try:
         return dataclasses.replace(base, **changes)
     except PrinterConfigError as exc:
@@ -124,7 +132,7 @@ def printer_from_spec(spec: str, profile: PrinterProfile | None = None) -> Print
     except ValueError:
         raise _bad(spec, "options after '?' must look like name=value&name=value") from None
     options = dict(pairs)
-    known = {"width", "mode", "font", "cut", "timeout", "rtscts"}
+    known = {"width", "mode", "qr", "trim", "font", "cut", "timeout", "rtscts"}
     unknown = sorted(set(options) - known)
     if unknown:
         raise _bad(spec, f"unknown option(s) {', '.join(unknown)}")

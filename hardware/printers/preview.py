@@ -20,8 +20,9 @@ class PreviewPrinter(Printer):
     picture of it beside them (``.png``).
 
     ``stamp`` is the ticket's issue time (``YYYYmmdd-HHMMSS``). The PNG is decoded
-    back from the raster bytes in raster mode, so it shows exactly what a printer
-    would print; in text mode it is the raster rendering of the same ticket.
+    back from the raster bytes in raster mode (a native QR code drawn from its
+    ``GS ( k`` commands), so it shows what a printer would print; in text mode it is
+    the raster rendering of the same ticket.
     ``last_files`` holds the paths written for the latest ticket. Its status is
     always known and fine.
     """
@@ -50,7 +51,7 @@ class PreviewPrinter(Printer):
         number = UNSAFE_FILENAME_CHARS.sub("_", content.number) or "ticket"
         base = self._free_stem(f"{content.issued_at:%Y%m%d-%H%M%S}-{number}")
         image = (
-            parse_raster(data)
+            parse_raster(data, self.profile.width_dots)
             if self.profile.mode == "raster"
             else render_ticket(content, self.profile)
         )
@@ -66,7 +67,7 @@ class PreviewPrinter(Printer):
         base = self._free_stem("receipt-" + (UNSAFE_FILENAME_CHARS.sub("_", content.case_no) or "case"))
         bin_path, png_path = base.with_suffix(".bin"), base.with_suffix(".png")
         bin_path.write_bytes(data)
-        parse_raster(data).save(png_path)
+        parse_raster(data, self.profile.width_dots).save(png_path)
         self.last_files = (bin_path, png_path)
 
     def _write(self, data: bytes) -> None:

@@ -7,54 +7,102 @@ from PIL import Image
 from pyzbar.pyzbar import decode
 
 from hardware.escpos_encode import (
+    ALIGN_CENTER,
     INIT,
     PARTIAL_CUT,
     RASTER_BAND_ROWS,
     encode_raster,
     encode_ticket,
     parse_raster,
+    print_area,
     qr_commands,
 )
-from hardware.layout import PAPER_WIDTHS, PrinterProfile, render_ticket
+from hardware.layout import PAPER_WIDTHS, PrinterProfile, draw_ticket, render_ticket
 from tests.unit.hardware.sample import STATUS_URL
 
 WIDTHS = sorted(PAPER_WIDTHS.values())
+PROFILES = [PrinterProfile(width_dots=width, qr=qr) for width in WIDTHS for qr in ("native", "raster")]
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_raster_bytes_rebuild_the_rendered_image_pixel_for_pixel(make_ticket, width):
-    profile = PrinterProfile(width_dots=width)
-
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: f"{p.width_dots}-{p.qr}")
+def test_raster_bytes_rebuild_the_rendered_image_pixel_for_pixel(make_ticket, profile):
     data = encode_ticket(make_ticket(), profile)
-    rebuilt = parse_raster(data)
+    rebuilt = parse_raster(data, profile.width_dots)
     rendered = render_ticket(make_ticket(), profile)
 
     assert rebuilt.size == rendered.size
     assert rebuilt.tobytes() == rendered.tobytes()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_qr_decodes_from_the_printed_bytes(make_ticket, width):
-    data = encode_ticket(make_ticket(), PrinterProfile(width_dots=width))
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: f"{p.width_dots}-{p.qr}")
+def test_qr_decodes_from_the_printed_bytes(make_ticket, profile):
+    data = encode_ticket(make_ticket(), profile)
 
     symbols = decode(parse_raster(data).convert("L"))
 
     assert [symbol.data.decode() for symbol in symbols] == [STATUS_URL]
+    assert (b"\x1d(k" in data) == profile.native_qr
 
 
-def test_raster_stream_framing(make_ticket):
-    profile = PrinterProfile(width_dots=384)
-    image = render_ticket(make_ticket(), profile)
+def _commands(data: bytes) -> list[tuple[bytes, int, int, bytes]]:
+    """(command, band width in bytes, rows, bits) of every GS v 0 and ESC J, in order;
+    a double-height band's rows counted as printed."""
+    found, pos = [], 0
+    while pos < len(data):
+        if data.startswith(b"\x1dv0", pos):
+            row_bytes = int.from_bytes(data[pos + 4 : pos + 6], "little")
+            rows = int.from_bytes(data[pos + 6 : pos + 8], "little")
+            bits = data[pos + 8 : pos + 8 + row_bytes * rows]
+            found.append((b"GS v 0", row_bytes, rows, bits))
+            if data[pos + 3] & 0x02:  # double height: each row printed twice
+                found.append((b"tall", row_bytes, rows, b""))
+            pos += 8 + row_bytes * rows
+        elif data.startswith(b"\x1bJ", pos):
+            found.append((b"ESC J", 0, data[pos + 2], b""))
+            pos += 3
+        else:
+            pos += 1
+    return found
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: f"{p.width_dots}-{p.qr}")
+def test_raster_stream_feeds_blank_paper_and_trims_bands(make_ticket, profile):
+    data = encode_ticket(make_ticket(), profile)
+    drawing = draw_ticket(make_ticket(), profile)
+    commands = _commands(data)
+
+    assert data.startswith(INIT + print_area(profile.width_dots) + ALIGN_CENTER)
+    assert data.endswith(PARTIAL_CUT)
+    bands = [c for c in commands if c[0] == b"GS v 0"]
+    for _name, row_bytes, rows, bits in bands:
+        assert rows <= RASTER_BAND_ROWS and row_bytes <= profile.width_dots // 8
+        for row in range(rows):  # no white row is ever sent: blank paper is fed
+            assert any(bits[row * row_bytes : (row + 1) * row_bytes])
+    assert any(row_bytes < profile.width_dots // 8 for _n, row_bytes, _r, _b in bands)
+    fed = sum(rows for name, _b, rows, _d in commands if name == b"ESC J")
+    printed = sum(rows for name, _b, rows, _d in commands if name in (b"GS v 0", b"tall"))
+    qr_rows = drawing.qr.size if drawing.qr else 0
+    assert fed + printed + qr_rows == drawing.ink.height
+
+
+def test_untrimmed_bands_are_full_width_and_print_the_same(make_ticket):
+    profile = PrinterProfile(width_dots=576, trim=False)
 
     data = encode_ticket(make_ticket(), profile)
 
-    assert data.startswith(INIT + b"\x1dv0\x00")
-    assert data.endswith(b"\x1dV\x42\x00")
-    bands = -(-image.height // RASTER_BAND_ROWS)
-    assert data.count(b"\x1dv0\x00\x30\x00") == bands  # 0x30 = 48 bytes per row = 384 dots
-    assert len(data) == len(INIT) + bands * 8 + 48 * image.height + len(PARTIAL_CUT)
-    first_band = data[len(INIT) : len(INIT) + 8]
-    assert first_band == b"\x1dv0\x00\x30\x00" + RASTER_BAND_ROWS.to_bytes(2, "little")
+    assert {row_bytes for name, row_bytes, _r, _b in _commands(data) if name == b"GS v 0"} == {72}
+    assert parse_raster(data).tobytes() == render_ticket(make_ticket(), profile).tobytes()
+
+
+def test_the_big_number_goes_at_half_the_rows_printed_double_height(make_ticket):
+    profile = PrinterProfile(width_dots=576)
+    drawing = draw_ticket(make_ticket(), profile)
+    [(top, bottom)] = drawing.tall
+    ink = drawing.ink
+    rows = [ink.crop((0, y, ink.width, y + 1)).tobytes() for y in range(top, bottom)]
+
+    assert all(rows[i] == rows[i + 1] for i in range(0, len(rows), 2))
+    assert b"\x1dv0\x02" in encode_ticket(make_ticket(), profile)
 
 
 def test_raster_black_pixel_is_a_set_bit():
@@ -70,6 +118,18 @@ def test_no_cut_feeds_instead(make_ticket):
 
     assert PARTIAL_CUT not in data[-8:]
     assert data.endswith(b"\x1bd\x03")
+
+
+def test_the_reader_draws_a_native_qr_code_where_the_printer_would():
+    data = INIT + print_area(64) + ALIGN_CENTER + b"\x1bJ\x05" + qr_commands("AB", 2) + b"\x1bJ\x03"
+
+    picture = parse_raster(data)
+
+    assert picture.size == (64, 5 + 21 * 2 + 3)  # "AB" is a version 1 code: 21 modules
+    assert picture.getbbox() == (0, 0, 64, picture.height)  # white paper around it
+    ink = picture.crop((0, 5, 64, 5 + 42))
+    assert ink.getpixel(((64 - 42) // 2, 0)) == 0  # the finder pattern's corner, centred
+    assert [s.data for s in decode(picture.convert("L"))] == [b"AB"]
 
 
 def test_parse_raster_rejects_data_without_raster():

@@ -86,6 +86,15 @@ def test_options_set_the_profile():
     )
 
 
+def test_the_qr_option_says_who_draws_the_code():
+    assert printer_from_spec("preview").profile.native_qr  # 80 mm: the printer, by default
+    assert not printer_from_spec("preview?width=58mm").profile.native_qr
+    assert not printer_from_spec("preview?qr=raster").profile.native_qr
+    assert printer_from_spec("preview?width=58mm&qr=native").profile.native_qr
+    assert printer_from_spec("preview?width=58mm&mode=text&qr=raster").profile.native_qr
+    assert not printer_from_spec("preview?trim=no").profile.trim
+
+
 def test_options_override_a_given_profile_and_keep_the_rest():
     base = PrinterProfile(width_dots=384, font_path="/base.ttc")
 
@@ -117,6 +126,8 @@ def test_options_override_a_given_profile_and_keep_the_rest():
         ("preview?width=500", "multiple of 8"),
         ("preview?mode=pdf", "mode must be"),
         ("preview?cut=maybe", "cut must be"),
+        ("preview?qr=yes", "qr must be one of auto, native, raster"),
+        ("preview?trim=maybe", "trim must be"),
         ("preview?colour=red", "unknown option"),
         ("preview?width", "name=value"),
         ("network:h?timeout=0", "timeout"),

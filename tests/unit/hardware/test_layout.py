@@ -22,7 +22,7 @@ def test_render_is_one_bit_and_exactly_paper_wide(make_ticket, width, mode):
 
     assert image.mode == "1"
     assert image.width == width
-    assert 500 < image.height < 2000
+    assert 300 < image.height < 2000
 
 
 @pytest.mark.parametrize("width", WIDTHS)
