@@ -5,21 +5,12 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from tests.support.api import Api
 from tests.support.hubproc import HubProcess
 from tests.support.partner import PartnerClient
 from tests.support.waiting import wait_until
 
 from .conftest import PARTNER_ENV, register
-
-
-@pytest.fixture
-def partner_hub(tmp_path):
-    process = HubProcess(tmp_path / "var", env=dict(PARTNER_ENV)).start()
-    yield process
-    process.stop()
 
 
 def error_code(answer) -> str:
