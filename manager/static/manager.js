@@ -228,22 +228,27 @@
   window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
   const PALETTE = ["#1f4e79", "#2e9d5b", "#e0a526", "#d9443b", "#2f6fde", "#7d5ba6"];
 
+  /* rows: arrays of cells, or {cells, cls, onClick} (a row that can be picked). */
   function table(target, headers, rows) {
     const thead = el("thead"), tr = el("tr");
     headers.forEach((h) => tr.append(el("th", null, h)));
     thead.append(tr);
     const tbody = el("tbody");
     rows.forEach((row) => {
-      const r = el("tr");
-      row.forEach((cell) => {
+      const r = el("tr", Array.isArray(row) ? null : row.cls || null);
+      (Array.isArray(row) ? row : row.cells).forEach((cell) => {
         const td = el("td");
         if (cell instanceof Node) td.append(cell); else td.textContent = cell ?? "–";
         r.append(td);
       });
+      if (!Array.isArray(row) && row.onClick) r.addEventListener("click", () => row.onClick(r));
       tbody.append(r);
     });
     target.replaceChildren(thead, tbody);
   }
+
+  // The helpers the page's other tabs use (outbox.js), rather than copies of them.
+  window.YimenManager = { boot, T, label, api, el, table, kpi };
 
   function setRange(prefix, days) {
     const to = new Date();

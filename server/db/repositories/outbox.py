@@ -199,6 +199,18 @@ class Outbox:
         ).rowcount)
 
     # --- reading ---------------------------------------------------------------------------
+    def counts(self) -> dict[int, dict[str, int]]:
+        """partner id → {status: rows}, and the oldest pending row's time as ``oldest_pending``."""
+        found: dict[int, dict] = {}
+        query = (select(outbox.c.partner_id, outbox.c.status, func.count(), func.min(outbox.c.created_at))
+                 .group_by(outbox.c.partner_id, outbox.c.status))
+        for partner_id, status, rows, oldest in self.conn.execute(query):
+            entry = found.setdefault(partner_id, {PENDING: 0, DELIVERED: 0, DEAD: 0, "oldest_pending": None})
+            entry[status] = rows
+            if status == PENDING:
+                entry["oldest_pending"] = oldest
+        return found
+
     def of_partner(self, partner_id: int, status: str | None = None, limit: int = 200) -> list[dict]:
         query = select(outbox).where(outbox.c.partner_id == partner_id)
         if status:
