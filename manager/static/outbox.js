@@ -125,7 +125,9 @@
     const socket = window.yimenManagerSocket;
     if (!socket || socket === listening) return;
     listening = socket;
-    loadPartners().catch(() => { /* a supervisor does not see the outbox: no badge */ });
+    const mine = ["manager", "admin"].includes(role());  // a supervisor reads no outbox
+    document.querySelector('#tabs button[data-tab="outbox"]').hidden = !mine;
+    if (mine) loadPartners().catch(() => { /* the badge waits for the next alert */ });
     socket.on("alert", (alert) => {
       if (alert.code !== "webhook_dead") return;
       if (!tab().hidden) run(); else loadPartners().catch(() => { /* the badge waits for the next one */ });
