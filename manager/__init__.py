@@ -11,6 +11,7 @@ from server.page_labels import page_labels
 
 from .booking_texts import BOOKING_TEXTS
 from .case_texts import CASE_TEXTS
+from .outbox_texts import OUTBOX_TEXTS
 from .page_texts import MANAGER_TEXTS
 from .rating_texts import RATING_TEXTS
 from .supervision_texts import SUPERVISION_TEXTS
@@ -25,7 +26,8 @@ def index():
     boot = {
         "lang": lang,
         "timezone": current_app.extensions["yimen"].center.timezone,
-        "texts": texts(*MANAGER_TEXTS, *RATING_TEXTS, *CASE_TEXTS, *BOOKING_TEXTS, *SUPERVISION_TEXTS, context="manager"),
+        "texts": texts(*MANAGER_TEXTS, *RATING_TEXTS, *CASE_TEXTS, *BOOKING_TEXTS, *SUPERVISION_TEXTS,
+                       *OUTBOX_TEXTS, context="manager"),
         "labels": page_labels("manager"),
         "languages": [{"code": c, "name": LANGUAGE_NAMES[c]} for c in ("zh", "en")],
     }

@@ -91,6 +91,12 @@ SUPERVISION_KIND_NAMES: dict[str, str] = {
     "window_unattended": "窗口无人值守", "quick_no_show": "刷号", "long_wait": "等候超时",
     "transfer_loop": "多次转办", "case_overdue": "办件超期", "rectification_overdue": "整改逾期",
 }
+# The provincial platform's webhooks (``repositories/outbox.py``) and their delivery.
+WEBHOOK_TYPE_NAMES: dict[str, str] = {
+    "ticket.changed": "号票变更", "appointment.changed": "预约变更", "case.changed": "办件变更",
+    "rating.created": "新评价",
+}
+DELIVERY_STATUS_NAMES: dict[str, str] = {"pending": "待推送", "delivered": "已送达", "dead": "已停止重试"}
 # What a printer problem (``printer_health.problem_of``) is called on a page; its
 # severity is ``printer_health.PROBLEM_LEVELS``.
 PRINTER_PROBLEM_NAMES: dict[str, str] = {
@@ -123,6 +129,8 @@ def _tables() -> dict:
         "rating_channels": lambda: {c: gettext(n) for c, n in RATING_CHANNEL_NAMES.items()},
         "rectification_statuses": lambda: {c: gettext(n) for c, n in RECTIFICATION_STATUS_NAMES.items()},
         "rectification_steps": lambda: {c: gettext(n) for c, n in RECTIFICATION_STEP_NAMES.items()},
+        "webhook_types": lambda: {c: gettext(n) for c, n in WEBHOOK_TYPE_NAMES.items()},
+        "delivery_statuses": lambda: {c: gettext(n) for c, n in DELIVERY_STATUS_NAMES.items()},
     }
 
 
@@ -136,7 +144,7 @@ PAGE_LABELS: dict[str, tuple[str, ...]] = {
     "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",
                 "printer_problems", "floor_states", "case_statuses", "case_results", "supervision_kinds",
                 "rating_levels", "rating_reasons", "rating_channels", "rectification_statuses",
-                "rectification_steps"),
+                "rectification_steps", "webhook_types", "delivery_statuses"),
 }
 
 
@@ -155,4 +163,5 @@ def msgids() -> tuple[str, ...]:
             *PRINTER_PROBLEM_NAMES.values(), *CASE_STATUS_NAMES.values(),
             *CASE_RESULT_NAMES.values(), *SUPERVISION_KIND_NAMES.values(),
             *RATING_LEVEL_NAMES.values(), *RATING_REASON_NAMES.values(), *RATING_CHANNEL_NAMES.values(),
-            *RECTIFICATION_STATUS_NAMES.values(), *RECTIFICATION_STEP_NAMES.values())
+            *RECTIFICATION_STATUS_NAMES.values(), *RECTIFICATION_STEP_NAMES.values(),
+            *WEBHOOK_TYPE_NAMES.values(), *DELIVERY_STATUS_NAMES.values())

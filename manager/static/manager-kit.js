@@ -24,13 +24,15 @@
   }
 
   /** api(path, {method, body, headers}): the JSON of a 2xx answer; otherwise an Error
-   *  with the hub's message. A body object is sent as JSON. */
+   *  with the hub's message, its HTTP ``status`` and error ``code``. A body object is
+   *  sent as JSON. */
   async function api(path, options = {}) {
     try {
       return await hub(options.method || "GET", path, options.body, { headers: options.headers });
     } catch (failure) {
       if (failure.status === 401) unauthorised.forEach((fn) => fn());
-      throw new Error(failure.message || failure.code);
+      throw Object.assign(new Error(failure.message || failure.code),
+        { status: failure.status, code: failure.code });
     }
   }
 
@@ -55,7 +57,8 @@
   }
 
   /** Fill a <table>: rows are arrays of cells or {cells, cls, onclick, data}; a cell is a
-   *  text, a number or a DOM node; null and undefined show as "–". */
+   *  text, a number or a DOM node; null and undefined show as "–". onclick(tr) gets the
+   *  row's element. */
   function table(target, headers, rows) {
     const thead = el("thead"), tr = el("tr");
     headers.forEach((h) => tr.append(el("th", null, h)));
@@ -69,7 +72,7 @@
         line.append(td);
       });
       Object.entries(row.data || {}).forEach(([key, value]) => { line.dataset[key] = value; });
-      if (row.onclick) { line.classList.add("clickable"); line.addEventListener("click", row.onclick); }
+      if (row.onclick) { line.classList.add("clickable"); line.addEventListener("click", () => row.onclick(line)); }
       tbody.append(line);
     });
     target.replaceChildren(thead, tbody);

@@ -18,7 +18,7 @@ from server.services.booking import appointments, closures, figures
 
 from . import bp
 from .limits import limited
-from .parsing import hub
+from .parsing import hub, partner
 from .schemas import Answer
 from .spec import MANAGERS, PUBLIC, READERS, Raw, operation
 from .validation import ErrorCode, IsoDate, OptionalDate
@@ -93,9 +93,13 @@ def appointment_slots(query: SlotQuery):
                    422: "unknown_matter"})
 @limited("write")
 def book_appointment(body: Book):
+    """Sent by the booking page, or signed by a partner (the provincial platform), which
+    then hears of every change of the booking (``appointment.changed``)."""
+    booker = partner()
     answer, created = appointments.book(
         hub(), matter_id=body.matter_id, start=body.start, name=body.name,
-        id_number=body.id_number, phone=body.phone, idempotency_key=body.idempotency_key)
+        id_number=body.id_number, phone=body.phone, idempotency_key=body.idempotency_key,
+        channel="partner" if booker else "web", device_id=str(booker.id) if booker else None)
     return answer, 201 if created else 200
 
 

@@ -5,7 +5,9 @@ every marked view of the app to the hub's own ``Limiter`` once all blueprints ar
 Who is counted:
 
 * a request with a valid ``X-Device-Key`` counts against its device
-  (``RATELIMIT_DEVICE``, generous: kiosks and the hall's screens must never wait);
+  (``RATELIMIT_DEVICE``, generous: kiosks and the hall's screens must never wait), and so
+  does a partner's signed request (verified before the view: the provincial platform
+  books for a whole province from one address);
 * one with a valid staff bearer token against that token (``RATELIMIT_STAFF``);
 * anything else against its client address: ``RATELIMIT_ADDRESS`` for reads (ticket
   status, QR codes, the phone page) and ``RATELIMIT_ADDRESS_WRITE`` for writes (logins,
@@ -63,8 +65,10 @@ def caller() -> tuple[str, str]:
 
 
 def _resolve_caller() -> tuple[str, str]:
-    from .parsing import bearer_token, request_device, staff
+    from .parsing import bearer_token, partner, request_device, staff
 
+    if partner() is not None:
+        return "device", str(partner().id)
     if request.headers.get("X-Device-Key"):
         try:
             return "device", str(request_device().id)

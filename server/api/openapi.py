@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from . import bp
+from .partner_routes import partner_may_call
 from .schemas import Error
 from .spec import OPERATIONS, PUBLIC, Operation, Raw, operation
 
@@ -60,6 +61,11 @@ def _content(answer: Any, refs: dict) -> dict:
     return {"application/json": {"schema": _schema_of(answer, refs)}}
 
 
+def _for_partners(op: Operation) -> bool:
+    """Whether the provincial platform may call it (``PARTNER_CALLS``), signed."""
+    return partner_may_call(op.method, "/api/v1" + op.rule)
+
+
 def _error_statuses(op: Operation) -> dict[int, str]:
     statuses: dict[int, str] = {}
 
@@ -72,6 +78,8 @@ def _error_statuses(op: Operation) -> dict[int, str]:
         add(status, codes)
     if op.path_names:
         add(404, "not found: an unknown id in the path")
+    if _for_partners(op):
+        add(401, "bad_signature, stale_request, replayed_request (a partner's signed request)")
     if op.body is not None:
         add(413, "payload_too_large (over 64 KiB)")
     for status, codes in {**op.errors, **COMMON_ERRORS}.items():
@@ -113,6 +121,8 @@ def _operation_object(op: Operation, refs: dict) -> dict:
         out["description"] = op.description
     if op.access is not PUBLIC:
         out["security"] = op.access.security()
+    if _for_partners(op):  # {}: the call is also open without credentials
+        out["security"] = (out.get("security") or [{}]) + [{"partnerSignature": []}]
     params = _parameters(op)
     if params:
         out["parameters"] = params
@@ -150,6 +160,10 @@ def build_document() -> dict:
                            "description": "a staff token from POST /auth/login"},
                 "deviceKey": {"type": "apiKey", "in": "header", "name": "X-Device-Key",
                               "description": "a kiosk's key from POST /devices"},
+                "partnerSignature": {
+                    "type": "apiKey", "in": "header", "name": "X-Partner-Key",
+                    "description": "the provincial platform: X-Partner-Key, X-Timestamp, X-Nonce and "
+                                   "X-Signature, an HMAC-SHA256 of the request (docs/partners.md)"},
             },
         },
     }

@@ -79,6 +79,28 @@ def rotate_partner_secret(device_id: int, body: Rotate | None = None):
     return access.rotate_secret(hub(), device_id, body.overlap_s if body else None)
 
 
+class DeliveryCounts(BaseModel):
+    pending: int
+    delivered: int
+    dead: int
+
+
+class PartnerSummary(Answer):
+    id: int
+    name: str
+    active: bool
+    webhook_url: str | None
+    created_at: str
+    deliveries: DeliveryCounts
+    oldest_pending_at: str | None
+
+
+@operation(bp, "GET", "/partners", "The partners (provincial platforms) and their webhook outbox by status",
+           access=MANAGERS, answers={200: list[PartnerSummary]})
+def list_partners():
+    return delivery.partner_overview(hub())
+
+
 class DeliveriesQuery(BaseModel):
     status: Literal["pending", "delivered", "dead"] | None = None
 

@@ -23,12 +23,11 @@ from server.services.reporting.exports import to_csv
 from . import bp
 from .limits import limited
 from .manager_routes import RANGE_ERRORS, Span
-from .parsing import hub
+from .parsing import hub, partner
 from .schemas import Answer
-from .spec import PUBLIC, READERS, Access, Raw, operation
+from .spec import PARTNER_OR_MANAGERS, PUBLIC, READERS, Access, Raw, operation
 from .validation import Integer
 
-EXPORTERS = Access("staff", ("manager", "admin"))
 MOVERS = Access("staff", ("manager", "supervisor", "admin"))  # the service checks each move's role
 
 Reason = Literal[tuple(BAD_REASONS)]  # type: ignore[valid-type]
@@ -59,12 +58,13 @@ class Rating(Answer):
                    404: "ticket_not_found", 409: "already_rated, not_rateable"})
 @limited("write")
 def rate_ticket(token: str, body: Rate):
-    """Sent by the visitor's phone (the token is the credential) or by the rating pad of
-    the window that served the ticket (``X-Device-Key``)."""
+    """Sent by the visitor's phone (the token is the credential), by the rating pad of
+    the window that served the ticket (``X-Device-Key``), or signed by a partner (the
+    provincial platform: channel ``partner``)."""
     key = request.headers.get("X-Device-Key")
     pad = authenticate_device(hub(), key, kind=ratings.PAD_KIND) if key else None
     answer = ratings.rate_ticket(hub(), token, level=body.level, reasons=body.reasons,
-                                 comment=body.comment, pad=pad)
+                                 comment=body.comment, pad=pad, partner=None if pad else partner())
     return answer, 201
 
 
@@ -147,12 +147,30 @@ def ratings_summary(query: SummaryQuery):
 
 
 class ExportRow(Answer):
-    """One rating for the provincial feed; every field is in docs/ratings.md."""
+    """One rating for the provincial 好差评 feed (docs/ratings.md); a ``rating.created``
+    webhook carries the same row as ``data.rating``."""
 
     ticket_id: int
     number: str
+    service_day: str
+    rated_at: str
     level: int
-    channel: str
+    level_name: str
+    channel: Literal["pad", "phone", "partner"]
+    reasons: str = Field(description="reason codes, ';'-separated")
+    reason_texts: str = Field(description="their Chinese texts, ';'-separated")
+    comment: str
+    matter_id: str
+    matter_name: str | None
+    unit_id: str | None
+    unit_name: str | None
+    window_id: str | None
+    window_number: int | None
+    clerk_staff_number: str | None
+    clerk_name: str | None
+    overturned: bool
+    rectification_id: int | None
+    rectification_status: str | None
 
 
 class ExportQuery(Span):
@@ -160,7 +178,7 @@ class ExportQuery(Span):
 
 
 @operation(bp, "GET", "/ratings/export", "One row per rating for the provincial 好差评 system "
-           "(fields in docs/ratings.md)", access=EXPORTERS, query=ExportQuery,
+           "(fields in docs/ratings.md)", access=PARTNER_OR_MANAGERS, query=ExportQuery,
            answers={200: Raw(("text/csv",), "JSON rows, or CSV with format=csv", json=list[ExportRow])},
            errors=RANGE_ERRORS)
 def ratings_export(query: ExportQuery):

@@ -25,7 +25,7 @@ from typing import Any
 from flask import Blueprint
 from pydantic import BaseModel
 
-from .parsing import kiosk_or_staff, request_device, staff
+from .parsing import kiosk_or_staff, partner, request_device, staff
 from .validation import parse_body, parse_query
 
 
@@ -33,17 +33,20 @@ from .validation import parse_body, parse_query
 class Access:
     """Who may call an operation, as checked and as documented."""
 
-    scheme: str | None  # None: anyone; "staff", "kiosk", "kiosk_or_staff"
+    scheme: str | None  # None: anyone; "staff", "kiosk", "kiosk_or_staff", "partner_or_staff"
     roles: tuple[str, ...] = ()
 
     @property
     def argument(self) -> str:
-        return {"staff": "actor", "kiosk": "device", "kiosk_or_staff": "caller"}.get(self.scheme or "", "")
+        return {"staff": "actor", "kiosk": "device", "kiosk_or_staff": "caller",
+                "partner_or_staff": "caller"}.get(self.scheme or "", "")
 
     def check(self) -> Any:
         """The caller (401 without credentials, 403 without the role or device kind)."""
         if self.scheme == "staff":
             return staff(*self.roles)
+        if self.scheme == "partner_or_staff":  # a signed partner request, verified before the view
+            return partner() or staff(*self.roles)
         if self.scheme == "kiosk":
             return request_device("kiosk")
         if self.scheme == "kiosk_or_staff":
@@ -52,7 +55,8 @@ class Access:
 
     def security(self) -> list[dict] | None:
         return {"staff": [{"bearer": []}], "kiosk": [{"deviceKey": []}],
-                "kiosk_or_staff": [{"deviceKey": []}, {"bearer": []}]}.get(self.scheme or "")
+                "kiosk_or_staff": [{"deviceKey": []}, {"bearer": []}],
+                "partner_or_staff": [{"bearer": []}]}.get(self.scheme or "")
 
     def error_statuses(self) -> dict[int, str]:
         if self.scheme is None:
@@ -69,6 +73,8 @@ MANAGERS = Access("staff", ("manager", "admin"))
 # What a manager reads, the efficiency-supervision window (supervisor) reads too.
 READERS = Access("staff", ("manager", "supervisor", "admin"))
 ADMINS = Access("staff", ("admin",))
+# A signed partner request (the provincial platform), or staff of these roles.
+PARTNER_OR_MANAGERS = Access("partner_or_staff", ("manager", "admin"))
 
 
 @dataclass(frozen=True)

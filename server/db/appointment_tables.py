@@ -39,9 +39,11 @@ appointments = Table(
     Column("ticket_id", Integer),
     Column("idempotency_key", String(100), unique=True),
     Column("channel", String(16), nullable=False),  # web | partner
+    Column("device_id", String(64)),  # the partner that booked it (its webhooks), or NULL
     Column("purged_at", UTCDateTime),
     Index("ix_appointments_queue_id_slot_start", "queue_id", "slot_start"),
     Index("ix_appointments_status_slot_end", "status", "slot_end"),
+    Index("ix_appointments_ticket_id", "ticket_id"),  # a ticket's appointment (webhooks, views)
     # One active booking per person and day, however many hubs book at once.
     Index("ix_appointments_id_hash_service_day", "id_hash", "service_day", unique=True,
           sqlite_where=text(ACTIVE), postgresql_where=text(ACTIVE)),

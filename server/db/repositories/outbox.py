@@ -4,8 +4,13 @@ Services write rows through ``uow.outbox``: ``add`` for any change (one line per
 object: ``uow.outbox.add(appointment.device_id, "appointment.changed", f"appointment:{id}",
 data, now)``), while ticket changes are picked up by themselves: the unit of work notes
 the tickets its events touch and, at commit, ``flush`` writes one ``ticket.changed`` row
-per ticket that a partner issued (``tickets.device_id``; a checked-in appointment's ticket
-reaches its booking partner once ``flush`` also joins the appointment's ``device_id``).
+per ticket that a partner owns: it issued the ticket (``tickets.device_id``) or booked the
+appointment the ticket was checked in for (``appointments.device_id``).
+
+Order is kept per ``object_key``. A booking and everything that follows from it are one
+object: the appointment's own rows, the rows of the ticket it was checked in for and that
+ticket's rating all use ``appointment:<id>``; a remote ticket and its rating use
+``ticket:<id>`` (``ticket_owners`` finds the key and the partner of a ticket).
 """
 
 from __future__ import annotations
@@ -14,12 +19,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, exists, insert, or_, select, update
+from sqlalchemy import String, cast, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
+from ..appointment_tables import appointments
 from ..tables import outbox, outbox_attempts, partners, tickets
 
 TICKET_CHANGED = "ticket.changed"
+APPOINTMENT_CHANGED = "appointment.changed"
+RATING_CREATED = "rating.created"
+# Events of a ticket told by a webhook of their own, not as a ticket.changed: a rating
+# (rating.created, written by the rating's use case) leaves the ticket's payload unchanged.
+TOLD_APART = frozenset({"ticket_rated"})
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 _TICKET_FIELDS = ("id", "token", "number", "status", "matter_id", "queue_id", "priority", "issued_at",
                   "window_id", "called_at", "finished_at", "outcome")
@@ -84,23 +95,41 @@ class Outbox:
     def note_events(self, events) -> None:
         """Called by the event log for every event it appends in this unit of work."""
         for event in events:
-            if event.ticket_id is not None:
+            if event.ticket_id is not None and event.kind not in TOLD_APART:
                 self._ticket_changes.setdefault(event.ticket_id, []).append(event.kind)
                 self._ticket_at = event.at
+
+    def ticket_owners(self, ticket_ids) -> list:
+        """The tickets among ``ticket_ids`` that a partner with a webhook URL owns: each
+        row a ticket's columns with ``partner_id`` and ``object_key``. A checked-in
+        ticket belongs to the partner that booked its appointment, a remote ticket to the
+        partner that issued it."""
+        owner = func.coalesce(appointments.c.device_id, tickets.c.device_id)
+        key = func.coalesce("appointment:" + cast(appointments.c.id, String),
+                            "ticket:" + cast(tickets.c.id, String))
+        return self.conn.execute(
+            select(tickets, partners.c.device_id.label("partner_id"), key.label("object_key"))
+            .select_from(tickets.outerjoin(appointments, appointments.c.ticket_id == tickets.c.id))
+            .join(partners, cast(partners.c.device_id, String) == owner)
+            .where(tickets.c.id.in_(list(ticket_ids)), partners.c.webhook_url.is_not(None))
+        ).all()
+
+    def add_for_ticket(self, ticket_id: int, type: str, data, at: datetime) -> str | None:
+        """A webhook about a ticket (its rating) for the ticket's partner, in the ticket's
+        order; nothing when no partner owns the ticket. ``data``: the payload, or a
+        function that makes it (called only when there is a partner to tell)."""
+        for row in self.ticket_owners([ticket_id]):
+            return self._insert(row.partner_id, type, row.object_key, data() if callable(data) else data, at)
+        return None
 
     def flush(self) -> None:
         """Before the commit: one ``ticket.changed`` row per partner ticket changed."""
         if not self._ticket_changes:
             return
         changes, self._ticket_changes = self._ticket_changes, {}
-        rows = self.conn.execute(
-            select(tickets, partners.c.device_id.label("partner_id"))
-            .join(partners, cast(partners.c.device_id, String) == tickets.c.device_id)
-            .where(tickets.c.id.in_(list(changes)), partners.c.webhook_url.is_not(None))
-        ).all()
-        for row in rows:
+        for row in self.ticket_owners(changes):
             data = {"ticket": ticket_payload(row), "changes": changes[row.id]}
-            self._insert(row.partner_id, TICKET_CHANGED, f"ticket:{row.id}", data, self._ticket_at)
+            self._insert(row.partner_id, TICKET_CHANGED, row.object_key, data, self._ticket_at)
 
     # --- delivering ------------------------------------------------------------------------
     def claim(self, now: datetime, hub_name: str, lease_s: float, limit: int) -> list[OutboxRow]:
@@ -170,6 +199,18 @@ class Outbox:
         ).rowcount)
 
     # --- reading ---------------------------------------------------------------------------
+    def counts(self) -> dict[int, dict[str, int]]:
+        """partner id → {status: rows}, and the oldest pending row's time as ``oldest_pending``."""
+        found: dict[int, dict] = {}
+        query = (select(outbox.c.partner_id, outbox.c.status, func.count(), func.min(outbox.c.created_at))
+                 .group_by(outbox.c.partner_id, outbox.c.status))
+        for partner_id, status, rows, oldest in self.conn.execute(query):
+            entry = found.setdefault(partner_id, {PENDING: 0, DELIVERED: 0, DEAD: 0, "oldest_pending": None})
+            entry[status] = rows
+            if status == PENDING:
+                entry["oldest_pending"] = oldest
+        return found
+
     def of_partner(self, partner_id: int, status: str | None = None, limit: int = 200) -> list[dict]:
         query = select(outbox).where(outbox.c.partner_id == partner_id)
         if status:

@@ -47,6 +47,13 @@ class PartnerRepository:
         row = self.conn.execute(_SELECT.where(devices.c.id == device_id)).first()
         return PartnerRecord(*row) if row else None
 
+    def listing(self) -> list[dict]:
+        """Every partner, for the staff's view: id, name, active, webhook_url (no secrets)."""
+        query = (select(devices.c.id, devices.c.name, devices.c.active, partners.c.webhook_url,
+                        devices.c.created_at)
+                 .join(partners, partners.c.device_id == devices.c.id).order_by(devices.c.id))
+        return [dict(row._mapping) for row in self.conn.execute(query)]
+
     def by_ids(self, ids) -> dict[int, PartnerRecord]:
         rows = self.conn.execute(_SELECT.where(devices.c.id.in_(list(ids)))).all()
         return {row[0]: PartnerRecord(*row) for row in rows}

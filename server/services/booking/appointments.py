@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from server.db.repositories.appointments import AppointmentRepository
+from server.db.repositories.outbox import APPOINTMENT_CHANGED
 from server.queueing.booking_errors import (
     AlreadyBookedError,
     AppointmentNotFoundError,
@@ -98,6 +99,16 @@ def appointment_view(hub: Hub, row) -> dict:
     }
 
 
+def tell_partner(hub: Hub, uow, row, change: str, now: datetime) -> None:
+    """The ``appointment.changed`` webhook of a change, in the change's transaction: to the
+    partner that booked it (nothing for a booking made elsewhere). ``row`` is the
+    appointment as it is after the change."""
+    if row.device_id is None:
+        return
+    uow.outbox.add(row.device_id, APPOINTMENT_CHANGED, f"appointment:{row.id}",
+                   {"appointment": appointment_view(hub, row), "changes": [change]}, now)
+
+
 def _iso(hub: Hub, at: datetime | None) -> str | None:
     return at.astimezone(hub.tz).isoformat() if at is not None else None
 
@@ -115,8 +126,10 @@ def _person(name: object, id_number: object, phone: object) -> tuple[str, str, s
 
 
 def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: object,
-         phone: object, idempotency_key: str | None = None, channel: str = "web") -> tuple[dict, bool]:
-    """Book the slot beginning at ``start`` for the matter. Returns (appointment, created)."""
+         phone: object, idempotency_key: str | None = None, channel: str = "web",
+         device_id: str | None = None) -> tuple[dict, bool]:
+    """Book the slot beginning at ``start`` for the matter. Returns (appointment, created).
+    ``device_id``: the partner booking it (``channel`` ``partner``), told of every change."""
     matter = hub.center.matter(matter_id)
     queue = hub.center.queue(matter.queue_id)
     clear_name, number, clear_phone = _person(name, id_number, phone)
@@ -149,8 +162,9 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
                 slot_end=slot.end, status="booked", id_hash=person,
                 id_masked=mask_id_number(number), name_masked=mask_name(clear_name),
                 phone_masked=mask_phone(clear_phone), booked_at=now,
-                idempotency_key=idempotency_key, channel=channel)
+                idempotency_key=idempotency_key, channel=channel, device_id=device_id)
             row = repo.get(id=appointment_id)
+            tell_partner(hub, uow, row, "booked", now)
             uow.commit()
     except IntegrityError:
         # Another request of the same person (or the same key, or a code drawn twice)
@@ -193,14 +207,19 @@ def cancel(hub: Hub, token: str, reason: str | None = None) -> dict:
             raise TooLateToCancelError(
                 f"appointments are cancelled at least {limit.seconds // 60} minutes before "
                 "their slot", latest=(row.slot_start - limit).astimezone(hub.tz).isoformat())
-        _cancel_row(repo, row, now, reason)
+        _cancel_row(hub, uow, repo, row, now, reason)
         row = repo.get(id=row.id)
         uow.commit()
     return appointment_view(hub, row)
 
 
-def _cancel_row(repo: AppointmentRepository, row, now: datetime, reason: str | None) -> bool:
-    if repo.move(row.id, "booked", status="cancelled", cancelled_at=now, cancel_reason=reason):
-        repo.free_seat(row.queue_id, row.slot_start)
-        return True
-    return False
+def _cancel_row(hub: Hub, uow, repo: AppointmentRepository, row, now: datetime,
+                reason: str | None) -> bool:
+    """Cancel a booked appointment (the visitor, or a closed day or slot), free its seat
+    and tell its partner; False when it was no longer booked."""
+    if not repo.move(row.id, "booked", status="cancelled", cancelled_at=now, cancel_reason=reason):
+        return False
+    repo.free_seat(row.queue_id, row.slot_start)
+    if row.device_id is not None:
+        tell_partner(hub, uow, repo.get(id=row.id), "cancelled", now)
+    return True

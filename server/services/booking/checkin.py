@@ -4,7 +4,9 @@ policy calls it after priority tickets and before the walk-ins once the slot has
 
 Check-in opens ``check_in_early_minutes`` before the slot and closes ``late_minutes``
 after its end. A retried check-in gives the same ticket (the idempotency key is the
-appointment's), so a kiosk that lost the answer never makes two.
+appointment's), so a kiosk that lost the answer never makes two. The ticket and the
+appointment's move to ``checked_in`` are one transaction, with the webhooks of both when a
+partner booked it (the appointment's first, then the ticket's, in one order).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from server.queueing.identity import check_id_number, id_hash
 
 from ..hub import Hub
 from ..issuing import tickets
-from .appointments import secret
+from .appointments import secret, tell_partner
 from .ticket_link import appointment_brief
 
 log = logging.getLogger(__name__)
@@ -63,13 +65,22 @@ def check_in(hub: Hub, actor, *, code: str | None = None, id_number: str | None 
     if now < opens:
         raise TooEarlyError(f"check-in opens at {opens.astimezone(hub.tz):%H:%M} on "
                             f"{row.service_day.isoformat()}", opens=opens.astimezone(hub.tz).isoformat())
+
+    def checked_in(uow, ticket):
+        """In the ticket's transaction: the appointment is checked in with it, or nothing is."""
+        repo = AppointmentRepository(uow.conn)
+        if not repo.move(row.id, "booked", status="checked_in", checked_in_at=now, ticket_id=ticket.id):
+            current = repo.get(id=row.id)  # cancelled or missed since it was read
+            if current is not None and current.status == "missed":
+                raise AppointmentMissedError("this appointment was marked missed: please take an "
+                                             "ordinary ticket")
+            raise AppointmentNotFoundError("this appointment was cancelled")
+        tell_partner(hub, uow, repo.get(id=row.id), "checked_in", now)
+        return ()
+
     ticket, created = tickets.issue_ticket(
         hub, matter_id=row.matter_id, actor=actor, idempotency_key=f"appointment-{row.id}",
-        device_id=device_id, slot_start=row.slot_start)
-    with hub.uow() as uow:
-        AppointmentRepository(uow.conn).move(row.id, "booked", status="checked_in",
-                                             checked_in_at=now, ticket_id=ticket["id"])
-        uow.commit()
+        device_id=device_id, slot_start=row.slot_start, then=checked_in)
     if created:
         log.info("appointment %s checked in: ticket %s", row.code, ticket["number"])
     return {**ticket, "appointment": appointment_brief(hub, row)}, created

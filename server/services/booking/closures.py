@@ -34,7 +34,7 @@ def close(hub: Hub, actor: Actor, *, day: date, start: datetime | None, reason: 
     with hub.uow() as uow:
         repo = AppointmentRepository(uow.conn)
         closure_id = repo.close(day, local_start, reason.strip(), str(actor), now)
-        cancelled = sum(_cancel_row(repo, row, now, reason.strip())
+        cancelled = sum(_cancel_row(hub, uow, repo, row, now, reason.strip())
                         for row in repo.booked_in(day, local_start))
         uow.commit()
     what = local_start.isoformat() if local_start else day.isoformat()

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from server.db.repositories.appointments import AppointmentRepository
 
 from ..hub import Hub
+from .appointments import tell_partner
 
 log = logging.getLogger(__name__)
 INTERVAL_S = 60
@@ -36,6 +37,8 @@ def mark_missed(hub: Hub, now: datetime | None = None) -> int:
             if not repo.move(row.id, "booked", status="missed", missed_at=now):
                 continue
             missed += 1
+            if row.device_id is not None:
+                tell_partner(hub, uow, repo.get(id=row.id), "missed", now)
             if row.id_hash is None:
                 continue
             repo.strike(row.id_hash, row.id, now)

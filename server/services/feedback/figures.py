@@ -140,30 +140,36 @@ def _rectification_figures(hub: Hub, rows: list[dict]) -> dict:
 
 def export_rows(hub: Hub, first: date | None, last: date | None) -> list[dict]:
     """One row per rating, with the fields of EXPORT_FIELDS, oldest first."""
-    center = hub.center
     with hub.reading() as repos:
         names = _Names(hub, repos)
         rows = list(reversed(repos.ratings.listing(first, last)))
         opened = {r["ticket_id"]: r for r in repos.rectifications.for_units(first, last)}
-        out = []
-        for rating, _token in rows:
-            window = center.windows.get(rating.window_id) if rating.window_id else None
-            clerk = names.user(rating.clerk_id)
-            rect = opened.get(rating.ticket_id)
-            out.append({
-                "ticket_id": rating.ticket_id, "number": rating.number,
-                "service_day": rating.service_day.isoformat(), "rated_at": local_iso(hub, rating.at),
-                "level": rating.level, "level_name": LEVEL_NAMES[rating.level][0],
-                "channel": rating.channel, "reasons": ";".join(rating.reasons),
-                "reason_texts": ";".join(BAD_REASONS[r][0] for r in rating.reasons if r in BAD_REASONS),
-                "comment": rating.comment or "", "matter_id": rating.matter_id,
-                "matter_name": names.of("matter", rating.matter_id),
-                "unit_id": rating.unit_id, "unit_name": names.of("unit", rating.unit_id),
-                "window_id": rating.window_id, "window_number": window.number if window else None,
-                "clerk_staff_number": clerk.username if clerk else None,
-                "clerk_name": (clerk.name or clerk.username) if clerk else None,
-                "overturned": rating.overturned,
-                "rectification_id": rect["id"] if rect else None,
-                "rectification_status": rect["status"] if rect else None,
-            })
-    return out
+        return [export_row(hub, names, rating, opened.get(rating.ticket_id)) for rating, _token in rows]
+
+
+def export_row_of(hub: Hub, repos, rating, rectification: dict | None) -> dict:
+    """One rating's row of the provincial feed, read in ``repos`` (a ``rating.created``
+    webhook, written in the rating's own transaction)."""
+    return export_row(hub, _Names(hub, repos), rating, rectification)
+
+
+def export_row(hub: Hub, names: _Names, rating, rect: dict | None) -> dict:
+    """The fields of EXPORT_FIELDS for one rating; ``rect``: its rectification's id and status."""
+    window = hub.center.windows.get(rating.window_id) if rating.window_id else None
+    clerk = names.user(rating.clerk_id)
+    return {
+        "ticket_id": rating.ticket_id, "number": rating.number,
+        "service_day": rating.service_day.isoformat(), "rated_at": local_iso(hub, rating.at),
+        "level": rating.level, "level_name": LEVEL_NAMES[rating.level][0],
+        "channel": rating.channel, "reasons": ";".join(rating.reasons),
+        "reason_texts": ";".join(BAD_REASONS[r][0] for r in rating.reasons if r in BAD_REASONS),
+        "comment": rating.comment or "", "matter_id": rating.matter_id,
+        "matter_name": names.of("matter", rating.matter_id),
+        "unit_id": rating.unit_id, "unit_name": names.of("unit", rating.unit_id),
+        "window_id": rating.window_id, "window_number": window.number if window else None,
+        "clerk_staff_number": clerk.username if clerk else None,
+        "clerk_name": (clerk.name or clerk.username) if clerk else None,
+        "overturned": rating.overturned,
+        "rectification_id": rect["id"] if rect else None,
+        "rectification_status": rect["status"] if rect else None,
+    }

@@ -4,7 +4,9 @@ One rating per ticket, whichever channel comes first: the rating row's unique
 ``ticket_id`` decides a race between the window's pad and the visitor's phone (exactly
 one 201, the other 409 ``already_rated``, on every database and with several hubs). A
 rating of level 1 or 2 opens its rectification in the same transaction, due
-``rules.rectify_working_days`` working days later on the center's calendar.
+``rules.rectify_working_days`` working days later on the center's calendar. The same
+transaction writes the ``rating.created`` webhook (a row of the provincial 好差评 feed) for
+the partner that owns the ticket (issued it, or booked its appointment).
 
 Figures and exports are in ``rating_figures.py``; the rectification moves in
 ``rectifications.py``.
@@ -17,6 +19,7 @@ import time
 
 from sqlalchemy.exc import IntegrityError
 
+from server.db.repositories.outbox import RATING_CREATED
 from server.queueing.actors import Actor
 from server.queueing.errors import AlreadyRatedError, TicketNotFoundError
 from server.queueing.ratings import TicketRated, ensure_rateable, is_bad, parse_rating
@@ -26,6 +29,7 @@ from ..accounts.users import DeviceIdentity, _digest
 from ..errors import BadRequestError, ConflictError, ForbiddenError, UnprocessableError
 from ..hub import Hub
 from ..views import local_iso
+from .figures import export_row_of
 from .rectifications import announce
 
 PAD_KIND = "rating_pad"
@@ -41,12 +45,13 @@ def rating_json(hub: Hub, record) -> dict:
 
 # --- rating ----------------------------------------------------------------------------------
 def rate_ticket(hub: Hub, token: str, *, level: object, reasons: object = None,
-                comment: object = None, pad: DeviceIdentity | None = None) -> dict:
-    """Rate a done ticket: by its token (phone) or from the pad of the window that served it."""
+                comment: object = None, pad: DeviceIdentity | None = None, partner=None) -> dict:
+    """Rate a done ticket: by its token (phone), from the pad of the window that served it,
+    or on the provincial platform (``partner``, a signed request: channel ``partner``)."""
     parsed = parse_rating(level, reasons, comment)
     now = hub.now()
-    channel = "pad" if pad is not None else "phone"
-    actor = pad.actor() if pad is not None else Actor.visitor()
+    channel = "pad" if pad is not None else "partner" if partner is not None else "phone"
+    actor = pad.actor() if pad is not None else partner.actor() if partner is not None else Actor.visitor()
     try:
         with hub.uow() as uow:
             ticket = uow.tickets.get_by_token(token)
@@ -65,13 +70,16 @@ def rate_ticket(hub: Hub, token: str, *, level: object, reasons: object = None,
                 number=ticket.number, matter_id=ticket.matter_id, unit_id=ticket.unit_id,
                 window_id=ticket.window_id, clerk_id=ticket.clerk_id,
                 device_id=pad.id if pad else None)
-            opened = None
+            opened, rect = None, None
             if is_bad(parsed.level):
                 due = hub.calendar.deadline(now, hub.center.rules.rectify_working_days, hub.tz)
                 item = Rectification.open(rating_id, parsed.level, now, due, actor)
                 opened = uow.rectifications.add(item, ticket_id=ticket.id, service_day=ticket.service_day,
                                        unit_id=ticket.unit_id,
                                        window_id=ticket.window_id, clerk_id=ticket.clerk_id)
+                rect = {"id": opened, "status": item.status.value}
+            uow.outbox.add_for_ticket(ticket.id, RATING_CREATED, lambda: {
+                "rating": export_row_of(hub, uow, uow.ratings.by_id(rating_id), rect)}, now)
             event = TicketRated(now, actor, ticket.id, ticket.window_id, None,
                                 {"level": parsed.level, "channel": channel, "token": ticket.token})
             uow.events.append([event], hub.today(now))

@@ -157,6 +157,23 @@ def _iso(value):
     return value.isoformat(timespec="seconds") if value else None
 
 
+def partner_overview(hub: Hub) -> list[dict]:
+    """Every partner with its outbox's rows by status (``GET /partners``): no key, no secret."""
+    with hub.reading() as repos:
+        listed = repos.partners.listing()
+        counts = repos.outbox.counts()
+    empty = {"pending": 0, "delivered": 0, "dead": 0, "oldest_pending": None}
+    out = []
+    for row in listed:
+        found = counts.get(row["id"], empty)
+        out.append({"id": row["id"], "name": row["name"], "active": bool(row["active"]),
+                    "webhook_url": row["webhook_url"], "created_at": _iso(row["created_at"]),
+                    "deliveries": {"pending": found["pending"], "delivered": found["delivered"],
+                                   "dead": found["dead"]},
+                    "oldest_pending_at": _iso(found["oldest_pending"])})
+    return out
+
+
 def deliveries(hub: Hub, partner_id: int, status: str | None = None) -> list[dict]:
     with hub.reading() as repos:
         if repos.partners.by_id(partner_id) is None:

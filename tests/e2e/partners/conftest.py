@@ -1,11 +1,17 @@
-"""Real hub processes with partner settings, a partner simulator, and a registered partner."""
+"""Real hub processes with partner settings, a partner simulator, and a registered partner.
+
+``partner_hub`` runs the demo hall open around the clock with appointments on
+(``all_day_center`` of the appointments tests): a slot is under way whenever a test runs,
+so a partner's booking can be checked in at once."""
 
 from __future__ import annotations
 
 import pytest
 
 from bench.partner_sim import PartnerSimulator
+from tests.e2e.appointments.conftest import all_day_center  # noqa: F401 - a fixture used below
 from tests.support.api import Api
+from tests.support.hubproc import HubProcess
 from tests.support.partner import PartnerClient
 
 PARTNER_ENV = {
@@ -16,6 +22,13 @@ PARTNER_ENV = {
     "YIMEN_PARTNER_LEASE_S": "2",
     "YIMEN_PARTNER_TIMEOUT_S": "5",
 }
+
+
+@pytest.fixture
+def partner_hub(tmp_path, all_day_center):  # noqa: F811 - the imported fixture
+    process = HubProcess(tmp_path / "var", center=all_day_center, env=dict(PARTNER_ENV)).start()
+    yield process
+    process.stop()
 
 
 @pytest.fixture

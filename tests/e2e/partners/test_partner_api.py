@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from tests.support.api import Api
-from tests.support.hubproc import HubProcess
 from tests.support.partner import PartnerClient
 from tests.support.waiting import wait_until
 
-from .conftest import PARTNER_ENV, register
-
-
-@pytest.fixture
-def partner_hub(tmp_path):
-    process = HubProcess(tmp_path / "var", env=dict(PARTNER_ENV)).start()
-    yield process
-    process.stop()
+from .conftest import register
 
 
 def error_code(answer) -> str:
@@ -136,34 +126,3 @@ def test_a_hub_killed_mid_delivery_delivers_after_restart(partner_hub, simulator
     row = wait_until(delivered, timeout=10, what="the redelivery recorded", interval=0.1)
     assert row["id"] == event_id and row["status"] == "delivered"
     assert {a["http_status"] for a in row["attempts"]} == {200}, "the killed attempt left no record"
-
-
-def test_a_dead_webhook_alerts_the_managers_and_an_admin_resends_it(tmp_path, simulator):
-    from tests.support.sio import Listener
-
-    hub = HubProcess(tmp_path / "dead", env={**PARTNER_ENV, "YIMEN_PARTNER_RETRY_FOR_S": "1.5"}).start()
-    manager = None
-    try:
-        created, partner = register(hub.url, simulator)
-        manager = Listener(hub.url, "/manager", {"token": Api(hub.url).login("manager").token},
-                           ("alert",)).connect()
-        simulator.behaviour.fail = 10**9
-        partner.issue("hukou-move-in")
-        alert = manager.wait_for("alert", lambda a: a.get("code") == "webhook_dead", timeout=20)
-        assert alert["kind"] == "partner" and alert["device_id"] == created["id"]
-        admin = Api(hub.url).login("admin")
-        [dead] = admin.get(f"/partners/{created['id']}/deliveries?status=dead").json()
-        assert dead["id"] == alert["event_id"] and len(dead["attempts"]) >= 2
-        assert all(a["http_status"] == 503 for a in dead["attempts"])
-
-        simulator.behaviour.fail = 0
-        assert Api(hub.url).login("manager").post(
-            f"/partners/{created['id']}/deliveries/{dead['id']}/resend").status_code == 403
-        resent = admin.post(f"/partners/{created['id']}/deliveries/{dead['id']}/resend")
-        assert resent.status_code == 200 and resent.json() == {"id": dead["id"], "status": "pending"}
-        simulator.wait_for(lambda sim: [r for r in sim.accepted() if r.body["id"] == dead["id"]])
-        assert admin.post(f"/partners/{created['id']}/deliveries/{dead['id']}/resend").status_code == 404
-    finally:
-        if manager is not None:
-            manager.disconnect()
-        hub.stop()
