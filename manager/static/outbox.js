@@ -5,7 +5,7 @@
  * are manager-kit.js's. The tab shows only to those the hub lets read the outbox. */
 (function () {
   "use strict";
-  const { boot, T, label, $, api, el, table, kpi } = YimenManager;
+  const { boot, T, label, role, $, api, el, table, kpi } = YimenManager;
   // The hub answers UTC; the hall reads its own clock: "12-01 20:17:45".
   const when = (text) => (text ? new Date(text).toLocaleString("sv-SE", { timeZone: boot.timezone }).slice(5) : "–");
   const tab = () => $('main .tab[data-tab="outbox"]');
