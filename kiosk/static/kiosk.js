@@ -223,47 +223,16 @@
       queue ? el("span", { className: "row-waiting", text: t("当前等候") + " " + t("{n} 人", { n: queue.waiting }) }) : null));
   }
 
-  // --- search ---------------------------------------------------------------------------
-  /* The matter's own name first (exact, then prefix, then inside it), in characters,
-   * pinyin or initials; then the names visitors use (a keyword of the matter, its
-   * department's everyday name); the department's full name last, and there pinyin and
-   * initials only from its start (zzz is not 自治州 in the middle of the tax office). */
-  function keyScore(key, q) {
-    var top = key.kind === "keyword" ? 88 : 76;
-    if (key.text === q || key.pinyin === q || key.initials === q) return top;
-    if (key.text.indexOf(q) === 0 || key.pinyin.indexOf(q) === 0 || key.initials.indexOf(q) === 0) return top - 4;
-    if (q.length > 1 && key.text.indexOf(q) > 0) return top - 10;
-    return 0;
-  }
-  function score(matter, q) {
-    var name = matter.name, en = (matter.name_en || "").toLowerCase();
-    if (name === q || matter.pinyin === q || matter.initials === q) return 120;
-    if (name.indexOf(q) === 0) return 110;
-    if (name.indexOf(q) > 0) return 100 - name.indexOf(q);
-    if (matter.initials.indexOf(q) === 0) return 90;
-    if (matter.pinyin.indexOf(q) === 0) return 86;
-    var best = 0;
-    (matter.keys || []).forEach(function (key) { best = Math.max(best, keyScore(key, q)); });
-    if (best) return best;
-    if (q.length > 2 && matter.initials.indexOf(q) > 0) return 62;
-    if (q.length > 3 && matter.pinyin.indexOf(q) > 0) return 60;
-    if (en && en.indexOf(q) >= 0) return 55;
-    if (matter.unit_name.indexOf(q) >= 0 || matter.unit_initials.indexOf(q) === 0 ||
-        matter.unit_pinyin.indexOf(q) === 0 ||
-        (matter.unit_name_en || "").toLowerCase().indexOf(q) >= 0) return 30;
-    return 0;
-  }
+  // --- search: the scoring is the booking page's too (server/static/matter-search.js) ----
   function renderResults() {
-    var q = $("search-input").value.trim().toLowerCase().replace(/\s+/g, "");
+    var text = $("search-input").value;
     var list = clear($("results"));
-    if (!q) { $("result-count").textContent = ""; return; }
-    var found = state.matters.map(function (m) { return { m: m, s: score(m, q) }; })
-      .filter(function (r) { return r.s > 0; })
-      .sort(function (a, b) { return b.s - a.s || a.m.name.length - b.m.name.length; });
+    if (!YimenMatterSearch.normalise(text)) { $("result-count").textContent = ""; return; }
+    var found = YimenMatterSearch.search(state.matters, text);
     $("result-count").textContent = found.length
       ? t("找到 {n} 个事项", { n: found.length })
       : t("没有找到相关事项，请换个关键词或咨询服务台");
-    found.slice(0, 30).forEach(function (r) { list.appendChild(matterRow(r.m, true)); });
+    found.slice(0, 30).forEach(function (m) { list.appendChild(matterRow(m, true)); });
   }
   function buildKeyboard() {
     var kb = clear($("keyboard"));
