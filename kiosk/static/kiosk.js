@@ -42,6 +42,19 @@
     }
     return node;
   }
+  /* A department's icon: a symbol of the hub's server/static/unit-icons.svg, named by the
+   * hub (the unit's ``icon``, a default when the center file names none). */
+  function icon(name, className) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "icon" + (className ? " " + className : ""));
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    var use = document.createElementNS(ns, "use");
+    use.setAttribute("href", BOOT.icons + "#" + name);
+    svg.appendChild(use);
+    return svg;
+  }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
   function sleep(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
   function randomKey() {
@@ -171,20 +184,35 @@
       if (!matter) return;
       grid.appendChild(el("button", { type: "button", className: "popular-tile", "data-matter": id,
         onclick: function () { openGuide(matter.id); } },
-        el("span", { className: "tile-name", text: local(matter) }),
-        el("span", { className: "tile-meta", text: everyday(matter) })));
+        icon(unitIcon(matter.unit_id), "tile-icon"),
+        el("span", { className: "tile-text" },
+          el("span", { className: "tile-name", text: local(matter) }),
+          el("span", { className: "tile-meta", text: everyday(matter) }))));
     });
     var strip = clear($("everyday-units"));
     state.center.units.forEach(function (unit) {
       if (!unit.short_name || !state.units[unit.id].matters.length) return;
       strip.appendChild(el("button", { type: "button", className: "unit-chip", "data-unit": unit.id,
-        onclick: function () { openUnit(unit.id); } }, LANG === "zh" ? unit.short_name : local(unit)));
+        "data-icon": unit.icon, onclick: function () { openUnit(unit.id); } },
+        icon(unit.icon, "chip-icon"),
+        el("span", { className: "chip-name", text: everydayName(unit) })));
     });
     var english = LANG !== "zh";
     $("zh-only-note").hidden = !(english && state.matters.some(function (m) { return !m.name_en; }));
   }
+  function unitIcon(unitId) {
+    var entry = state.units[unitId];
+    return entry ? entry.unit.icon : "government";
+  }
+  /* A department by the name visitors use: 社保; in English its short English name
+   * (Social Insurance), else its full English name. */
+  function everydayName(unit) {
+    if (LANG === "zh") return unit.short_name || unit.name;
+    return (LANG === "en" && unit.short_name_en) || local(unit);
+  }
   function everyday(matter) {
-    return LANG === "zh" ? (matter.unit_short_name || matter.unit_name) : local(matter, "unit_name");
+    var entry = state.units[matter.unit_id];
+    return entry ? everydayName(entry.unit) : local(matter, "unit_name");
   }
   function openGroup(groupId) {
     state.groupId = groupId;
@@ -196,8 +224,10 @@
       grid.appendChild(el("button", {
         type: "button", className: "tile g-" + groupId, "data-unit": unit.id,
         onclick: function () { openUnit(unit.id); }
-      }, el("span", { className: "tile-name", text: local(unit) }),
-      el("span", { className: "tile-meta", text: t("{n} 个事项", { n: count }) })));
+      }, icon(unit.icon, "tile-icon"),
+      el("span", { className: "tile-text" },
+        el("span", { className: "tile-name", text: local(unit) }),
+        el("span", { className: "tile-meta", text: t("{n} 个事项", { n: count }) }))));
     });
     show("units");
   }
