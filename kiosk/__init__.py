@@ -6,7 +6,7 @@ the ``/kiosk`` Socket.IO namespace for its printer. The kiosk agent (``kiosk.age
 prints on a printer beside the kiosk.
 """
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import force_locale
 
 from server.i18n import LANGUAGES, texts
@@ -39,6 +39,7 @@ def index():
             "labels": page_labels("kiosk"),
             "idle_s": idle if idle and idle >= 5 else None,
             "languages": [{"code": code, "name": name} for code, name in PAGE_LANGUAGES],
+            "icons": url_for("static", filename="unit-icons.svg"),  # the departments' icons
         }
     response = current_app.make_response(render_template("kiosk/index.html", boot=boot, lang=lang))
     response.headers["Cache-Control"] = "no-store"

@@ -157,7 +157,8 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
               settings=HubSettings(token_ttl_s=config["TOKEN_TTL_S"],
                                    public_url=config.get("PUBLIC_URL"),
                                    secret_key=config["SECRET_KEY"],
-                                   personal_data_days=config["PERSONAL_DATA_DAYS"]))
+                                   personal_data_days=config["PERSONAL_DATA_DAYS"],
+                                   appointments_interval_s=config["APPOINTMENTS_INTERVAL_S"]))
     publisher.bind(hub)
     link.bind(hub)
     hub.link = link

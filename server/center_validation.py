@@ -11,6 +11,7 @@ would be far from the reader that words it.
 
 from __future__ import annotations
 
+import difflib
 import re
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -20,8 +21,10 @@ from typing import Any
 from server.center_rules import parse_calendar, parse_rules
 from server.queueing.center import (
     DEFAULT_PRIORITY_REASONS,
+    DEFAULT_UNIT_ICON,
     MATTER_CATEGORIES,
     UNIT_GROUPS,
+    UNIT_ICONS,
     WINDOW_KINDS,
     Center,
     Guide,
@@ -171,7 +174,7 @@ def _describe(value: object) -> str:
 
 _CENTER_FIELDS = ("name", "name_en", "timezone", "priority_reasons", "hours")
 _ZONE_FIELDS = ("id", "name", "name_en", "name_bo", "floor")
-_UNIT_FIELDS = ("id", "name", "name_en", "name_bo", "group", "short_name")
+_UNIT_FIELDS = ("id", "name", "name_en", "name_bo", "group", "short_name", "short_name_en", "icon")
 _MATTER_FIELDS = ("id", "name", "name_en", "unit", "category", "service_minutes", "guide", "keywords")
 _GUIDE_FIELDS = (
     "time_limit_days",
@@ -184,6 +187,18 @@ _GUIDE_FIELDS = (
 )
 _QUEUE_FIELDS = ("id", "name", "name_en", "prefix", "units", "matters", "per_slot")
 _WINDOW_FIELDS = ("id", "number", "name", "name_en", "zone", "kind", "queues")
+
+
+def _unit_icon(reader: _Reader, item: Mapping, path: PathParts) -> str:
+    """A unit's ``icon``: a name of UNIT_ICONS, the government building when not given."""
+    icon = item.get("icon")
+    if icon is None:
+        return DEFAULT_UNIT_ICON
+    if isinstance(icon, str) and icon in UNIT_ICONS:
+        return icon
+    close = difflib.get_close_matches(str(icon), UNIT_ICONS, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise reader.fail((*path, "icon"), f"unknown icon {icon!r}{hint}; the icons are: {', '.join(UNIT_ICONS)}")
 
 
 def parse_center(data: object, source: str = "<center>") -> Center:
@@ -233,6 +248,8 @@ def parse_center(data: object, source: str = "<center>") -> Center:
             name_bo=reader.text(item, "name_bo", path),
             group=reader.choice({"group": "standalone", **item}, "group", path, UNIT_GROUPS),
             short_name=reader.text(item, "short_name", path),
+            short_name_en=reader.text(item, "short_name_en", path),
+            icon=_unit_icon(reader, item, path),
         ),
     )
     matters = reader.entries(

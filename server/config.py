@@ -92,6 +92,8 @@ class Config:
         self.VOICE_DIR = None  # default_voice_dir(VAR_DIR) unless given
         # Appointments' names, ID hashes and phones are emptied this many days after the slot.
         self.PERSONAL_DATA_DAYS = int(_env("YIMEN_PERSONAL_DATA_DAYS", "30"))
+        # How often the appointments' loop marks no-shows missed and purges (seconds).
+        self.APPOINTMENTS_INTERVAL_S = float(_env("YIMEN_APPOINTMENTS_INTERVAL_S", "60"))
         # Doors (docs/deploy.md#security): rate limits per device key, staff token and
         # client address, kept in Redis when hubs share one (so limits hold across hubs).
         self.RATELIMIT_ENABLED = _env("YIMEN_RATELIMIT", "1") not in ("0", "false", "off")

@@ -42,6 +42,19 @@
     }
     return node;
   }
+  /* A department's icon: a symbol of the hub's server/static/unit-icons.svg, named by the
+   * hub (the unit's ``icon``, a default when the center file names none). */
+  function icon(name, className) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("class", "icon" + (className ? " " + className : ""));
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    var use = document.createElementNS(ns, "use");
+    use.setAttribute("href", BOOT.icons + "#" + name);
+    svg.appendChild(use);
+    return svg;
+  }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
   function sleep(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
   function randomKey() {
@@ -171,20 +184,35 @@
       if (!matter) return;
       grid.appendChild(el("button", { type: "button", className: "popular-tile", "data-matter": id,
         onclick: function () { openGuide(matter.id); } },
-        el("span", { className: "tile-name", text: local(matter) }),
-        el("span", { className: "tile-meta", text: everyday(matter) })));
+        icon(unitIcon(matter.unit_id), "tile-icon"),
+        el("span", { className: "tile-text" },
+          el("span", { className: "tile-name", text: local(matter) }),
+          el("span", { className: "tile-meta", text: everyday(matter) }))));
     });
     var strip = clear($("everyday-units"));
     state.center.units.forEach(function (unit) {
       if (!unit.short_name || !state.units[unit.id].matters.length) return;
       strip.appendChild(el("button", { type: "button", className: "unit-chip", "data-unit": unit.id,
-        onclick: function () { openUnit(unit.id); } }, LANG === "zh" ? unit.short_name : local(unit)));
+        "data-icon": unit.icon, onclick: function () { openUnit(unit.id); } },
+        icon(unit.icon, "chip-icon"),
+        el("span", { className: "chip-name", text: everydayName(unit) })));
     });
     var english = LANG !== "zh";
     $("zh-only-note").hidden = !(english && state.matters.some(function (m) { return !m.name_en; }));
   }
+  function unitIcon(unitId) {
+    var entry = state.units[unitId];
+    return entry ? entry.unit.icon : "government";
+  }
+  /* A department by the name visitors use: 社保; in English its short English name
+   * (Social Insurance), else its full English name. */
+  function everydayName(unit) {
+    if (LANG === "zh") return unit.short_name || unit.name;
+    return (LANG === "en" && unit.short_name_en) || local(unit);
+  }
   function everyday(matter) {
-    return LANG === "zh" ? (matter.unit_short_name || matter.unit_name) : local(matter, "unit_name");
+    var entry = state.units[matter.unit_id];
+    return entry ? everydayName(entry.unit) : local(matter, "unit_name");
   }
   function openGroup(groupId) {
     state.groupId = groupId;
@@ -196,8 +224,10 @@
       grid.appendChild(el("button", {
         type: "button", className: "tile g-" + groupId, "data-unit": unit.id,
         onclick: function () { openUnit(unit.id); }
-      }, el("span", { className: "tile-name", text: local(unit) }),
-      el("span", { className: "tile-meta", text: t("{n} 个事项", { n: count }) })));
+      }, icon(unit.icon, "tile-icon"),
+      el("span", { className: "tile-text" },
+        el("span", { className: "tile-name", text: local(unit) }),
+        el("span", { className: "tile-meta", text: t("{n} 个事项", { n: count }) }))));
     });
     show("units");
   }
@@ -223,47 +253,16 @@
       queue ? el("span", { className: "row-waiting", text: t("当前等候") + " " + t("{n} 人", { n: queue.waiting }) }) : null));
   }
 
-  // --- search ---------------------------------------------------------------------------
-  /* The matter's own name first (exact, then prefix, then inside it), in characters,
-   * pinyin or initials; then the names visitors use (a keyword of the matter, its
-   * department's everyday name); the department's full name last, and there pinyin and
-   * initials only from its start (zzz is not 自治州 in the middle of the tax office). */
-  function keyScore(key, q) {
-    var top = key.kind === "keyword" ? 88 : 76;
-    if (key.text === q || key.pinyin === q || key.initials === q) return top;
-    if (key.text.indexOf(q) === 0 || key.pinyin.indexOf(q) === 0 || key.initials.indexOf(q) === 0) return top - 4;
-    if (q.length > 1 && key.text.indexOf(q) > 0) return top - 10;
-    return 0;
-  }
-  function score(matter, q) {
-    var name = matter.name, en = (matter.name_en || "").toLowerCase();
-    if (name === q || matter.pinyin === q || matter.initials === q) return 120;
-    if (name.indexOf(q) === 0) return 110;
-    if (name.indexOf(q) > 0) return 100 - name.indexOf(q);
-    if (matter.initials.indexOf(q) === 0) return 90;
-    if (matter.pinyin.indexOf(q) === 0) return 86;
-    var best = 0;
-    (matter.keys || []).forEach(function (key) { best = Math.max(best, keyScore(key, q)); });
-    if (best) return best;
-    if (q.length > 2 && matter.initials.indexOf(q) > 0) return 62;
-    if (q.length > 3 && matter.pinyin.indexOf(q) > 0) return 60;
-    if (en && en.indexOf(q) >= 0) return 55;
-    if (matter.unit_name.indexOf(q) >= 0 || matter.unit_initials.indexOf(q) === 0 ||
-        matter.unit_pinyin.indexOf(q) === 0 ||
-        (matter.unit_name_en || "").toLowerCase().indexOf(q) >= 0) return 30;
-    return 0;
-  }
+  // --- search: the scoring is the booking page's too (server/static/matter-search.js) ----
   function renderResults() {
-    var q = $("search-input").value.trim().toLowerCase().replace(/\s+/g, "");
+    var text = $("search-input").value;
     var list = clear($("results"));
-    if (!q) { $("result-count").textContent = ""; return; }
-    var found = state.matters.map(function (m) { return { m: m, s: score(m, q) }; })
-      .filter(function (r) { return r.s > 0; })
-      .sort(function (a, b) { return b.s - a.s || a.m.name.length - b.m.name.length; });
+    if (!YimenMatterSearch.normalise(text)) { $("result-count").textContent = ""; return; }
+    var found = YimenMatterSearch.search(state.matters, text);
     $("result-count").textContent = found.length
       ? t("找到 {n} 个事项", { n: found.length })
       : t("没有找到相关事项，请换个关键词或咨询服务台");
-    found.slice(0, 30).forEach(function (r) { list.appendChild(matterRow(r.m, true)); });
+    found.slice(0, 30).forEach(function (m) { list.appendChild(matterRow(m, true)); });
   }
   function buildKeyboard() {
     var kb = clear($("keyboard"));

@@ -19,6 +19,17 @@ UNIT_GROUPS: tuple[str, ...] = ("whole_unit", "standalone", "county", "enterpris
 MATTER_CATEGORIES: tuple[str, ...] = ("approval", "public_service", "other")
 WINDOW_KINDS: tuple[str, ...] = ("whole_unit", "standalone", "comprehensive")
 DEFAULT_PRIORITY_REASONS: tuple[str, ...] = ("elderly", "disabled", "pregnant", "military")
+# A unit's picture on the kiosk (``icon`` in the center file): the symbols of
+# server/static/unit-icons.svg. A unit that names none shows the government building.
+UNIT_ICONS: tuple[str, ...] = (
+    "government", "insurance", "housing-fund", "justice", "police", "shield", "people",
+    "community", "family", "briefcase", "building", "bus", "driving", "shop", "tax",
+    "accessible", "land", "water", "waves", "power", "heating", "mail", "phone", "tv",
+    "antenna", "bank", "permit", "growth", "bar-chart", "factory", "helmet", "org-chart",
+    "wheat", "leaf", "tree", "archive", "weather", "education", "siren", "seismograph",
+    "health", "mountain", "helping-hand", "music",
+)
+DEFAULT_UNIT_ICON = "government"
 
 
 def _public(value: Any) -> Any:
@@ -70,6 +81,8 @@ class Unit:
     name_bo: str | None = None
     group: str = "standalone"
     short_name: str | None = None  # what visitors call it (社保, 公积金): the kiosk searches and shows it
+    short_name_en: str | None = None  # the same in English (Police, Tax), shown by the English kiosk
+    icon: str = DEFAULT_UNIT_ICON  # one of UNIT_ICONS: its picture on the kiosk
 
     def to_dict(self) -> dict[str, Any]:
         return _public(self)

@@ -12,7 +12,7 @@ from .errors import CenterUpdateRefusedError
 
 _DESCRIPTIVE = {
     "zone": ("name", "name_en", "name_bo", "floor"),
-    "unit": ("name", "name_en", "name_bo", "group"),
+    "unit": ("name", "name_en", "name_bo", "group", "short_name", "short_name_en", "icon"),
     "matter": ("name", "name_en", "guide", "service_minutes"),
     "queue": ("name", "name_en", "per_slot"),
     "window": ("name", "name_en"),

@@ -79,6 +79,7 @@ class HubSettings:
     public_url: str | None = None  # base URL printed on tickets, e.g. http://192.168.1.10
     secret_key: str = ""  # the keyed hash of ID numbers (services/booking); Config.SECRET_KEY
     personal_data_days: int = 30  # appointments' personal fields are purged after this
+    appointments_interval_s: float = 60  # how often no-shows are marked missed (services/booking)
 
 
 class Hub:

@@ -170,6 +170,8 @@ BROKEN = [
      "must be a positive integer"),
     ("unknown zone", _set(["windows", 0, "zone"], "f9"), "windows[0].zone", "unknown zone 'f9'"),
     ("bad kind", _set(["windows", 1, "kind"], "vip"), "windows[1].kind", "must be one of"),
+    ("unknown icon", _set(["units", 0, "icon"], "polise"), "units[0].icon",
+     "unknown icon 'polise' (did you mean 'police'?); the icons are: government, insurance,"),
     ("unknown queue of window", _set(["windows", 1, "queues", 1], "polic"),
      "windows[1].queues[1]", "unknown queue 'polic'"),
     ("window without queues", _set(["windows", 0, "queues"], []), "windows[0].queues",
@@ -282,7 +284,8 @@ def test_to_dict_is_the_json_ready_public_view():
     assert view["windows"][1]["queue_ids"] == ["tax", "police"]
     assert view["units"][0] == {
         "id": "police", "name": "州公安局", "name_en": "Public Security",
-        "name_bo": None, "group": "standalone", "short_name": None,
+        "name_bo": None, "group": "standalone", "short_name": None, "short_name_en": None,
+        "icon": "government",
     }  # fmt: skip
 
 
@@ -411,11 +414,13 @@ def test_additions_and_renames_are_accepted_and_listed():
         )
         document["windows"].append(_window(queues=["court"]))
         document["windows"][0]["name"] = "二号窗口"
+        document["units"][0]["icon"] = "police"
 
     old = parse_center(small_document(), SOURCE)
     changes = check_update(old, center_after(change))
     assert changes == [
         "renames the center to '新名称'",
+        "changes icon of unit 'police'",
         "adds unit 'court'",
         "changes guide of matter 'hukou-move-in'",
         "changes service minutes of matter 'id-card'",

@@ -173,3 +173,20 @@ def test_every_unit_queue_and_window_has_an_english_name(center):
 
 def test_the_demo_survives_the_database_round_trip(center):
     assert parse_center(center_to_document(center), "database") == center
+
+
+def test_every_department_has_its_own_icon_drawn_in_the_sprite(center):
+    """Each of the demo's units names an icon (none falls back to the default), and the
+    names the center file may use are exactly the symbols of server/static/unit-icons.svg."""
+    import re
+
+    import yaml
+
+    from server.queueing.center import UNIT_ICONS
+
+    sprite = (DEMO_CENTER_PATH.parents[1] / "static" / "unit-icons.svg").read_text(encoding="utf-8")
+    assert sorted(re.findall(r'<symbol id="([^"]+)"', sprite)) == sorted(UNIT_ICONS)
+    written = yaml.safe_load(DEMO_CENTER_PATH.read_text(encoding="utf-8"))["units"]
+    assert [unit["id"] for unit in written if "icon" not in unit] == []
+    assert {unit.id: unit.icon for unit in center.units.values()} == {unit["id"]: unit["icon"] for unit in written}
+    assert center.units["social-insurance"].icon == "insurance" and center.units["ccb"].icon == "bank"

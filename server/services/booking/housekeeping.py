@@ -8,7 +8,8 @@ personal fields of old appointments are purged.
   code, matter, slot and status for the figures, but no ID hash, no masked name, ID or
   phone. Strikes older than ``strike_window_days`` are forgotten.
 
-``run_forever`` is spawned on ``hub.tasks`` and ends when ``hub.stopping`` is set.
+``run_forever`` is spawned on ``hub.tasks``, runs every ``appointments_interval_s`` of the
+hub's settings (``YIMEN_APPOINTMENTS_INTERVAL_S``, 60 s) and ends when ``hub.stopping`` is set.
 Every step is a conditional update: several hubs running it at once change a row once.
 """
 
@@ -23,7 +24,6 @@ from ..hub import Hub
 from .appointments import tell_partner
 
 log = logging.getLogger(__name__)
-INTERVAL_S = 60
 
 
 def mark_missed(hub: Hub, now: datetime | None = None) -> int:
@@ -74,4 +74,4 @@ def run_forever(hub: Hub) -> None:
             purge(hub)
         except Exception:  # noqa: BLE001 - a database hiccup: try again next round
             log.exception("appointments housekeeping failed")
-        hub.stopping.wait(INTERVAL_S)
+        hub.stopping.wait(hub.settings.appointments_interval_s)

@@ -1,5 +1,5 @@
-"""Hub processes over the demo hall with appointments turned on (a center file written
-for the test: the demo's own file books nothing)."""
+"""Hub processes over the demo hall, which takes appointments (its
+``rules.appointments``); a center file written for a test changes a few of those rules."""
 
 from __future__ import annotations
 
@@ -14,18 +14,15 @@ from server.queueing.identity import check_character
 from tests.support.hubproc import HubProcess
 
 DEMO = Path(__file__).resolve().parents[3] / "server" / "centers" / "haibei.yaml"
-APPOINTMENTS = """  appointments:
-    enabled: true
-    per_slot: 4
-"""
 
 
-def with_appointments(text: str, extra: str = "") -> str:
-    """The demo center with bookings on: under its ``rules:`` section (or a new one)."""
-    block = APPOINTMENTS + extra
-    if re.search(r"^rules:\n", text, flags=re.M):
-        return re.sub(r"^rules:\n", lambda m: m.group(0) + block, text, count=1, flags=re.M)
-    return text + "\nrules:\n" + block
+def with_appointments(text: str, **fields: object) -> str:
+    """The demo center with these ``rules.appointments`` fields set (added to its block)."""
+    assert re.search(r"^  appointments:.*\n    enabled: true\b", text, flags=re.M), "the demo takes bookings"
+    lines = "".join(f"    {name}: {value}\n" for name, value in fields.items())
+    return re.sub(r"^  appointments:.*\n", lambda m: m.group(0) + lines, text, count=1, flags=re.M)
+
+
 # A burst comes from one test address: the per-address write limit is not what is tested.
 BURST_ENV = {"YIMEN_RATELIMIT": "0"}
 
@@ -35,24 +32,22 @@ def id_number(n: int) -> str:
     return first17 + check_character(first17)
 
 
-@pytest.fixture
-def booking_center(tmp_path) -> str:
-    path = tmp_path / "booking-hall.yaml"
-    path.write_text(with_appointments(DEMO.read_text(encoding="utf-8")), encoding="utf-8")
+def all_day_center_file(path: Path, **fields: object) -> str:
+    """The demo hall open around the clock with today a working day and these
+    ``rules.appointments`` fields: a slot is under way whenever the test runs (but in
+    the day's last slot_minutes)."""
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    text = DEMO.read_text(encoding="utf-8")
+    text = re.sub(r"^  hours: .*$", '  hours: ["00:00-23:59"]', text, count=1, flags=re.M)
+    path.write_text(with_appointments(text, **fields) + f"calendar:\n  workdays: [{today}]\n",
+                    encoding="utf-8")
     return str(path)
 
 
 @pytest.fixture
 def all_day_center(tmp_path) -> str:
-    """Open around the clock with today a working day, with half-hour slots: a slot has
-    begun whenever the test runs (but in the last half hour of the day)."""
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
-    text = DEMO.read_text(encoding="utf-8")
-    text = re.sub(r"^  hours: .*$", '  hours: ["00:00-23:59"]', text, count=1, flags=re.M)
-    path = tmp_path / "all-day-hall.yaml"
-    path.write_text(with_appointments(text, "    slot_minutes: 30\n")
-                    + f"calendar:\n  workdays: [{today}]\n", encoding="utf-8")
-    return str(path)
+    """Half-hour slots around the clock."""
+    return all_day_center_file(tmp_path / "all-day-hall.yaml", slot_minutes=30)
 
 
 @pytest.fixture
@@ -63,19 +58,30 @@ def all_day_hub(tmp_path, all_day_center):
 
 
 @pytest.fixture
-def booking_hub(tmp_path, booking_center):
-    hub = HubProcess(tmp_path / "hub", center=booking_center, env=dict(BURST_ENV)).start()
+def no_show_hub(tmp_path):
+    """One-minute slots missed the moment they end, two misses block, and the hub's own
+    appointments loop running every half second: no-shows happen within a minute."""
+    center = all_day_center_file(tmp_path / "no-show-hall.yaml", slot_minutes=1, late_minutes=0,
+                                 strikes=2)
+    hub = HubProcess(tmp_path / "no-show", center=center,
+                     env={**BURST_ENV, "YIMEN_APPOINTMENTS_INTERVAL_S": "0.5",
+                          "YIMEN_LOG_LEVEL": "INFO"}).start()
     yield hub
     hub.stop()
 
 
 @pytest.fixture
-def booking_hub_pair(tmp_path, booking_center, pg_url, redis_url, mq_channel):
+def booking_hub(tmp_path):
+    hub = HubProcess(tmp_path / "hub", env=dict(BURST_ENV)).start()  # the demo hall as it is
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture
+def booking_hub_pair(tmp_path, pg_url, redis_url, mq_channel):
     env = {"YIMEN_MQ_CHANNEL": mq_channel, **BURST_ENV}
-    first = HubProcess(tmp_path / "a", db=pg_url, message_queue=redis_url, center=booking_center,
-                       env=env).start()
-    second = HubProcess(tmp_path / "b", db=pg_url, message_queue=redis_url, center=booking_center,
-                        env=env).start()
+    first = HubProcess(tmp_path / "a", db=pg_url, message_queue=redis_url, env=env).start()
+    second = HubProcess(tmp_path / "b", db=pg_url, message_queue=redis_url, env=env).start()
     yield first, second
     first.stop()
     second.stop()

@@ -106,14 +106,18 @@ def test_english_header_and_ticket_screen_fit(chromium, search_hub, artifacts, s
 
 def test_the_first_screen_leads_with_what_visitors_come_for(chromium, search_hub, artifacts):
     """The most issued matters of recent weeks come first (this module's tickets made
-    户口迁入 the most issued), then departments by everyday name; English mode says once
-    that some names are in Chinese only."""
+    户口迁入 the most issued), then departments by everyday name, each with the icon its
+    center file names (drawn from the hub's own server/static/unit-icons.svg: no network
+    beyond the hub); English mode says once that some names are in Chinese only. With
+    appointments and pickup on, the landscape screen still shows every department."""
     from tests.support.api import Api
     from tests.support.layout import assert_clean
 
     for _ in range(3):
         Api.kiosk(search_hub.url).issue("fund-withdraw")
     config = Api.kiosk(search_hub.url).get("/kiosk/config").json()
+    icons = {unit["id"]: unit["icon"] for unit in Api(search_hub.url).get("/center").json()["units"]}
+    assert (icons["police"], icons["tax"], icons["xihai-town"]) == ("police", "tax", "government")
     assert config["popular_matters"][:2] == ["fund-withdraw", "hukou-move-in"]
     for lang, size in (("zh", (1080, 1920)), ("en", (1920, 1080))):
         context = chromium.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True)
@@ -124,11 +128,17 @@ def test_the_first_screen_leads_with_what_visitors_come_for(chromium, search_hub
             ids = page.evaluate("() => [...document.querySelectorAll('#popular .popular-tile')].map(b => b.dataset.matter)")
             assert ids[:2] == ["fund-withdraw", "hukou-move-in"]
             chips = page.locator("#everyday-units .unit-chip").all_inner_texts()
-            assert ("社保" in chips) if lang == "zh" else ("Social Insurance Service Bureau" in chips)
+            assert ("社保" in chips) if lang == "zh" else ("Social Insurance" in chips)
+            page.locator("#checkin-open").wait_for()  # the demo hall takes appointments
+            drawn = page.evaluate("""() => [...document.querySelectorAll('#everyday-units .unit-chip')].map(b =>
+                [b.dataset.unit, b.dataset.icon, b.querySelector('use').getBBox().width > 0])""")
+            assert len(drawn) == 11 and all(shown for _, _, shown in drawn), drawn
+            assert all(icon == icons[unit] for unit, icon, _ in drawn), drawn
             note = page.locator("#zh-only-note")
             assert note.is_visible() == (lang == "en")
             page.screenshot(path=str(artifacts / "kiosk" / f"home-{lang}-{size[0]}x{size[1]}.png"))
-            assert_clean(page, "#search-open", "#popular", "#everyday-units .unit-chip:first-child")
+            chips = "#everyday-units .unit-chip" + (":first-child" if size[0] < size[1] else "")
+            assert_clean(page, "#search-open", "#checkin-open", "#pickup-open", "#popular", chips, "footer.bottom")
             page.click('#popular .popular-tile[data-matter="fund-withdraw"]')
             page.locator("section[data-screen=guide]:not([hidden])").wait_for()
         finally:
