@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from server.i18n import LANGUAGES, texts
 from server.page_labels import page_labels
 
+from .checkin_texts import CHECKIN_TEXTS
 from .page_texts import KIOSK_TEXTS
 from .pickup_texts import PICKUP_TEXTS
 
@@ -35,7 +36,7 @@ def index():
     with force_locale(lang):
         boot = {
             "lang": lang,
-            "texts": texts(*KIOSK_TEXTS, *PICKUP_TEXTS),
+            "texts": texts(*KIOSK_TEXTS, *PICKUP_TEXTS, *CHECKIN_TEXTS),
             "labels": page_labels("kiosk"),
             "idle_s": idle if idle and idle >= 5 else None,
             "languages": [{"code": code, "name": name} for code, name in PAGE_LANGUAGES],

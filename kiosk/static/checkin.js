@@ -1,18 +1,20 @@
 /* "I have an appointment / 我有预约" on the kiosk: the visitor types the booking code (or
  * a scanner types it from the booking's QR code) or the ID number; the hub checks it in
  * (POST /kiosk/check-in) and answers a ticket carrying the appointment, or a refusal
- * whose message the hub writes. Hooks into kiosk.js through window.YimenKiosk. */
+ * whose message the hub writes. Hooks into kiosk.js through window.YimenKiosk; the texts
+ * are kiosk/checkin_texts.py's, in the page's language. */
 (function () {
   "use strict";
 
   var REFUSALS = {
-    appointment_not_found: "没有找到这个预约 · No such appointment",
-    too_early: "签到时间未到 · Too early to check in",
-    appointment_missed: "预约已过期，请普通取号 · This appointment was missed: take an ordinary ticket",
-    invalid_id_number: "身份证号码有误 · The ID number is not valid",
-    missing_field: "请输入预约码或身份证号 · Type the code or the ID number",
-    network: "网络连接失败，请重试 · Network trouble, please try again"
+    appointment_not_found: "没有找到这个预约",
+    too_early: "签到时间未到",
+    appointment_missed: "预约已过期，请普通取号",
+    invalid_id_number: "身份证号码有误",
+    missing_field: "请输入预约码或身份证号",
+    network: "网络连接失败，请重试"
   };
+  function t(msgid, values) { return window.YimenKiosk.t(msgid, values); }
 
   function $(id) { return document.getElementById(id); }
 
@@ -42,14 +44,14 @@
   function submit(event) {
     event.preventDefault();
     var value = $("checkin-input").value.replace(/\s+/g, "").toUpperCase();
-    if (!value) { say(REFUSALS.missing_field); return; }
+    if (!value) { say(t(REFUSALS.missing_field)); return; }
     var body = value.length === 18 ? { id_number: value } : { code: value };
     $("checkin-submit").disabled = true;
     window.YimenKiosk.api("POST", "/kiosk/check-in", body).then(function (answer) {
       $("checkin-submit").disabled = false;
       if (answer.ok) { done(answer.data); return; }
       var error = (answer.data && answer.data.error) || { code: answer.status ? "http" : "network" };
-      var text = REFUSALS[error.code] || REFUSALS.network;
+      var text = t(REFUSALS[error.code] || REFUSALS.network);
       say(error.message && error.code !== "network" ? text + "：" + error.message : text);
     });
   }
@@ -57,7 +59,8 @@
   function done(ticket) {
     var slot = ticket.appointment || {};
     $("checkin-number").textContent = ticket.number;
-    $("checkin-slot").textContent = (slot.start || "").slice(11, 16) + "–" + (slot.end || "").slice(11, 16);
+    $("checkin-slot").textContent = t("预约时段 {slot}",
+      { slot: (slot.start || "").slice(11, 16) + "–" + (slot.end || "").slice(11, 16) });
     $("checkin-matter").textContent = ticket.matter_name || "";
     $("checkin-qr").src = ticket.qr_url;
     window.YimenKiosk.show("checkin-done", false);
@@ -73,7 +76,9 @@
       var template = $("checkin-button");
       var anchor = $("search-open");
       if (!rules || !rules.enabled || !template || !anchor) return;
-      anchor.insertAdjacentElement("afterend", template.content.firstElementChild.cloneNode(true));
+      var button = template.content.firstElementChild.cloneNode(true);
+      button.querySelectorAll("[data-text]").forEach(function (node) { node.textContent = t(node.getAttribute("data-text")); });
+      anchor.insertAdjacentElement("afterend", button);
       $("checkin-open").addEventListener("click", open);
     });
   }

@@ -105,16 +105,17 @@ def test_english_header_and_ticket_screen_fit(chromium, search_hub, artifacts, s
 
 
 def test_the_first_screen_leads_with_what_visitors_come_for(chromium, search_hub, artifacts):
-    """The most issued matters of recent weeks come first (this module's tickets made
-    户口迁入 the most issued), then departments by everyday name, each with the icon its
+    """The most issued matters of recent weeks come first, then departments by everyday name, each with the icon its
     center file names (drawn from the hub's own server/static/unit-icons.svg: no network
     beyond the hub); English mode says once that some names are in Chinese only. With
     appointments and pickup on, the landscape screen still shows every department."""
     from tests.support.api import Api
     from tests.support.layout import assert_clean
 
-    for _ in range(3):
-        Api.kiosk(search_hub.url).issue("fund-withdraw")
+    kiosk = Api.kiosk(search_hub.url)
+    for matter, n in (("fund-withdraw", 25), ("hukou-move-in", 15)):
+        for _ in range(n):
+            kiosk.issue(matter)
     config = Api.kiosk(search_hub.url).get("/kiosk/config").json()
     icons = {unit["id"]: unit["icon"] for unit in Api(search_hub.url).get("/center").json()["units"]}
     assert (icons["police"], icons["tax"], icons["xihai-town"]) == ("police", "tax", "government")
