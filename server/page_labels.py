@@ -109,29 +109,38 @@ PRINTER_PROBLEM_NAMES: dict[str, str] = {
 }
 
 
+# The tables that map a code to one name, by the name pages know them by.
+NAMED: dict[str, dict[str, str]] = {
+    "ticket_statuses": TICKET_STATUS_NAMES,
+    "outcomes": OUTCOME_NAMES,
+    "window_statuses": WINDOW_STATUS_NAMES,
+    "case_statuses": CASE_STATUS_NAMES,
+    "case_results": CASE_RESULT_NAMES,
+    "priority_reasons": PRIORITY_REASON_NAMES,
+    "floor_states": FLOOR_STATE_NAMES,
+    "errors": COUNTER_ERROR_NAMES,
+    "supervision_kinds": SUPERVISION_KIND_NAMES,
+    "rating_levels": RATING_LEVEL_NAMES,
+    "rating_reasons": RATING_REASON_NAMES,
+    "rating_channels": RATING_CHANNEL_NAMES,
+    "rectification_statuses": RECTIFICATION_STATUS_NAMES,
+    "rectification_steps": RECTIFICATION_STEP_NAMES,
+    "webhook_types": WEBHOOK_TYPE_NAMES,
+    "delivery_statuses": DELIVERY_STATUS_NAMES,
+}
+
+
+def _translated(names: dict[str, str]):
+    return lambda: {code: gettext(name) for code, name in names.items()}
+
+
 def _tables() -> dict:
-    return {
-        "ticket_statuses": lambda: {c: gettext(n) for c, n in TICKET_STATUS_NAMES.items()},
-        "outcomes": lambda: {c: gettext(n) for c, n in OUTCOME_NAMES.items()},
-        "window_statuses": lambda: {c: gettext(n) for c, n in WINDOW_STATUS_NAMES.items()},
-        "case_statuses": lambda: {c: gettext(n) for c, n in CASE_STATUS_NAMES.items()},
-        "case_results": lambda: {c: gettext(n) for c, n in CASE_RESULT_NAMES.items()},
-        "priority_reasons": lambda: {c: gettext(n) for c, n in PRIORITY_REASON_NAMES.items()},
-        "floor_states": lambda: {c: gettext(n) for c, n in FLOOR_STATE_NAMES.items()},
-        "errors": lambda: {c: gettext(n) for c, n in COUNTER_ERROR_NAMES.items()},
-        "unit_groups": lambda: [{"id": c, "mark": mark, "name": gettext(name), "hint": gettext(hint)}
-                                for c, (mark, name, hint) in UNIT_GROUP_NAMES.items()],
-        "printer_problems": lambda: {c: {"label": gettext(n), "level": PROBLEM_LEVELS[c]}
-                                     for c, n in PRINTER_PROBLEM_NAMES.items()},
-        "supervision_kinds": lambda: {c: gettext(n) for c, n in SUPERVISION_KIND_NAMES.items()},
-        "rating_levels": lambda: {c: gettext(n) for c, n in RATING_LEVEL_NAMES.items()},
-        "rating_reasons": lambda: {c: gettext(n) for c, n in RATING_REASON_NAMES.items()},
-        "rating_channels": lambda: {c: gettext(n) for c, n in RATING_CHANNEL_NAMES.items()},
-        "rectification_statuses": lambda: {c: gettext(n) for c, n in RECTIFICATION_STATUS_NAMES.items()},
-        "rectification_steps": lambda: {c: gettext(n) for c, n in RECTIFICATION_STEP_NAMES.items()},
-        "webhook_types": lambda: {c: gettext(n) for c, n in WEBHOOK_TYPE_NAMES.items()},
-        "delivery_statuses": lambda: {c: gettext(n) for c, n in DELIVERY_STATUS_NAMES.items()},
-    }
+    tables = {table: _translated(names) for table, names in NAMED.items()}
+    tables["unit_groups"] = lambda: [{"id": c, "mark": mark, "name": gettext(name), "hint": gettext(hint)}
+                                     for c, (mark, name, hint) in UNIT_GROUP_NAMES.items()]
+    tables["printer_problems"] = lambda: {c: {"label": gettext(n), "level": PROBLEM_LEVELS[c]}
+                                          for c, n in PRINTER_PROBLEM_NAMES.items()}
+    return tables
 
 
 # Which tables each page uses (the phone page stays light on a slow connection).
@@ -156,12 +165,6 @@ def page_labels(page: str) -> dict:
 
 def msgids() -> tuple[str, ...]:
     """Every msgid above, for the catalog check."""
-    return (*TICKET_STATUS_NAMES.values(), *OUTCOME_NAMES.values(), *WINDOW_STATUS_NAMES.values(),
-            *PRIORITY_REASON_NAMES.values(), *COUNTER_ERROR_NAMES.values(),
-            *FLOOR_STATE_NAMES.values(),
+    return (*(name for names in NAMED.values() for name in names.values()),
             *(text for _, name, hint in UNIT_GROUP_NAMES.values() for text in (name, hint)),
-            *PRINTER_PROBLEM_NAMES.values(), *CASE_STATUS_NAMES.values(),
-            *CASE_RESULT_NAMES.values(), *SUPERVISION_KIND_NAMES.values(),
-            *RATING_LEVEL_NAMES.values(), *RATING_REASON_NAMES.values(), *RATING_CHANNEL_NAMES.values(),
-            *RECTIFICATION_STATUS_NAMES.values(), *RECTIFICATION_STEP_NAMES.values(),
-            *WEBHOOK_TYPE_NAMES.values(), *DELIVERY_STATUS_NAMES.values())
+            *PRINTER_PROBLEM_NAMES.values())
