@@ -27,6 +27,7 @@ from server.queueing.events import DomainEvent
 from server.queueing.numbering import service_day
 from server.queueing.working_days import WorkingCalendar
 
+from .accounts.access_cache import AccessCache
 from .accounts.login_guard import LoginGuard
 from .queue_load import LoadCache
 from .tasks import BackgroundTasks, InlineTasks
@@ -100,6 +101,7 @@ class Hub:
         self.tz = ZoneInfo(center.timezone)
         self.load = LoadCache(self)
         self.login_guard = LoginGuard()
+        self.access = AccessCache()  # device keys and staff tokens recently checked
         self.tasks = tasks or InlineTasks()  # BackgroundTasks under a server
         self.stopping = threading.Event()  # set by stop(): background loops end
         # Set by create_app for a serving hub; None in tools and service-level tests.
@@ -142,7 +144,16 @@ class Hub:
         uow = UnitOfWork(self.db)
         if self.partners is not None:  # new webhook rows wake this hub's delivery loop
             uow.on_outbox_written = self.partners.wake.set
+        uow.on_access_changed = self.access_changed
         return uow
+
+    def access_changed(self) -> None:
+        """A session ended or a user or device was disabled or enabled: forget the
+        checked credentials here and, through the publisher's dirty bus, on every hub."""
+        self.access.clear()
+        tell = getattr(self.publisher, "access_changed", None)
+        if tell is not None:
+            tell()
 
     @contextmanager
     def reading(self):
