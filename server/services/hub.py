@@ -43,6 +43,13 @@ class Publisher(Protocol):
     """What services and the hub's loops hand messages to; ``realtime/publisher.py``'s
     ``SocketPublisher`` sends them over Socket.IO, ``NullPublisher`` drops them."""
 
+    @contextmanager
+    def single_statements(self):
+        """Repositories over a connection in autocommit: each statement commits on its own
+        (for a change written in one statement; PostgreSQL)."""
+        with self.db.single_statements() as conn:
+            yield Repositories(conn)
+
     def publish(self, events: Iterable[DomainEvent]) -> None:
         """Called after a commit with the events it recorded."""
 
@@ -58,6 +65,13 @@ class Publisher(Protocol):
 
 class NullPublisher:
     """For tools that change state with nobody listening (CLI, offline simulation)."""
+
+    @contextmanager
+    def single_statements(self):
+        """Repositories over a connection in autocommit: each statement commits on its own
+        (for a change written in one statement; PostgreSQL)."""
+        with self.db.single_statements() as conn:
+            yield Repositories(conn)
 
     def publish(self, events: Iterable[DomainEvent]) -> None:
         return None
@@ -159,6 +173,13 @@ class Hub:
     def reading(self):
         """Repositories over a read-only connection (no writer lock)."""
         with self.db.reading() as conn:
+            yield Repositories(conn)
+
+    @contextmanager
+    def single_statements(self):
+        """Repositories over a connection in autocommit: each statement commits on its own
+        (for a change written in one statement; PostgreSQL)."""
+        with self.db.single_statements() as conn:
             yield Repositories(conn)
 
     def publish(self, events: Iterable[DomainEvent]) -> None:

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, exists, insert, or_, select, update
+from sqlalchemy import String, bindparam, cast, exists, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ..tables import outbox, outbox_attempts, partners, tickets
@@ -23,6 +23,15 @@ TICKET_CHANGED = "ticket.changed"
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 _TICKET_FIELDS = ("id", "token", "number", "status", "matter_id", "queue_id", "priority", "issued_at",
                   "window_id", "called_at", "finished_at", "outcome")
+
+
+# The tickets of a change that a partner issued: run at every commit that touched a ticket.
+_PARTNER_TICKETS = (
+    select(tickets, partners.c.device_id.label("partner_id"))
+    .join(partners, cast(partners.c.device_id, String) == tickets.c.device_id)
+    .where(tickets.c.id.in_(bindparam("ticket_ids", expanding=True)), partners.c.webhook_url.is_not(None))
+)
+_INSERT = insert(outbox)
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class Outbox:
         self.conn = conn
         self._ticket_changes: dict[int, list[str]] = {}
         self._ticket_at: datetime | None = None
+        self._unfollowed: set[int] = set()
         self.written = 0  # rows written in this unit of work
 
     # --- writing, inside the change's transaction -------------------------------------------
@@ -75,16 +85,21 @@ class Outbox:
 
     def _insert(self, partner_id: int, type: str, object_key: str, data: dict, at: datetime) -> str:
         event_id = "evt_" + uuid.uuid4().hex
-        self.conn.execute(insert(outbox).values(
-            event_id=event_id, partner_id=partner_id, type=type, object_key=object_key, data=data,
-            created_at=at, status=PENDING, attempts=0, next_at=at))
+        self.conn.execute(_INSERT, {
+            "event_id": event_id, "partner_id": partner_id, "type": type, "object_key": object_key,
+            "data": data, "created_at": at, "status": PENDING, "attempts": 0, "next_at": at})
         self.written += 1
         return event_id
+
+    def unfollowed(self, ticket_id: int) -> None:
+        """No partner follows this ticket (a walk-in's, issued at a kiosk or by staff):
+        its changes in this unit of work need no look for a partner at commit."""
+        self._unfollowed.add(ticket_id)
 
     def note_events(self, events) -> None:
         """Called by the event log for every event it appends in this unit of work."""
         for event in events:
-            if event.ticket_id is not None:
+            if event.ticket_id is not None and event.ticket_id not in self._unfollowed:
                 self._ticket_changes.setdefault(event.ticket_id, []).append(event.kind)
                 self._ticket_at = event.at
 
@@ -93,11 +108,7 @@ class Outbox:
         if not self._ticket_changes:
             return
         changes, self._ticket_changes = self._ticket_changes, {}
-        rows = self.conn.execute(
-            select(tickets, partners.c.device_id.label("partner_id"))
-            .join(partners, cast(partners.c.device_id, String) == tickets.c.device_id)
-            .where(tickets.c.id.in_(list(changes)), partners.c.webhook_url.is_not(None))
-        ).all()
+        rows = self.conn.execute(_PARTNER_TICKETS, {"ticket_ids": list(changes)}).all()
         for row in rows:
             data = {"ticket": ticket_payload(row), "changes": changes[row.id]}
             self._insert(row.partner_id, TICKET_CHANGED, f"ticket:{row.id}", data, self._ticket_at)

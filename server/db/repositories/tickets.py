@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Text, bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Row
 
+from server.queueing.numbering import MIN_DIGITS
 from server.queueing.policy import CALL_ORDER, CallContext, SortTerm, newcomer
 from server.queueing.tickets import AT_WINDOW_STATUSES, Outcome, Ticket, TicketStatus
 
+from ..tables import events as e
 from ..tables import tickets as t
+from ..types import json_text
 from .call_order import called_before, called_before_values, order_by
 
 
@@ -73,6 +76,40 @@ _SHAPES: dict[tuple, object] = {}  # (kind, the shape's parts) → statement
 _MAX_SHAPES = 4096  # per window and queue combination: a hall has a few hundred
 
 
+def _issue_in_one_statement():
+    """PostgreSQL: draw the number, insert the ticket and its ``ticket_issued`` event in
+    one statement (data-modifying CTEs), atomic on its own: one round trip instead of
+    five (BEGIN, the draw, two inserts, COMMIT). The number is formatted as
+    ``numbering.format_number`` does; the event's JSON text is the caller's with the
+    number put in its place (``data_head`` + number + ``data_tail``)."""
+    written = [c for c in _COLUMNS if c not in ("sequence", "number")]
+    number = (f":prefix || CASE WHEN n.last_number < {10 ** MIN_DIGITS} "
+              f"THEN lpad(n.last_number::text, {MIN_DIGITS}, '0') ELSE n.last_number::text END")
+    sql = f"""
+WITH n AS (
+    INSERT INTO number_counters (service_day, prefix, last_number) VALUES (:service_day, :prefix, 1)
+    ON CONFLICT (service_day, prefix) DO UPDATE SET last_number = number_counters.last_number + 1
+    RETURNING last_number
+), issued AS (
+    INSERT INTO tickets ({", ".join(written)}, sequence, number)
+    SELECT {", ".join(f":{c}" for c in written)}, n.last_number, {number} FROM n
+    RETURNING id, sequence, number
+), logged AS (
+    INSERT INTO events (at, service_day, kind, actor, ticket_id, window_id, queue_id, data)
+    SELECT :ev_at, :service_day, :ev_kind, :ev_actor, issued.id, NULL, :queue_id,
+           :data_head || issued.number || :data_tail
+    FROM issued
+)
+SELECT id, sequence, number FROM issued"""
+    types = [bindparam(c, type_=t.c[c].type) for c in written]
+    types += [bindparam("ev_at", type_=e.c.at.type), bindparam("data_head", type_=Text()),
+              bindparam("data_tail", type_=Text())]
+    return text(sql).bindparams(*types)
+
+
+_ISSUE_PG = _issue_in_one_statement()
+
+
 def _shaped(key: tuple, build):
     """The statement of this shape, built on first use."""
     stmt = _SHAPES.get(key)
@@ -100,6 +137,19 @@ class TicketRepository:
 
     def add(self, ticket: Ticket) -> Ticket:
         ticket.id = self.conn.execute(_INSERT, _values(ticket)).scalar_one()
+        return ticket
+
+    def add_issued_pg(self, ticket: Ticket, kind: str, actor: str, data: dict) -> Ticket:
+        """PostgreSQL, on a connection in autocommit: the number drawn, the ticket and its
+        issue event (``kind``, ``actor``, ``data`` without the number) written in one
+        atomic statement; sets the ticket's id, sequence and number."""
+        marker = "\x00number\x00"
+        data_text = json_text({"number": marker, **data})
+        head, tail = data_text.split(json_text(marker), 1)
+        params = {**_values(ticket), "ev_at": ticket.issued_at, "ev_kind": kind, "ev_actor": actor,
+                  "data_head": head + '"', "data_tail": '"' + tail}
+        row = self.conn.execute(_ISSUE_PG, params).one()
+        ticket.id, ticket.sequence, ticket.number = row.id, row.sequence, row.number
         return ticket
 
     def save(self, ticket: Ticket, expected_status: TicketStatus) -> None:
