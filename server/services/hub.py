@@ -43,13 +43,6 @@ class Publisher(Protocol):
     """What services and the hub's loops hand messages to; ``realtime/publisher.py``'s
     ``SocketPublisher`` sends them over Socket.IO, ``NullPublisher`` drops them."""
 
-    @contextmanager
-    def single_statements(self):
-        """Repositories over a connection in autocommit: each statement commits on its own
-        (for a change written in one statement; PostgreSQL)."""
-        with self.db.single_statements() as conn:
-            yield Repositories(conn)
-
     def publish(self, events: Iterable[DomainEvent]) -> None:
         """Called after a commit with the events it recorded."""
 
@@ -62,16 +55,13 @@ class Publisher(Protocol):
     def to_managers(self, event: str, payload: Any, *, local: bool = False) -> None:
         """Any event for the managers; ``local`` as for :meth:`alert`."""
 
+    def access_changed(self) -> None:
+        """This hub ended or granted someone's access: the other hubs forget the
+        credentials they checked (``accounts/access_cache.py``)."""
+
 
 class NullPublisher:
     """For tools that change state with nobody listening (CLI, offline simulation)."""
-
-    @contextmanager
-    def single_statements(self):
-        """Repositories over a connection in autocommit: each statement commits on its own
-        (for a change written in one statement; PostgreSQL)."""
-        with self.db.single_statements() as conn:
-            yield Repositories(conn)
 
     def publish(self, events: Iterable[DomainEvent]) -> None:
         return None
@@ -83,6 +73,9 @@ class NullPublisher:
         return None
 
     def to_managers(self, event: str, payload: Any, *, local: bool = False) -> None:
+        return None
+
+    def access_changed(self) -> None:
         return None
 
 
@@ -165,9 +158,7 @@ class Hub:
         """A session ended or a user or device was disabled or enabled: forget the
         checked credentials here and, through the publisher's dirty bus, on every hub."""
         self.access.clear()
-        tell = getattr(self.publisher, "access_changed", None)
-        if tell is not None:
-            tell()
+        self.publisher.access_changed()
 
     @contextmanager
     def reading(self):

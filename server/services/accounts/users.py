@@ -71,8 +71,8 @@ def logout(hub: Hub, token: str) -> None:
 
 
 def authenticate_token(hub: Hub, token: str | None) -> Actor:
-    """The staff member of an open session; a hit is remembered for a second
-    (``access_cache.py``: revocations empty it at once)."""
+    """The staff member of an open session; a hit is remembered a few seconds
+    (``access_cache.py``: every revocation empties it at once)."""
     if not token:
         raise AuthenticationError("a staff bearer token is required")
     digest, now = _digest(token), hub.now()
@@ -175,9 +175,9 @@ def create_device(hub: Hub, *, kind: object, name: object, key: str | None = Non
 
 
 def authenticate_device(hub: Hub, key: str | None, kind: str | None = None) -> DeviceIdentity:
-    """The device holding ``key``, checked against the database at most once a second
-    per key (``access_cache.py``); disabling a device empties the cache of every hub, so
-    it is refused from the next request on."""
+    """The device holding ``key``, checked against the database at most every few
+    seconds per key (``access_cache.py``); disabling a device empties the cache of every
+    hub, so it is refused from the next request on."""
     if not key:
         raise AuthenticationError("a device key is required (X-Device-Key)")
     digest = _digest(key)
