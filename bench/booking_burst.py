@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from bench.common import HubProcess, create_pg_database, percentile, run_report
+from bench.hub_bench import cpu_seconds
 from server.queueing.identity import check_character
 
 DEMO = Path(__file__).resolve().parent.parent / "server" / "centers" / "haibei.yaml"
@@ -103,7 +104,9 @@ def report(argv) -> int:
         else:
             hubs.append(HubProcess(Path(folder) / "a", center=center, env=env).start())
         try:
+            before = sum(cpu_seconds(h.proc.pid) for h in hubs)
             result = burst([h.url for h in hubs], args.requests, args.clients, args.seats)
+            result["cpu_ms"] = (sum(cpu_seconds(h.proc.pid) for h in hubs) - before) * 1000 / args.requests
         finally:
             for hub in hubs:
                 hub.stop()
@@ -112,12 +115,12 @@ def report(argv) -> int:
     where = "two hubs, PostgreSQL + Redis" if args.pg else "one hub, SQLite"
     print(f"### Booking release burst ({where})\n")
     print(f"{args.requests} requests from {args.clients} clients for {args.seats} one-seat slots.\n")
-    print("| confirmed | slot_full | other | answered in | requests/s | p50 | p99 |")
-    print("|---|---|---|---|---|---|---|")
+    print("| confirmed | slot_full | other | answered in | requests/s | p50 | p99 | hub CPU per request |")
+    print("|---|---|---|---|---|---|---|---|")
     codes = result["codes"]
     other = sum(v for k, v in codes.items() if k not in ("booked", "slot_full"))
     print(f"| {codes['booked']} | {codes['slot_full']} | {other} | {result['wall']:.1f} s | "
-          f"{result['rps']:.0f} | {result['p50']:.0f} ms | {result['p99']:.0f} ms |")
+          f"{result['rps']:.0f} | {result['p50']:.0f} ms | {result['p99']:.0f} ms | {result['cpu_ms']:.2f} ms |")
     return 0
 
 

@@ -80,6 +80,7 @@ class Run:
     p50_ms: float | None = None
     p99_ms: float | None = None
     codes: Counter = field(default_factory=Counter)
+    idle_ms_per_s: float = 0.0  # the hubs' CPU while nobody calls (their own loops)
 
     @property
     def rate(self) -> float:
@@ -96,8 +97,15 @@ class Run:
         return self
 
 
+IDLE_S = 2.0
+
+
 def measured(hubs: list[HubProcess], run: Run, work) -> Run:
-    """Run ``work(run)`` and charge the hubs' CPU over it to ``run``."""
+    """Run ``work(run)`` and charge the hubs' CPU over it to ``run``; first, the hubs'
+    CPU over ``IDLE_S`` with no calls (their loops: flusher, watches, deliveries)."""
+    idle = [cpu_seconds(h.proc.pid) for h in hubs]
+    time.sleep(IDLE_S)
+    run.idle_ms_per_s = sum(cpu_seconds(h.proc.pid) - b for h, b in zip(hubs, idle, strict=True)) * 1000 / IDLE_S
     before = [cpu_seconds(h.proc.pid) for h in hubs]
     started = time.perf_counter()
     work(run)
@@ -435,6 +443,13 @@ def fill_line(hub_url: str, windows: list[tuple[str, str]], total: int) -> None:
                       range(need)))
 
 
+def settle(hub_url: str, windows: list[tuple[str, str]]) -> None:
+    for window, token in windows:
+        clerk_api = Api(hub_url, token=token)
+        clerk_api.post(f"/windows/{window}/start")
+        clerk_api.post(f"/windows/{window}/finish", {"outcome": "completed"})
+
+
 def clerk_runs(db: str, seconds: int) -> list[Run]:
     half = max(2, seconds // 2)
     with fresh_hubs(db, env={"YIMEN_RATELIMIT": "0"}) as (hub,):
@@ -444,6 +459,7 @@ def clerk_runs(db: str, seconds: int) -> list[Run]:
         jobs = [(hub.url, script, len(windows), len(windows))]
         fill_line(hub.url, windows, WAITING_AT_START)
         wrk = measured([hub], Run("wrk"), lambda run: wrk_load(run, jobs, half, per_op=3))
+        settle(hub.url, windows)  # wrk stops mid-cycle: finish what it left at the windows
         fill_line(hub.url, windows, WAITING_AT_START)
         clients = [clerk(hub.url, w, t) for w, t in windows]
         python = measured([hub], Run("python"), lambda run: thread_load(run, clients, half))
@@ -478,17 +494,18 @@ def table(results: list[dict], seconds: int, command: str) -> str:
         "measured window ÷ operations answered with success; the client runs on the same two "
         f"cores. {CLIENTS} keep-alive clients, {seconds} s per issuing run, {max(2, seconds // 2)} s "
         "per clerks run. Round trips: a separate counted run (400 tickets, 100 clerk cycles), "
-        "every statement plus every BEGIN, COMMIT, ROLLBACK and ping.",
+        "every statement plus every BEGIN, COMMIT, ROLLBACK and ping. Idle hub CPU: the hub's "
+        "CPU per second over 2 s without calls just before the run (included in the figure per op).",
         "",
-        "| scenario | database | client | ops/s | hub CPU per op | p50 | p99 | failed |",
-        "|---|---|---|---:|---:|---:|---:|---:|",
+        "| scenario | database | client | ops/s | hub CPU per op | p50 | p99 | failed | idle hub CPU |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         for kind, label in (("issue", "issue a ticket"), ("clerks", "call-next + start + finish")):
             for run in r.get(kind, []):
                 lines.append(f"| {label} | {r['db']} | {run.client} | {run.rate:.0f} | "
                              f"{run.cpu_ms_per_op:.2f} ms | {_f(run.p50_ms, ' ms')} | {_f(run.p99_ms, ' ms')} | "
-                             f"{run.errors} |")
+                             f"{run.errors} | {run.idle_ms_per_s:.0f} ms/s |")
     trips = [r for r in results if "round_trips" in r]
     if trips:
         lines += ["", "| database | round trips per ticket issued (in the request + the hub's loops) "

@@ -109,6 +109,7 @@ class Hub:
         self.load = LoadCache(self)
         self.login_guard = LoginGuard()
         self.access = AccessCache()  # device keys and staff tokens recently checked
+        self.device_kinds: dict[str, str] = {}  # device id → kind (never changes)
         self.tasks = tasks or InlineTasks()  # BackgroundTasks under a server
         self.stopping = threading.Event()  # set by stop(): background loops end
         # Set by create_app for a serving hub; None in tools and service-level tests.
