@@ -138,14 +138,16 @@ class Database:
                 cur.close()
 
             return engine
-        # As many pooled connections as requests a busy hub runs at once: a connection
-        # beyond the pool is opened for one request and closed after it (a new server
-        # process each time), which under a burst cost more than the requests themselves.
+        # Enough pooled connections for the requests a busy hub runs at once: one beyond
+        # the pool is opened for one request and closed after it (a new server process
+        # each time), which under a burst of 20 kiosks cost more than the requests
+        # themselves. At most 24 a hub: several hubs share the server's max_connections
+        # (100 by default); a request beyond them waits for a free connection.
         engine = create_engine(
             self.url,
             echo=echo,
-            pool_size=24,
-            max_overflow=24,
+            pool_size=20,
+            max_overflow=4,
             pool_recycle=1800,
         )
         self._ping_when_idle(engine)
