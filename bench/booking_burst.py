@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from bench.common import HubProcess, create_pg_database, percentile, run_report
+from bench.hub_bench import cpu_seconds
 from server.queueing.identity import check_character
 
 DEMO = Path(__file__).resolve().parent.parent / "server" / "centers" / "haibei.yaml"
@@ -35,9 +36,13 @@ def center_file(folder: Path) -> str:
     lines = [('  hours: ["00:00-23:59"]' if line.startswith("  hours:") else line)
              for line in text.splitlines()]
     path = folder / "burst-hall.yaml"
-    path.write_text("\n".join(lines) + "\nrules:\n  appointments:\n    enabled: true\n"
-                    "    per_slot: 1\n    slot_minutes: 5\n"
-                    f"calendar:\n  workdays: [{today}]\n", encoding="utf-8")
+    appointments = ["  appointments:", "    enabled: true", "    per_slot: 1", "    slot_minutes: 5"]
+    if "rules:" in lines:  # the demo hall has rules of its own: add to them
+        at = lines.index("rules:") + 1
+        lines[at:at] = appointments
+    else:
+        lines += ["rules:", *appointments]
+    path.write_text("\n".join(lines) + f"\ncalendar:\n  workdays: [{today}]\n", encoding="utf-8")
     return str(path)
 
 
@@ -103,7 +108,9 @@ def report(argv) -> int:
         else:
             hubs.append(HubProcess(Path(folder) / "a", center=center, env=env).start())
         try:
+            before = sum(cpu_seconds(h.proc.pid) for h in hubs)
             result = burst([h.url for h in hubs], args.requests, args.clients, args.seats)
+            result["cpu_ms"] = (sum(cpu_seconds(h.proc.pid) for h in hubs) - before) * 1000 / args.requests
         finally:
             for hub in hubs:
                 hub.stop()
@@ -112,12 +119,15 @@ def report(argv) -> int:
     where = "two hubs, PostgreSQL + Redis" if args.pg else "one hub, SQLite"
     print(f"### Booking release burst ({where})\n")
     print(f"{args.requests} requests from {args.clients} clients for {args.seats} one-seat slots.\n")
-    print("| confirmed | slot_full | other | answered in | requests/s | p50 | p99 |")
-    print("|---|---|---|---|---|---|---|")
+    print("| confirmed | slot_full | other | answered in | requests/s | p50 | p99 | hub CPU per request |")
+    print("|---|---|---|---|---|---|---|---|")
     codes = result["codes"]
-    other = sum(v for k, v in codes.items() if k not in ("booked", "slot_full"))
+    others = {k: v for k, v in codes.items() if k not in ("booked", "slot_full")}
+    other = sum(others.values())
     print(f"| {codes['booked']} | {codes['slot_full']} | {other} | {result['wall']:.1f} s | "
-          f"{result['rps']:.0f} | {result['p50']:.0f} ms | {result['p99']:.0f} ms |")
+          f"{result['rps']:.0f} | {result['p50']:.0f} ms | {result['p99']:.0f} ms | {result['cpu_ms']:.2f} ms |")
+    if others:
+        print("\nOther answers: " + ", ".join(f"{k} {v}" for k, v in sorted(others.items())) + ".")
     return 0
 
 

@@ -2,13 +2,16 @@
 # Debian packages Yimen uses at run time or in its tests; installs the missing ones.
 #   scripts/system-packages.sh run    # fonts for printed tickets, the hall voice
 #   scripts/system-packages.sh test   # plus Chromium and zbar for the test suite
+#   scripts/system-packages.sh bench  # plus wrk for bench/hub_bench.py
 set -euo pipefail
 
 RUN_PACKAGES=(fonts-noto-cjk fonts-tibetan-machine espeak-ng)
 TEST_PACKAGES=(chromium fonts-wqy-zenhei zbar-tools libzbar0 sox)
+BENCH_PACKAGES=(wrk)
 
 wanted=("${RUN_PACKAGES[@]}")
 [ "${1:-run}" = "test" ] && wanted+=("${TEST_PACKAGES[@]}")
+[ "${1:-run}" = "bench" ] && wanted+=("${BENCH_PACKAGES[@]}")
 
 # Debian's own python3 makes virtual environments only with python3-venv.
 "${PYTHON:-python3}" -c "import ensurepip" >/dev/null 2>&1 || wanted+=(python3-venv)

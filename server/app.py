@@ -47,6 +47,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
 
     hub = _build_hub(app, clock or SystemClock())
     app.extensions["yimen"] = hub  # the one extension key: everything else hangs off the hub
+    if app.config.get("COUNT_ROUND_TRIPS"):
+        _count_round_trips(hub, Path(app.config["COUNT_ROUND_TRIPS"]))
 
     init_i18n(app, babel)
 
@@ -173,6 +175,27 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
 
     hub.supervision = SupervisionWatch(hub, config["SUPERVISION_INTERVAL_S"])
     return hub
+
+
+def _count_round_trips(hub: Hub, path: Path) -> None:
+    """Count what reaches the database per endpoint (``background``: the hub's own loops)
+    and keep the counts in ``path``, rewritten every half second; a benchmark's tool."""
+    import json
+
+    from flask import has_request_context, request
+
+    def label() -> str:
+        return (request.endpoint or "unknown") if has_request_context() else "background"
+
+    counter = hub.db.count_round_trips(label)
+
+    def write_forever() -> None:
+        while True:
+            path.write_text(json.dumps(counter.snapshot(), indent=1))
+            if hub.stopping.wait(0.5):
+                return
+
+    hub.tasks.spawn(write_forever)
 
 
 def _partners(config):

@@ -103,6 +103,9 @@ class Config:
         self.RATELIMIT_ADDRESS = _env("YIMEN_RATELIMIT_ADDRESS", "3000 per minute")
         self.RATELIMIT_ADDRESS_WRITE = _env("YIMEN_RATELIMIT_ADDRESS_WRITE", "120 per minute")
         self.TRUSTED_PROXIES = int(_env("YIMEN_TRUSTED_PROXIES", "0"))  # 1 behind one nginx
+        # Benchmarks (bench/hub_bench.py): count the database round trips per endpoint into
+        # this JSON file (rewritten every 0.5 s); unset, nothing is counted.
+        self.COUNT_ROUND_TRIPS = _env("YIMEN_COUNT_ROUND_TRIPS")
         self.CONTENT_SECURITY_POLICY = _env("YIMEN_CSP")  # None: server/api/security.py's policy
         for key, value in overrides.items():
             setattr(self, key, value)

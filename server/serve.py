@@ -49,6 +49,29 @@ class FairHandler(WebSocketHandler):
         finally:
             gevent.sleep(0)
 
+    # pywsgi sends a response's status line and headers, then its body, in two sends: two
+    # system calls and two TCP segments for every small JSON answer. The headers are held
+    # back here and leave with the first piece of the body (or alone, if there is none).
+    _held: bytes | None = None
+
+    def _write_with_headers(self, data):
+        self._held = b""
+        try:
+            super()._write_with_headers(data)
+        finally:
+            held, self._held = self._held, None
+            if held:
+                super()._sendall(held)
+
+    def _sendall(self, data):
+        if self._held is None:
+            return super()._sendall(data)
+        if not self._held:
+            self._held = bytes(data)  # the headers: wait for the body
+            return None
+        data, self._held = self._held + bytes(data), None
+        return super()._sendall(data)
+
 
 def serve(app, listener: socket.socket, *, access_log: bool = False, grace_s: float = 5.0) -> None:
     """Serve until SIGTERM or SIGINT, then stop accepting and give requests in flight

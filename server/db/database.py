@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError
+
+IDLE_PING_S = 2.0  # PostgreSQL: a pooled connection idle this long is pinged before use
 
 
 class DatabaseConfigError(Exception):
@@ -35,6 +40,42 @@ def _normalise(url: str) -> URL:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+class RoundTrips:
+    """Counts what a connection sends to the database server, by a label of the caller
+    (``label()``: the request's endpoint, or ``background``): every statement, and every
+    BEGIN, COMMIT, ROLLBACK and liveness ping the driver sends on its own. A benchmark's
+    tool (``YIMEN_COUNT_ROUND_TRIPS``); without it no listener is installed and nothing
+    is counted."""
+
+    def __init__(self, engine: Engine, label: Callable[[], str]) -> None:
+        self.label = label
+        self.counts: Counter = Counter()
+        self.kinds: Counter = Counter()
+        event.listen(engine, "before_cursor_execute", self._statement)
+        for kind in ("begin", "commit", "rollback"):
+            event.listen(engine, kind, self._counter(kind))
+
+    def _count(self, kind: str) -> None:
+        self.counts[self.label()] += 1
+        self.kinds[kind] += 1
+
+    def _statement(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        self._count("statement")
+
+    def _counter(self, kind: str):
+        def count(conn) -> None:  # noqa: ANN001
+            # In autocommit the driver sends no BEGIN, COMMIT or ROLLBACK of its own.
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                self._count(kind)
+        return count
+
+    def ping(self) -> None:
+        self._count("ping")
+
+    def snapshot(self) -> dict:
+        return {"by_label": dict(self.counts), "by_kind": dict(self.kinds)}
 
 
 class Database:
@@ -62,6 +103,12 @@ class Database:
         # Only SQLite needs a process-wide writer lock. threading.RLock becomes a
         # gevent lock once run.py has monkey-patched the standard library.
         self._writer_lock = threading.RLock() if self.dialect == "sqlite" else None
+        self.round_trips: RoundTrips | None = None
+
+    def count_round_trips(self, label: Callable[[], str]) -> RoundTrips:
+        """Start counting what is sent to the server (benchmarks only; see RoundTrips)."""
+        self.round_trips = RoundTrips(self.engine, label)
+        return self.round_trips
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,14 +138,45 @@ class Database:
                 cur.close()
 
             return engine
-        return create_engine(
+        # Enough pooled connections for the requests a busy hub runs at once: one beyond
+        # the pool is opened for one request and closed after it (a new server process
+        # each time), which under a burst of 20 kiosks cost more than the requests
+        # themselves. At most 24 a hub: several hubs share the server's max_connections
+        # (100 by default); a request beyond them waits for a free connection.
+        engine = create_engine(
             self.url,
             echo=echo,
-            pool_size=10,
-            max_overflow=30,
-            pool_pre_ping=True,
+            pool_size=20,
+            max_overflow=4,
             pool_recycle=1800,
         )
+        self._ping_when_idle(engine)
+        return engine
+
+    def _ping_when_idle(self, engine: Engine) -> None:
+        """A pooled connection is pinged before use only when it lay idle ``IDLE_PING_S``
+        or more (a server restart, a firewall's idle timeout): not on every checkout as
+        ``pool_pre_ping`` would, a round trip per request under load. A connection that
+        breaks in use fails its statement and SQLAlchemy invalidates the pool's older
+        connections, as it would with the ping on every checkout."""
+
+        @event.listens_for(engine, "checkin")
+        def _idle_from(dbapi_conn, record):  # noqa: ANN001
+            record.info["idle_since"] = time.monotonic()
+
+        @event.listens_for(engine, "checkout")
+        def _ping(dbapi_conn, record, proxy):  # noqa: ANN001
+            since = record.info.pop("idle_since", None)
+            if since is None or time.monotonic() - since < IDLE_PING_S:
+                return
+            if self.round_trips is not None:
+                self.round_trips.ping()
+            try:
+                alive = engine.dialect.do_ping(dbapi_conn)
+            except Exception as exc:  # noqa: BLE001 - any failure: take a fresh connection
+                raise DisconnectionError(str(exc)) from exc
+            if not alive:
+                raise DisconnectionError("the database connection did not answer a ping")
 
     @property
     def writer_lock(self):
@@ -107,10 +185,23 @@ class Database:
 
     @contextmanager
     def reading(self):
-        """A connection for reads; never takes the writer lock."""
+        """A connection for reads; never takes the writer lock. On PostgreSQL in
+        autocommit: at READ COMMITTED every statement sees its own snapshot inside a
+        transaction too, so BEGIN and ROLLBACK around reads would only cost two round
+        trips. SQLite keeps one read transaction (one snapshot) for the whole block."""
         with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                yield conn.execution_options(isolation_level="AUTOCOMMIT")
+                return
             yield conn
             conn.rollback()
+
+    @contextmanager
+    def single_statements(self):
+        """A connection in autocommit: each statement is its own transaction, with no
+        BEGIN or COMMIT sent around it (PostgreSQL's issue in one statement)."""
+        with self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
     def check_connection(self) -> None:
         """Raise a DatabaseConfigError with one line saying what failed."""

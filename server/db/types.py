@@ -34,6 +34,11 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def json_text(value) -> str:
+    """The text ``JSONText`` stores for a value."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 class JSONText(TypeDecorator):
     """JSON kept as text: identical on SQLite and PostgreSQL, UTF-8 unescaped."""
 
@@ -43,7 +48,7 @@ class JSONText(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return json_text(value)
 
     def process_result_value(self, value, dialect):
         if value is None:

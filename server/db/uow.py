@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 
 from .database import Database
 from .repositories.accounts import (
+    ACCESS_CHANGED,
     DeviceRepository,
     PostRepository,
     SessionRepository,
@@ -62,6 +63,7 @@ class UnitOfWork(Repositories):
         self._stack: ExitStack | None = None
         self.committed = False
         self.on_outbox_written = None  # called after a commit that wrote webhook rows
+        self.on_access_changed = None  # called after a commit that ended or granted access
 
     def __enter__(self) -> UnitOfWork:
         self._stack = ExitStack()
@@ -70,6 +72,7 @@ class UnitOfWork(Repositories):
             lock.acquire()
             self._stack.callback(lock.release)
         conn = self._stack.enter_context(self._db.engine.connect())
+        conn.info.pop(ACCESS_CHANGED, None)
         self._tx = conn.begin()
         super().__init__(conn)
         return self
@@ -80,8 +83,11 @@ class UnitOfWork(Repositories):
         self.committed = True
         if self.outbox.written and self.on_outbox_written is not None:
             self.on_outbox_written()
+        if self.conn.info.pop(ACCESS_CHANGED, False) and self.on_access_changed is not None:
+            self.on_access_changed()
 
     def rollback(self) -> None:
+        self.conn.info.pop(ACCESS_CHANGED, None)
         if self._tx.is_active:
             self._tx.rollback()
 

@@ -153,8 +153,14 @@ class SocketPublisher:
                 self._local.tickets.add(event.ticket_id)
 
     def _on_remote_dirty(self, dirty: Dirty) -> None:
+        if dirty.get("access_changed") and self.hub is not None:
+            self.hub.access.clear()  # another hub revoked someone: check credentials afresh
         with self._lock:
             self._remote.merge(dirty)
+
+    def access_changed(self) -> None:
+        """This hub ended or granted access: the other hubs forget their checked credentials."""
+        self.bus.broadcast({"access_changed": True})
 
     # --- messages that are not domain events -------------------------------------------
     def send_to_device(self, device_id: int | str, event: str, payload: dict) -> None:

@@ -27,6 +27,7 @@ from server.queueing.events import DomainEvent
 from server.queueing.numbering import service_day
 from server.queueing.working_days import WorkingCalendar
 
+from .accounts.access_cache import AccessCache
 from .accounts.login_guard import LoginGuard
 from .queue_load import LoadCache
 from .tasks import BackgroundTasks, InlineTasks
@@ -54,6 +55,10 @@ class Publisher(Protocol):
     def to_managers(self, event: str, payload: Any, *, local: bool = False) -> None:
         """Any event for the managers; ``local`` as for :meth:`alert`."""
 
+    def access_changed(self) -> None:
+        """This hub ended or granted someone's access: the other hubs forget the
+        credentials they checked (``accounts/access_cache.py``)."""
+
 
 class NullPublisher:
     """For tools that change state with nobody listening (CLI, offline simulation)."""
@@ -68,6 +73,9 @@ class NullPublisher:
         return None
 
     def to_managers(self, event: str, payload: Any, *, local: bool = False) -> None:
+        return None
+
+    def access_changed(self) -> None:
         return None
 
 
@@ -101,6 +109,8 @@ class Hub:
         self.tz = ZoneInfo(center.timezone)
         self.load = LoadCache(self)
         self.login_guard = LoginGuard()
+        self.access = AccessCache()  # device keys and staff tokens recently checked
+        self.device_kinds: dict[str, str] = {}  # device id → kind (never changes)
         self.tasks = tasks or InlineTasks()  # BackgroundTasks under a server
         self.stopping = threading.Event()  # set by stop(): background loops end
         # Set by create_app for a serving hub; None in tools and service-level tests.
@@ -143,12 +153,26 @@ class Hub:
         uow = UnitOfWork(self.db)
         if self.partners is not None:  # new webhook rows wake this hub's delivery loop
             uow.on_outbox_written = self.partners.wake.set
+        uow.on_access_changed = self.access_changed
         return uow
+
+    def access_changed(self) -> None:
+        """A session ended or a user or device was disabled or enabled: forget the
+        checked credentials here and, through the publisher's dirty bus, on every hub."""
+        self.access.clear()
+        self.publisher.access_changed()
 
     @contextmanager
     def reading(self):
         """Repositories over a read-only connection (no writer lock)."""
         with self.db.reading() as conn:
+            yield Repositories(conn)
+
+    @contextmanager
+    def single_statements(self):
+        """Repositories over a connection in autocommit: each statement commits on its own
+        (for a change written in one statement; PostgreSQL)."""
+        with self.db.single_statements() as conn:
             yield Repositories(conn)
 
     def publish(self, events: Iterable[DomainEvent]) -> None:

@@ -145,10 +145,23 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         "appointment": appointment_of_ticket(hub, repos, ticket),
         "case": ticket_case(hub, repos, ticket),
         # addition: the windows of the ticket's queue now (after a transfer, the new one's)
-        "queue_window_range": window_range([w.number for w in center.windows_of_queue(ticket.queue_id)])
-        if queue else None,
+        "queue_window_range": _queue_window_range(center, ticket.queue_id) if queue else None,
         **note,
     }
+
+
+_WINDOW_RANGES: dict[tuple[int, str], tuple[object, str | None]] = {}
+
+
+def _queue_window_range(center, queue_id: str) -> str | None:
+    """The window numbers of a queue, worked out once per center (a center never changes)."""
+    key = (id(center), queue_id)
+    entry = _WINDOW_RANGES.get(key)
+    if entry is None or entry[0] is not center:  # kept with its center: an id can be reused
+        if len(_WINDOW_RANGES) > 10_000:
+            _WINDOW_RANGES.clear()
+        entry = _WINDOW_RANGES[key] = (center, window_range([w.number for w in center.windows_of_queue(queue_id)]))
+    return entry[1]
 
 
 def ticket_case(hub: Hub, repos, ticket: Ticket) -> dict | None:

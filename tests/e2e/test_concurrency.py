@@ -9,8 +9,10 @@ from collections import Counter
 
 import pytest
 
+from server.services.accounts import access_cache
 from tests.support.api import Api
 from tests.support.sio import Listener
+from tests.support.waiting import wait_until
 
 KIOSKS = 20
 TICKETS_PER_KIOSK = 100  # 2,000 tickets
@@ -153,3 +155,19 @@ def test_call_through_one_hub_reaches_a_display_on_the_other(hub_pair):
         display.disconnect()
         if counter_on_a:
             counter_on_a.disconnect()
+    _a_device_disabled_on_one_hub_is_refused_by_the_other(first, second)
+
+
+def _a_device_disabled_on_one_hub_is_refused_by_the_other(first, second) -> None:
+    """Hubs remember a checked key for a few seconds (access_cache.TTL_S = 5 s); the
+    hub that disables a device tells the other over Redis, which forgets it at once."""
+    admin = Api(first.url).login("admin")
+    device = admin.post("/devices", {"kind": "kiosk", "name": "lobby"}).json()
+    kiosk_on_b = Api.kiosk(second.url, device["key"])
+    # Any kiosk call checks the key first: an unknown matter changes nothing after it.
+    assert kiosk_on_b.post("/tickets", {"matter_id": "no-such-matter"}).status_code == 422
+    assert admin.post(f"/devices/{device['id']}/disable").status_code == 200
+    refused = wait_until(lambda: kiosk_on_b.post("/tickets", {"matter_id": "no-such-matter"}).json()
+                         .get("error", {}).get("code") == "device_disabled" or None,
+                         timeout=access_cache.TTL_S / 2, what="hub B refusing the disabled key")
+    assert refused

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from server.api.errors import http_status
-from server.db.tables import events
+from server.db.tables import events, number_counters
 from server.queueing.actors import Actor
 from server.queueing.errors import (
     QueueEmptyError,
@@ -37,6 +37,25 @@ def test_numbers_run_per_prefix_and_restart_each_service_day(service_hub, clock)
     assert issue(service_hub)["number"] == "B004"
     clock.advance(minutes=1)
     assert issue(service_hub)["number"] == "B001"
+
+
+def test_numbers_past_999_and_the_issue_event_as_stored(service_hub):
+    """PostgreSQL draws the number and writes the ticket and its event in one statement
+    (the number formatted in SQL): the same numbers and the same event row as SQLite's."""
+    with service_hub.uow() as uow:
+        uow.numbers.next(service_hub.today(), "B")
+        uow.conn.execute(number_counters.update().values(last_number=998))
+        uow.commit()
+    issued = [issue(service_hub) for _ in range(3)]
+    assert [t["number"] for t in issued] == ["B999", "B1000", "B1001"]
+    with service_hub.reading() as repos:
+        row = repos.conn.execute(select(events).where(events.c.ticket_id == issued[1]["id"])).one()
+        stored = repos.tickets.get(issued[1]["id"])
+    assert (row.kind, row.actor, row.queue_id, row.window_id) == ("ticket_issued", str(KIOSK), "police", None)
+    assert row.data == {"number": "B1000", "matter_id": "hukou-move-in", "priority": 0,
+                        "quoted_wait_s": issued[1]["quoted_wait_s"]}
+    assert row.at == stored.issued_at and row.service_day == stored.service_day
+    assert (stored.sequence, stored.number, stored.token) == (1000, "B1000", issued[1]["token"])
 
 
 def test_idempotency_key_returns_the_same_ticket_that_day(service_hub, clock):

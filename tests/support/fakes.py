@@ -12,6 +12,7 @@ class RecordingPublisher:
         self.alerts: list[dict] = []
         self.manager_messages: list[tuple[str, object]] = []
         self.device_messages: list[tuple[int, str, dict]] = []
+        self.access_changes = 0
 
     def publish(self, events) -> None:
         self.events.extend(events)
@@ -31,3 +32,6 @@ class RecordingPublisher:
 
     def to_managers(self, event, payload, *, local: bool = False) -> None:
         self.manager_messages.append((event, payload))
+
+    def access_changed(self) -> None:
+        self.access_changes += 1

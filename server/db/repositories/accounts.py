@@ -10,6 +10,14 @@ from sqlalchemy.engine import Connection
 
 from ..tables import devices, sessions, users, window_posts
 
+ACCESS_CHANGED = "yimen_access_changed"
+
+
+def access_changed(conn: Connection) -> None:
+    """Note on the connection that this transaction ends or grants someone's access: the
+    unit of work tells the hubs' access caches when it commits (``UnitOfWork.commit``)."""
+    conn.info[ACCESS_CHANGED] = True
+
 
 @dataclass(frozen=True)
 class UserRecord:
@@ -67,9 +75,11 @@ class UserRepository:
         ).scalar_one()
 
     def set_password(self, user_id: int, password_hash: str) -> None:
+        access_changed(self.conn)
         self.conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
 
     def set_active(self, user_id: int, active: bool) -> None:
+        access_changed(self.conn)
         self.conn.execute(update(users).where(users.c.id == user_id).values(active=active))
 
     def all(self) -> list[UserRecord]:
@@ -85,6 +95,16 @@ class SessionRepository:
             insert(sessions).values(token_hash=token_hash, user_id=user_id, created_at=at,
                                     expires_at=expires_at)
         )
+
+    def session_of(self, token_hash: str, now: datetime) -> tuple[UserRecord, datetime] | None:
+        """The active user of an open session and when that session expires."""
+        row = self.conn.execute(
+            select(users, sessions.c.expires_at.label("session_expires_at"))
+            .join(sessions, sessions.c.user_id == users.c.id)
+            .where(sessions.c.token_hash == token_hash, sessions.c.expires_at > now,
+                   users.c.active.is_(True))
+        ).first()
+        return (_user(row), row.session_expires_at) if row else None
 
     def user_for(self, token_hash: str, now: datetime) -> UserRecord | None:
         row = self.conn.execute(
@@ -108,10 +128,12 @@ class SessionRepository:
         return {row.token_hash for row in rows}
 
     def revoke(self, token_hash: str) -> None:
+        access_changed(self.conn)
         self.conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
 
     def revoke_user(self, user_id: int, *, keep: str | None = None) -> int:
         """End every session of a user, except the one whose hash is ``keep``."""
+        access_changed(self.conn)
         query = delete(sessions).where(sessions.c.user_id == user_id)
         if keep is not None:
             query = query.where(sessions.c.token_hash != keep)
@@ -150,6 +172,7 @@ class DeviceRepository:
         return {row.id for row in rows}
 
     def set_active(self, device_id: int, active: bool) -> None:
+        access_changed(self.conn)
         self.conn.execute(update(devices).where(devices.c.id == device_id).values(active=active))
 
     def touch(self, device_id: int, at: datetime, status: dict | None = None) -> None:

@@ -24,8 +24,8 @@ class EventLog:
     def append(self, events: Iterable[DomainEvent], service_day: date) -> None:
         events = list(events)
         rows = [record_of(ev, service_day)._asdict() for ev in events]
-        if rows:
-            self.conn.execute(_INSERT, rows)
+        if rows:  # one row: a plain execute, not the driver's executemany
+            self.conn.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
             for observe in self.observers:
                 observe(events)
 

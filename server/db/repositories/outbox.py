@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, exists, func, insert, or_, select, update
+from sqlalchemy import String, bindparam, cast, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ..appointment_tables import appointments
@@ -34,6 +34,21 @@ TOLD_APART = frozenset({"ticket_rated"})
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 _TICKET_FIELDS = ("id", "token", "number", "status", "matter_id", "queue_id", "priority", "issued_at",
                   "window_id", "called_at", "finished_at", "outcome")
+
+
+# The tickets among :ticket_ids a partner with a webhook URL owns (run at every commit that
+# touched a ticket someone may follow): a checked-in ticket belongs to the partner that
+# booked its appointment, a remote ticket to the partner that issued it.
+_OWNER = func.coalesce(appointments.c.device_id, tickets.c.device_id)
+_OBJECT_KEY = func.coalesce("appointment:" + cast(appointments.c.id, String),
+                            "ticket:" + cast(tickets.c.id, String))
+_PARTNER_TICKETS = (
+    select(tickets, partners.c.device_id.label("partner_id"), _OBJECT_KEY.label("object_key"))
+    .select_from(tickets.outerjoin(appointments, appointments.c.ticket_id == tickets.c.id))
+    .join(partners, cast(partners.c.device_id, String) == _OWNER)
+    .where(tickets.c.id.in_(bindparam("ticket_ids", expanding=True)), partners.c.webhook_url.is_not(None))
+)
+_INSERT = insert(outbox)
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,7 @@ class Outbox:
         self.conn = conn
         self._ticket_changes: dict[int, list[str]] = {}
         self._ticket_at: datetime | None = None
+        self._unfollowed: set[int] = set()
         self.written = 0  # rows written in this unit of work
 
     # --- writing, inside the change's transaction -------------------------------------------
@@ -86,16 +102,22 @@ class Outbox:
 
     def _insert(self, partner_id: int, type: str, object_key: str, data: dict, at: datetime) -> str:
         event_id = "evt_" + uuid.uuid4().hex
-        self.conn.execute(insert(outbox).values(
-            event_id=event_id, partner_id=partner_id, type=type, object_key=object_key, data=data,
-            created_at=at, status=PENDING, attempts=0, next_at=at))
+        self.conn.execute(_INSERT, {
+            "event_id": event_id, "partner_id": partner_id, "type": type, "object_key": object_key,
+            "data": data, "created_at": at, "status": PENDING, "attempts": 0, "next_at": at})
         self.written += 1
         return event_id
+
+    def unfollowed(self, ticket_id: int) -> None:
+        """No partner follows this ticket (a walk-in's, issued at a kiosk or by staff):
+        its changes in this unit of work need no look for a partner at commit."""
+        self._unfollowed.add(ticket_id)
 
     def note_events(self, events) -> None:
         """Called by the event log for every event it appends in this unit of work."""
         for event in events:
-            if event.ticket_id is not None and event.kind not in TOLD_APART:
+            if (event.ticket_id is not None and event.kind not in TOLD_APART
+                    and event.ticket_id not in self._unfollowed):
                 self._ticket_changes.setdefault(event.ticket_id, []).append(event.kind)
                 self._ticket_at = event.at
 
@@ -104,15 +126,7 @@ class Outbox:
         row a ticket's columns with ``partner_id`` and ``object_key``. A checked-in
         ticket belongs to the partner that booked its appointment, a remote ticket to the
         partner that issued it."""
-        owner = func.coalesce(appointments.c.device_id, tickets.c.device_id)
-        key = func.coalesce("appointment:" + cast(appointments.c.id, String),
-                            "ticket:" + cast(tickets.c.id, String))
-        return self.conn.execute(
-            select(tickets, partners.c.device_id.label("partner_id"), key.label("object_key"))
-            .select_from(tickets.outerjoin(appointments, appointments.c.ticket_id == tickets.c.id))
-            .join(partners, cast(partners.c.device_id, String) == owner)
-            .where(tickets.c.id.in_(list(ticket_ids)), partners.c.webhook_url.is_not(None))
-        ).all()
+        return self.conn.execute(_PARTNER_TICKETS, {"ticket_ids": list(ticket_ids)}).all()
 
     def add_for_ticket(self, ticket_id: int, type: str, data, at: datetime) -> str | None:
         """A webhook about a ticket (its rating) for the ticket's partner, in the ticket's

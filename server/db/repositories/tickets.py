@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Text, bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Row
 
+from server.queueing.numbering import MIN_DIGITS
 from server.queueing.policy import CALL_ORDER, CallContext, SortTerm, newcomer
 from server.queueing.tickets import AT_WINDOW_STATUSES, Outcome, Ticket, TicketStatus
 
+from ..tables import events as e
 from ..tables import tickets as t
-from .call_order import called_before, order_by
+from ..types import json_text
+from .call_order import called_before, called_before_values, order_by
 
 
 class ConcurrentUpdateError(Exception):
@@ -57,10 +60,64 @@ def row_to_ticket(row: Row) -> Ticket:
     )
 
 
-# Statements run on every ticket issued are built once.
+# Statements run on every ticket issued or called are built once (or once per shape:
+# ``_shaped``); building and keying a statement costs more than SQLite takes to run it.
 _INSERT = insert(t).returning(t.c.id)
 _BY_IDEMPOTENCY_KEY = select(t).where(t.c.service_day == bindparam("day"),
                                       t.c.idempotency_key == bindparam("key"))
+_BY_ID = select(t).where(t.c.id == bindparam("ticket_id"))
+_BY_TOKEN = select(t).where(t.c.token == bindparam("token"))
+_AT_WINDOW = (select(t).where(t.c.window_id == bindparam("window_id"),
+                              t.c.status.in_([s.value for s in AT_WINDOW_STATUSES]))
+              .order_by(t.c.called_at.desc()))
+# The SET clause: every column given in the parameters (``_values``: all of them).
+_SAVE = update(t).where(t.c.id == bindparam("ticket_id"), t.c.status == bindparam("expected_status"))
+_SHAPES: dict[tuple, object] = {}  # (kind, the shape's parts) → statement
+_MAX_SHAPES = 4096  # per window and queue combination: a hall has a few hundred
+
+
+def _issue_in_one_statement():
+    """PostgreSQL: draw the number, insert the ticket and its ``ticket_issued`` event in
+    one statement (data-modifying CTEs), atomic on its own: one round trip instead of
+    five (BEGIN, the draw, two inserts, COMMIT). The number is formatted as
+    ``numbering.format_number`` does; the event's JSON text is the caller's with the
+    number put in its place (``data_head`` + number + ``data_tail``)."""
+    written = [c for c in _COLUMNS if c not in ("sequence", "number")]
+    number = (f":prefix || CASE WHEN n.last_number < {10 ** MIN_DIGITS} "
+              f"THEN lpad(n.last_number::text, {MIN_DIGITS}, '0') ELSE n.last_number::text END")
+    sql = f"""
+WITH n AS (
+    INSERT INTO number_counters (service_day, prefix, last_number) VALUES (:service_day, :prefix, 1)
+    ON CONFLICT (service_day, prefix) DO UPDATE SET last_number = number_counters.last_number + 1
+    RETURNING last_number
+), issued AS (
+    INSERT INTO tickets ({", ".join(written)}, sequence, number)
+    SELECT {", ".join(f":{c}" for c in written)}, n.last_number, {number} FROM n
+    RETURNING id, sequence, number
+), logged AS (
+    INSERT INTO events (at, service_day, kind, actor, ticket_id, window_id, queue_id, data)
+    SELECT :ev_at, :service_day, :ev_kind, :ev_actor, issued.id, NULL, :queue_id,
+           :data_head || issued.number || :data_tail
+    FROM issued
+)
+SELECT id, sequence, number FROM issued"""
+    types = [bindparam(c, type_=t.c[c].type) for c in written]
+    types += [bindparam("ev_at", type_=e.c.at.type), bindparam("data_head", type_=Text()),
+              bindparam("data_tail", type_=Text())]
+    return text(sql).bindparams(*types)
+
+
+_ISSUE_PG = _issue_in_one_statement()
+
+
+def _shaped(key: tuple, build):
+    """The statement of this shape, built on first use."""
+    stmt = _SHAPES.get(key)
+    if stmt is None:
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+        stmt = _SHAPES[key] = build()
+    return stmt
 
 
 def _values(ticket: Ticket) -> dict:
@@ -82,22 +139,32 @@ class TicketRepository:
         ticket.id = self.conn.execute(_INSERT, _values(ticket)).scalar_one()
         return ticket
 
+    def add_issued_pg(self, ticket: Ticket, kind: str, actor: str, data: dict) -> Ticket:
+        """PostgreSQL, on a connection in autocommit: the number drawn, the ticket and its
+        issue event (``kind``, ``actor``, ``data`` without the number) written in one
+        atomic statement; sets the ticket's id, sequence and number."""
+        marker = "\x00number\x00"
+        data_text = json_text({"number": marker, **data})
+        head, tail = data_text.split(json_text(marker), 1)
+        params = {**_values(ticket), "ev_at": ticket.issued_at, "ev_kind": kind, "ev_actor": actor,
+                  "data_head": head + '"', "data_tail": '"' + tail}
+        row = self.conn.execute(_ISSUE_PG, params).one()
+        ticket.id, ticket.sequence, ticket.number = row.id, row.sequence, row.number
+        return ticket
+
     def save(self, ticket: Ticket, expected_status: TicketStatus) -> None:
         """Write the ticket back only if its status is still ``expected_status``."""
-        result = self.conn.execute(
-            update(t)
-            .where(t.c.id == ticket.id, t.c.status == expected_status.value)
-            .values(_values(ticket))
-        )
+        result = self.conn.execute(_SAVE, {**_values(ticket), "ticket_id": ticket.id,
+                                           "expected_status": expected_status.value})
         if result.rowcount != 1:
             raise ConcurrentUpdateError(f"ticket {ticket.number} changed concurrently")
 
     def get(self, ticket_id: int) -> Ticket | None:
-        row = self.conn.execute(select(t).where(t.c.id == ticket_id)).first()
+        row = self.conn.execute(_BY_ID, {"ticket_id": ticket_id}).first()
         return row_to_ticket(row) if row else None
 
     def get_by_token(self, token: str) -> Ticket | None:
-        row = self.conn.execute(select(t).where(t.c.token == token)).first()
+        row = self.conn.execute(_BY_TOKEN, {"token": token}).first()
         return row_to_ticket(row) if row else None
 
     def get_by_idempotency_key(self, day: date, key: str) -> Ticket | None:
@@ -106,11 +173,7 @@ class TicketRepository:
 
     def at_window(self, window_id: str) -> Ticket | None:
         """The ticket now called to or served at the window, if any."""
-        row = self.conn.execute(
-            select(t)
-            .where(t.c.window_id == window_id, t.c.status.in_([s.value for s in AT_WINDOW_STATUSES]))
-            .order_by(t.c.called_at.desc())
-        ).first()
+        row = self.conn.execute(_AT_WINDOW, {"window_id": window_id}).first()
         return row_to_ticket(row) if row else None
 
     def at_windows(self) -> dict[str, Ticket]:
@@ -120,24 +183,28 @@ class TicketRepository:
         return {ticket.window_id: ticket for ticket in map(row_to_ticket, rows) if ticket.window_id}
 
     # --- the calling policy (queueing.policy.CALL_ORDER, written as SQL by call_order) ---
-    def _waiting_in(self, queue_ids: Sequence[str], day: date):
-        return (t.c.status == TicketStatus.WAITING.value, t.c.queue_id.in_(queue_ids),
-                t.c.service_day == day)
+    def _waiting_in(self, queue_ids: Sequence[str]):
+        """Waiting on the day ``:day`` in these queues (the queue ids are the statement's)."""
+        return (t.c.status == TicketStatus.WAITING.value, t.c.queue_id.in_(list(queue_ids)),
+                t.c.service_day == bindparam("day"))
+
+    def _in_order(self, queue_ids: tuple[str, ...], limit: int | None, lock: bool, now: datetime):
+        def build():  # ``now`` is a parameter of the statement; given here for the check
+            stmt = (select(t).where(*self._waiting_in(queue_ids))
+                    .order_by(*order_by(CallContext(queue_ids, now), self.order)))
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            return stmt.with_for_update(skip_locked=True) if lock else stmt
+
+        return _shaped(("in_order", self.order, queue_ids, limit, lock), build)
 
     def next_waiting(self, queue_ids: Sequence[str], day: date, *, now: datetime,
                      skip_locked: bool) -> Ticket | None:
         """The ticket the calling policy picks for a window, locked on PostgreSQL."""
         if not queue_ids:
             return None
-        stmt = (
-            select(t)
-            .where(*self._waiting_in(queue_ids, day))
-            .order_by(*order_by(CallContext(tuple(queue_ids), now), self.order))
-            .limit(1)
-        )
-        if self.is_postgres and skip_locked:
-            stmt = stmt.with_for_update(skip_locked=True)
-        row = self.conn.execute(stmt).first()
+        stmt = self._in_order(tuple(queue_ids), 1, self.is_postgres and skip_locked, now)
+        row = self.conn.execute(stmt, {"day": day, "now": now}).first()
         return row_to_ticket(row) if row else None
 
     def waiting(self, queue_ids: Sequence[str], day: date, limit: int | None = None, *,
@@ -145,23 +212,25 @@ class TicketRepository:
         """Waiting tickets of these queues in calling order."""
         if not queue_ids:
             return []
-        stmt = (
-            select(t)
-            .where(*self._waiting_in(queue_ids, day))
-            .order_by(*order_by(CallContext(tuple(queue_ids), now), self.order))
-        )
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        return [row_to_ticket(r) for r in self.conn.execute(stmt)]
+        stmt = self._in_order(tuple(queue_ids), limit, False, now)
+        return [row_to_ticket(r) for r in self.conn.execute(stmt, {"day": day, "now": now})]
 
     def ahead_count(self, ticket: Ticket, *, now: datetime) -> int:
         """Waiting tickets of the ticket's queue that the policy calls before it."""
         context = CallContext((ticket.queue_id,), now)
-        where = [*self._waiting_in([ticket.queue_id], ticket.service_day),
-                 called_before(ticket, context, self.order)]
-        if ticket.id is not None:
-            where.append(t.c.id != ticket.id)
-        return self.conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
+        values = called_before_values(ticket, context, self.order)
+        has_id = ticket.id is not None
+
+        def build():
+            where = [*self._waiting_in(context.queue_ids), called_before(ticket, context, self.order)]
+            if has_id:
+                where.append(t.c.id != bindparam("ticket_id"))
+            return select(func.count()).select_from(t).where(*where)
+
+        shape = ("ahead", self.order, ticket.queue_id, has_id,
+                 tuple((k, v is None) for k, v in values.items()))
+        params = {**values, "day": ticket.service_day, "ticket_id": ticket.id}
+        return self.conn.execute(_shaped(shape, build), params).scalar_one()
 
     def ahead_of_new(self, queue_id: str, day: date, priority: int, *, now: datetime,
                      slot_start: datetime | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from server.queueing.windows import WindowState, WindowStatus
@@ -25,6 +25,13 @@ def _row_to_state(row: Row) -> WindowState:
     )
 
 
+# Run on every clerk's action: built once. The SET clause of ``_SAVE`` is the columns
+# given in the parameters.
+_GET = select(w).where(w.c.window_id == bindparam("window_id"))
+_GET_LOCKED = _GET.with_for_update()
+_SAVE = update(w).where(w.c.window_id == bindparam("the_window"))
+
+
 class WindowRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -41,28 +48,18 @@ class WindowRepository:
 
     def get(self, window_id: str, *, lock: bool = False) -> WindowState | None:
         """The window's state; ``lock`` takes its row lock on PostgreSQL for the transaction."""
-        stmt = select(w).where(w.c.window_id == window_id)
-        if lock and self.is_postgres:
-            stmt = stmt.with_for_update()
-        row = self.conn.execute(stmt).first()
+        stmt = _GET_LOCKED if lock and self.is_postgres else _GET
+        row = self.conn.execute(stmt, {"window_id": window_id}).first()
         return _row_to_state(row) if row else None
 
     def all(self) -> dict[str, WindowState]:
         return {s.window_id: s for s in map(_row_to_state, self.conn.execute(select(w)))}
 
     def save(self, state: WindowState) -> None:
-        self.conn.execute(
-            update(w)
-            .where(w.c.window_id == state.window_id)
-            .values(
-                status=state.status.value,
-                clerk_id=state.clerk_id,
-                clerk_name=state.clerk_name,
-                paused_reason=state.paused_reason,
-                since=state.since,
-                clerk_post=state.clerk_post,
-            )
-        )
+        self.conn.execute(_SAVE, {
+            "the_window": state.window_id, "status": state.status.value, "clerk_id": state.clerk_id,
+            "clerk_name": state.clerk_name, "paused_reason": state.paused_reason, "since": state.since,
+            "clerk_post": state.clerk_post})
 
     def held_by(self, clerk_id: int) -> list[WindowState]:
         rows = self.conn.execute(select(w).where(w.c.clerk_id == clerk_id))

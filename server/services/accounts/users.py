@@ -71,13 +71,23 @@ def logout(hub: Hub, token: str) -> None:
 
 
 def authenticate_token(hub: Hub, token: str | None) -> Actor:
+    """The staff member of an open session; a hit is remembered a few seconds
+    (``access_cache.py``: every revocation empties it at once)."""
     if not token:
         raise AuthenticationError("a staff bearer token is required")
+    digest, now = _digest(token), hub.now()
+    actor = hub.access.get("token", digest, now)
+    if actor is not None:
+        return actor
+    generation = hub.access.generation()
     with hub.reading() as repos:
-        user = repos.sessions.user_for(_digest(token), hub.now())
-    if user is None:
+        found = repos.sessions.session_of(digest, now)
+    if found is None:
         raise AuthenticationError("the token is unknown or has expired", code="invalid_token")
-    return staff_actor(user)
+    user, expires_at = found
+    actor = staff_actor(user)
+    hub.access.put("token", digest, actor, generation, expires_at)
+    return actor
 
 
 def require_role(actor: Actor, *roles: str) -> None:
@@ -165,20 +175,42 @@ def create_device(hub: Hub, *, kind: object, name: object, key: str | None = Non
 
 
 def authenticate_device(hub: Hub, key: str | None, kind: str | None = None) -> DeviceIdentity:
-    """The device holding ``key``, checked against the database on every call, so a
-    disabled device is refused at once on every hub."""
+    """The device holding ``key``, checked against the database at most every few
+    seconds per key (``access_cache.py``); disabling a device empties the cache of every
+    hub, so it is refused from the next request on."""
     if not key:
         raise AuthenticationError("a device key is required (X-Device-Key)")
-    with hub.reading() as repos:
-        record = repos.devices.by_key_hash(_digest(key))
-    if record is None:
-        raise AuthenticationError("unknown device key", code="invalid_device_key")
-    if not record.active:
-        raise AuthenticationError("this device is disabled", code="device_disabled")
-    device = DeviceIdentity(record.id, record.kind, record.name)
+    digest = _digest(key)
+    device = hub.access.get("device", digest, hub.now())
+    if device is None:
+        generation = hub.access.generation()
+        with hub.reading() as repos:
+            record = repos.devices.by_key_hash(digest)
+        if record is None:
+            raise AuthenticationError("unknown device key", code="invalid_device_key")
+        if not record.active:
+            raise AuthenticationError("this device is disabled", code="device_disabled")
+        device = DeviceIdentity(record.id, record.kind, record.name)
+        hub.access.put("device", digest, device, generation)
     if kind is not None and device.kind != kind:
         raise ForbiddenError(f"this needs a {kind} device")
     return device
+
+
+def device_kind(hub: Hub, device_id: str | int | None) -> str | None:
+    """A device's kind, which never changes once it is registered: read once per device
+    and kept by the hub (``hub.device_kinds``). None for no or an unknown device."""
+    if device_id is None or not str(device_id).isdigit():
+        return None
+    key = str(device_id)
+    kind = hub.device_kinds.get(key)
+    if kind is None:
+        with hub.reading() as repos:
+            record = repos.devices.by_id(int(key))
+        if record is None:
+            return None
+        kind = hub.device_kinds[key] = record.kind
+    return kind
 
 
 def list_devices(hub: Hub) -> list[dict]:

@@ -21,6 +21,7 @@ from server.queueing.events import DomainEvent
 from server.queueing.tickets import Ticket, TicketStatus, parse_outcome
 from server.queueing.windows import WindowState
 
+from ..accounts.users import device_kind
 from ..cases.pickup import after_finish as cases_after_finish
 from ..errors import NotWindowClerkError
 from ..hub import Hub
@@ -49,6 +50,13 @@ def _require_clerk(state: WindowState, actor: Actor) -> None:
             f"only the clerk who opened window {state.window_id} may do this",
             window=state.window_id,
         )
+
+
+def _unfollowed_walk_in(hub: Hub, uow, ticket: Ticket) -> None:
+    """A walk-in's ticket issued by staff or at a kiosk: no partner follows its changes,
+    so the commit need not look for one (``Outbox.flush``)."""
+    if ticket.slot_start is None and (ticket.device_id is None or device_kind(hub, ticket.device_id) == "kiosk"):
+        uow.outbox.unfollowed(ticket.id)
 
 
 def _record_and_commit(hub: Hub, uow, events: list[DomainEvent]) -> None:
@@ -130,6 +138,7 @@ def call_next(hub: Hub, window_id: str, actor: Actor) -> dict:
                 continue
         else:
             raise QueueEmptyError("every waiting ticket was claimed by other windows")
+        _unfollowed_walk_in(hub, uow, ticket)
         _record_and_commit(hub, uow, [event])
         view = ticket_view(hub, uow, ticket)
     hub.publish([event])
@@ -152,6 +161,7 @@ def call_ticket(hub: Hub, window_id: str, actor: Actor, ticket_id: int) -> dict:
             uow.tickets.save(ticket, TicketStatus.WAITING)
         except ConcurrentUpdateError:
             raise InvalidTransitionError(f"ticket {ticket.number} was just called elsewhere") from None
+        _unfollowed_walk_in(hub, uow, ticket)
         _record_and_commit(hub, uow, [event])
         view = ticket_view(hub, uow, ticket)
     hub.publish([event])
@@ -172,6 +182,7 @@ def _act_on_current(hub: Hub, window_id: str, actor: Actor,
         before = ticket.status
         event = act(ticket)
         uow.tickets.save(ticket, before)
+        _unfollowed_walk_in(hub, uow, ticket)
         events = [event, *(then(uow, ticket) if then else ())]
         _record_and_commit(hub, uow, events)
         view = ticket_view(hub, uow, ticket)

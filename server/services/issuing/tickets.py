@@ -68,46 +68,69 @@ def issue_ticket(
     now = hub.now()
     day = hub.today(now)
     idempotency_key = idempotency_key or None  # an empty key is no key (never stored)
+
+    def new_ticket(sequence: int) -> Ticket:
+        return Ticket(
+            id=None,
+            token=secrets.token_urlsafe(TOKEN_BYTES),
+            number=format_number(queue.prefix, sequence) if sequence else "",
+            service_day=day,
+            prefix=queue.prefix,
+            sequence=sequence,
+            matter_id=matter.id,
+            queue_id=queue.id,
+            unit_id=matter.unit_id,
+            issued_at=now,
+            priority=level,
+            priority_reason=priority_reason,
+            idempotency_key=idempotency_key,
+            device_id=device_id,
+            slot_start=slot_start,  # a checked-in appointment (services/booking/checkin.py)
+        )
+
+    def issued(ticket: Ticket) -> TicketIssued:
+        return TicketIssued(now, actor, ticket.id, None, queue.id,
+                            {"number": ticket.number, "matter_id": matter.id,
+                             "priority": level, "quoted_wait_s": ticket.quoted_wait_s})
+
+    # A walk-in's ticket, issued at a kiosk or by staff: no partner follows it (no webhook
+    # row to look for) and nothing else is written with it.
+    walk_in = then is None and slot_start is None and (actor.kind == "user" or actor.role == "kiosk")
+    # A key seen before on this service day is refused by the insert (it is unique per
+    # day), which rolls the number drawn back with it; the first ticket is then read and
+    # returned below. A retry costs a refused insert; every other ticket a lookup less.
     try:
-        with hub.uow() as uow:
-            if idempotency_key:
-                existing = uow.tickets.get_by_idempotency_key(day, idempotency_key)
-                if existing is not None:
-                    return ticket_view(hub, uow, existing), False
-            # Everyone waiting with the same or a higher priority goes first. Counted
-            # before the number is drawn: the counter row stays locked (PostgreSQL)
-            # from the draw to the commit, so that stretch is kept short.
-            ahead = uow.tickets.ahead_of_new(queue.id, day, level, now=now, slot_start=slot_start)
-            load = queue_loads(hub, uow, [queue.id])[queue.id]
-            sequence = uow.numbers.next(day, queue.prefix)
-            ticket = Ticket(
-                id=None,
-                token=secrets.token_urlsafe(TOKEN_BYTES),
-                number=format_number(queue.prefix, sequence),
-                service_day=day,
-                prefix=queue.prefix,
-                sequence=sequence,
-                matter_id=matter.id,
-                queue_id=queue.id,
-                unit_id=matter.unit_id,
-                issued_at=now,
-                priority=level,
-                priority_reason=priority_reason,
-                idempotency_key=idempotency_key,
-                device_id=device_id,
-                slot_start=slot_start,  # a checked-in appointment (services/booking/checkin.py)
-            )
-            ticket.quoted_wait_s = estimate(hub, ahead, load, now)
-            uow.tickets.add(ticket)
-            event = TicketIssued(now, actor, ticket.id, None, queue.id,
-                                 {"number": ticket.number, "matter_id": matter.id,
-                                  "priority": level, "quoted_wait_s": ticket.quoted_wait_s})
-            events = [event, *(then(uow, ticket) if then else ())]
-            uow.events.append(events, day)
-            uow.commit()
-            view = ticket_view(hub, uow if then else None, ticket, ahead=ahead, load=load)
+        if walk_in and not hub.db.is_sqlite:
+            # PostgreSQL: the count of those ahead, then one atomic statement that draws
+            # the number and writes the ticket and its event: two round trips.
+            with hub.single_statements() as repos:
+                ahead = repos.tickets.ahead_of_new(queue.id, day, level, now=now)
+                load = queue_loads(hub, repos, [queue.id])[queue.id]
+                ticket = new_ticket(0)
+                ticket.quoted_wait_s = estimate(hub, ahead, load, now)
+                data = issued(ticket).data
+                repos.tickets.add_issued_pg(ticket, TicketIssued.kind, str(actor),
+                                            {k: v for k, v in data.items() if k != "number"})
+            events = [issued(ticket)]
+            view = ticket_view(hub, None, ticket, ahead=ahead, load=load)
+        else:
+            with hub.uow() as uow:
+                # Everyone waiting with the same or a higher priority goes first. Counted
+                # before the number is drawn: the counter row stays locked (PostgreSQL)
+                # from the draw to the commit, so that stretch is kept short.
+                ahead = uow.tickets.ahead_of_new(queue.id, day, level, now=now, slot_start=slot_start)
+                load = queue_loads(hub, uow, [queue.id])[queue.id]
+                ticket = new_ticket(uow.numbers.next(day, queue.prefix))
+                ticket.quoted_wait_s = estimate(hub, ahead, load, now)
+                uow.tickets.add(ticket)
+                if walk_in:
+                    uow.outbox.unfollowed(ticket.id)
+                events = [issued(ticket), *(then(uow, ticket) if then else ())]
+                uow.events.append(events, day)
+                uow.commit()
+                view = ticket_view(hub, uow if then else None, ticket, ahead=ahead, load=load)
     except IntegrityError:
-        # Another hub inserted the same idempotency key between our read and write.
+        # The key was used before (or another hub inserted it a moment ago): its ticket.
         if not idempotency_key:
             raise
         with hub.reading() as repos:
