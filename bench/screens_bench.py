@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import re
@@ -191,11 +192,6 @@ class Hall:
                 pass
         return True
 
-    async def wait_for_call(self, number: str, displays: int, timeout: float = 10.0) -> None:
-        """Until every display and the ticket's phone (if any) heard of the call."""
-        await self.until(lambda: len(self.display_arrivals[number]) >= displays and (
-            number not in self.phone_numbers or number in self.phone_arrivals), timeout)
-
     def delays(self) -> tuple[list[float], list[float]]:
         display = [(at - self.sent[n]) * 1000 for n, times in self.display_arrivals.items()
                    if n in self.sent for at in times]
@@ -236,7 +232,28 @@ def http_session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=200))
 
 
-async def run_hall(hubs: list[HubProcess], counters: int, displays: int, phones: int, calls: int) -> dict:
+def phone_worker(urls: list[str], phones: list[tuple[str, str, int]], pipe) -> None:
+    """A process of phones: connect them all, say ``ready``, and on ``stop`` send back
+    when each heard that its ticket was called."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+
+    async def main() -> dict:
+        hall = Hall(urls)
+        await hall.connect_many([("/ticket", {"token": token}, {"ticket_changed": hall.phone_handler(number)}, hub)
+                                 for token, number, hub in phones])
+        await hall.until(lambda: len(hall.phone_last) >= len(phones), 60)  # every snapshot in
+        pipe.send("ready")
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, pipe.recv)
+        await hall.disconnect_all()
+        return hall.phone_arrivals
+
+    pipe.send(asyncio.run(main()))
+
+
+async def run_hall(hubs: list[HubProcess], counters: int, displays: int, phones: int, calls: int,
+                   phone_procs: int = 2) -> dict:
     hall = Hall([h.url for h in hubs])
     n = len(hubs)
     async with http_session() as http:
@@ -258,18 +275,30 @@ async def run_hall(hubs: list[HubProcess], counters: int, displays: int, phones:
                                  for w, token in clerks.items()])
         screens_s = time.perf_counter() - start
         rss_before = [rss_mb(h.proc.pid) for h in hubs]
+        # The phones live in their own processes (``phone_procs``), so that a fan-out of
+        # hundreds of ``ticket_changed`` to them never delays the displays' events here.
+        # perf_counter is CLOCK_MONOTONIC: the same clock in every process.
         start = time.perf_counter()
-        await hall.connect_many([("/ticket", {"token": t["token"]},
-                                  {"ticket_changed": hall.phone_handler(t["number"])}, i % n)
-                                 for i, t in enumerate(tickets[:phones])])
+        context = multiprocessing.get_context("spawn")
+        workers = []
+        for k in range(phone_procs):
+            mine = [(t["token"], t["number"], i % n) for i, t in enumerate(tickets[:phones]) if i % phone_procs == k]
+            parent, child = context.Pipe()
+            process = context.Process(target=phone_worker, args=(hall.urls, mine, child), daemon=True)
+            process.start()
+            workers.append((process, parent))
+        for _, parent in workers:
+            if not parent.poll(300) or parent.recv() != "ready":
+                raise RuntimeError("a phone process did not connect its phones")
         phones_s = time.perf_counter() - start
-        await hall.until(lambda: len(hall.phone_last) >= phones, 30)  # every snapshot in
+        hall.phone_numbers.update(t["number"] for t in tickets[:phones])
         await asyncio.sleep(2)  # the connect bursts' garbage settles before RSS is read
         rss_after = [rss_mb(h.proc.pid) for h in hubs]
 
         rng = random.Random(11)
         made = 0
         busy: set[str] = set()
+        idle = [await idle_rate(h) for h in hubs]
         cpu_start = [cpu_s(h.proc.pid) for h in hubs]
         wall_start = time.perf_counter()
         while made < calls:
@@ -285,15 +314,20 @@ async def run_hall(hubs: list[HubProcess], counters: int, displays: int, phones:
                     break
                 continue
             hall.sent[ticket["number"]] = sent
-            await hall.wait_for_call(ticket["number"], displays)
+            await hall.until(lambda number=ticket["number"]: len(hall.display_arrivals[number]) >= displays)
             await hall.post(f"/windows/{window}/finish", {"outcome": "completed"}, clerks[window],
                             hub=hub_of[window])
             made += 1
             await asyncio.sleep(0.02)
         await asyncio.sleep(0.5)  # the last flush
-        cpu_used = [cpu_s(h.proc.pid) - c for h, c in zip(hubs, cpu_start, strict=True)]
         wall = time.perf_counter() - wall_start
-        clients = len(hall.clients)
+        cpu_used = [cpu_s(h.proc.pid) - c - rate * wall for h, c, rate in zip(hubs, cpu_start, idle, strict=True)]
+        clients = len(hall.clients) + phones
+        for _, parent in workers:
+            parent.send("stop")
+        for process, parent in workers:
+            hall.phone_arrivals.update(parent.recv())
+            process.join(60)
         await hall.disconnect_all()
     display_delays, phone_delays = hall.delays()
     return {
@@ -301,7 +335,7 @@ async def run_hall(hubs: list[HubProcess], counters: int, displays: int, phones:
         "display_p50": percentile(display_delays, 50), "display_p99": percentile(display_delays, 99),
         "phone_p50": percentile(phone_delays, 50), "phone_p99": percentile(phone_delays, 99),
         "display_samples": len(display_delays), "phone_samples": len(phone_delays),
-        "rss_before": rss_before, "rss_after": rss_after, "cpu": cpu_used, "wall": wall,
+        "rss_before": rss_before, "rss_after": rss_after, "cpu": cpu_used, "wall": wall, "idle": idle,
         "phones_per_hub": [len(range(i, phones, n)) for i in range(n)],
     }
 
@@ -320,10 +354,11 @@ def hall_markdown(args, result: dict) -> str:
                        f"{result['cpu'][i] * 1000 / calls:.1f} ms |")
     total_cpu = sum(result["cpu"])
     command = (f"python -m bench.screens_bench --hubs {n} --counters {args.counters} --displays {args.displays} "
-               f"--phones {args.phones} --calls {args.calls} --write")
+               f"--phones {args.phones} --calls {args.calls} --phone-procs {args.phone_procs} --write")
     return "\n".join([
-        f"Command: `{command}`. {setup}; {result['clients']} Socket.IO clients on websockets in one "
-        "asyncio process on the same two cores, spread round-robin over the hubs; one clerk per window, "
+        f"Command: `{command}`. {setup}; {result['clients']} Socket.IO clients on websockets "
+        f"(python-socketio's asyncio client; counters and displays in one process, the phones in "
+        f"{args.phone_procs} more) on the same two cores, spread round-robin over the hubs; one clerk per window, "
         "each call-next sent to the hub its counter is on; delays measured from sending `call-next` to "
         "the event's arrival at every display and at the called visitor's phone. "
         "The machine was shared with other sessions while this ran: latencies vary, CPU per call less so.",
@@ -337,7 +372,9 @@ def hall_markdown(args, result: dict) -> str:
         "",
         "A call here is call-next + finish, with every `ticket_called`, `ticket_changed`, `window_state`, "
         "`window_panel` and `queues_changed` they cause; CPU is user + system time of the hub process "
-        f"over the {result['wall']:.0f} s of calls (idle work such as pings included).",
+        f"over the {result['wall']:.0f} s of calls less its idle rate measured just before with every client "
+        f"connected ({', '.join(f'{r * 100:.0f} %' for r in result['idle'])} of a core: pings, the "
+        "dashboard, the background loops).",
         "",
         "| hub | phones on it | RSS before phones | RSS with phones | memory per phone | CPU per call |",
         "|---|---:|---:|---:|---:|---:|",
@@ -469,6 +506,7 @@ def main() -> None:
     parser.add_argument("--displays", type=int, default=20)
     parser.add_argument("--phones", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--phone-procs", type=int, default=2, help="processes holding the phones")
     parser.add_argument("--fanout", type=int, default=0, help="measure one fan-out to this many phones")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--profile", help="with --fanout: py-spy's raw stacks of the hub to this file")
@@ -487,7 +525,8 @@ def main() -> None:
             result = asyncio.run(run_fanout(hubs[0], args.fanout, args.rounds, args.profile))
             name, markdown = "screens-fanout", fanout_markdown(args, result)
         else:
-            result = asyncio.run(run_hall(hubs, args.counters, args.displays, args.phones, args.calls))
+            result = asyncio.run(run_hall(hubs, args.counters, args.displays, args.phones, args.calls,
+                                          args.phone_procs))
             name = "screens" if args.hubs == 1 else "screens-two-hubs"
             markdown = hall_markdown(args, result)
     finally:
