@@ -132,6 +132,7 @@ class Hall:
         self.last_phone_message = 0.0
         self.arrived = asyncio.Event()
         self.clients: list[socketio.AsyncClient] = []
+        self.retries = 0
 
     async def post(self, path: str, json=None, token=None, key=None, hub: int = 0):
         headers = {}
@@ -143,13 +144,21 @@ class Hall:
             return response.status, await response.json()
 
     async def connect(self, namespace: str, auth: dict, handlers: dict, hub: int = 0) -> socketio.AsyncClient:
-        client = socketio.AsyncClient(reconnection=False)
-        for event, handler in handlers.items():
-            client.on(event, handler, namespace=namespace)
-        await client.connect(self.urls[hub], namespaces=[namespace], auth=auth, transports=["websocket"],
-                             wait_timeout=60)
-        self.clients.append(client)
-        return client
+        for attempt in range(5):  # a hub busy with a burst of handshakes may drop one
+            client = socketio.AsyncClient(reconnection=False)
+            for event, handler in handlers.items():
+                client.on(event, handler, namespace=namespace)
+            try:
+                await client.connect(self.urls[hub], namespaces=[namespace], auth=auth,
+                                     transports=["websocket"], wait_timeout=60)
+            except socketio.exceptions.ConnectionError:
+                if attempt == 4:
+                    raise
+                self.retries += 1
+                await asyncio.sleep(0.5 * (attempt + 1))
+                continue
+            self.clients.append(client)
+            return client
 
     async def connect_many(self, jobs: list, batch: int = 100) -> None:
         for i in range(0, len(jobs), batch):
@@ -241,7 +250,9 @@ def phone_worker(urls: list[str], phones: list[tuple[str, str, int]], pipe) -> N
     async def main() -> dict:
         hall = Hall(urls)
         await hall.connect_many([("/ticket", {"token": token}, {"ticket_changed": hall.phone_handler(number)}, hub)
-                                 for token, number, hub in phones])
+                                 for token, number, hub in phones], batch=20)
+        if hall.retries:
+            print(f"phones: {hall.retries} connects retried", flush=True)
         await hall.until(lambda: len(hall.phone_last) >= len(phones), 60)  # every snapshot in
         pipe.send("ready")
         loop = asyncio.get_running_loop()
@@ -287,8 +298,14 @@ async def run_hall(hubs: list[HubProcess], counters: int, displays: int, phones:
             process = context.Process(target=phone_worker, args=(hall.urls, mine, child), daemon=True)
             process.start()
             workers.append((process, parent))
-        for _, parent in workers:
-            if not parent.poll(300) or parent.recv() != "ready":
+        deadline = time.monotonic() + 600
+        loop = asyncio.get_running_loop()
+        for process, parent in workers:
+            # Waited for off the loop: the displays and counters here must keep answering pings.
+            while not await loop.run_in_executor(None, parent.poll, 1):
+                if not process.is_alive() or time.monotonic() > deadline:
+                    raise RuntimeError("a phone process did not connect its phones")
+            if parent.recv() != "ready":
                 raise RuntimeError("a phone process did not connect its phones")
         phones_s = time.perf_counter() - start
         hall.phone_numbers.update(t["number"] for t in tickets[:phones])

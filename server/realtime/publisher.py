@@ -245,8 +245,8 @@ class SocketPublisher:
 
     def _flush_tickets(self, hub: Hub, repos, dirty: DirtySet) -> None:
         ticket_rooms = self._local_rooms(names.TICKET)
-        for room in [r for r in self._sent_tickets if r not in ticket_rooms]:
-            del self._sent_tickets[room]  # nobody there now: a newcomer gets its snapshot
+        for room in [r for r in list(self._sent_tickets) if r not in ticket_rooms]:
+            self._sent_tickets.pop(room, None)  # nobody there now: a newcomer gets its snapshot
         if not ticket_rooms:
             return
         sent: set[int] = set()
