@@ -18,6 +18,9 @@ import logging
 import threading
 from collections.abc import Iterable
 
+from engineio import packet as eio_packet
+from socketio import packet as sio_packet
+
 from server.queueing.events import (
     DomainEvent,
     TicketCalled,
@@ -37,6 +40,7 @@ from .dirty_bus import Dirty, LocalBus
 
 log = logging.getLogger(__name__)
 PAD_EVENTS = (TicketFinished, TicketRated, TicketCalled, WindowOpened, WindowClosed)
+TICKETS_PER_TURN = 50  # phones sent their place between two turns given to requests
 
 
 class DirtySet:
@@ -70,6 +74,8 @@ class SocketPublisher:
         self._local = DirtySet()  # changed here: to refresh and to tell the other hubs
         self._remote = DirtySet()  # changed on another hub: to refresh only
         self._started = False
+        # ticket room → (the ticket_changed last sent there, encoded; the sids it went to)
+        self._sent_tickets: dict[str, tuple[str, frozenset]] = {}
 
     def bind(self, hub: Hub) -> None:
         self.hub = hub
@@ -106,8 +112,10 @@ class SocketPublisher:
         with hub.reading() as repos:
             ticket = repos.tickets.get(event.ticket_id)
             if ticket is not None:
+                room = names.ticket_room(ticket.token)
+                self._sent_tickets.pop(room, None)
                 self.socketio.emit(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket),
-                                   namespace=names.TICKET, to=names.ticket_room(ticket.token))
+                                   namespace=names.TICKET, to=room)
 
     def _emit_withdrawn(self, hub: Hub, event: DomainEvent) -> None:
         """A called ticket was sent to another queue: the hall stops showing that call."""
@@ -243,20 +251,55 @@ class SocketPublisher:
 
     def _flush_tickets(self, hub: Hub, repos, dirty: DirtySet) -> None:
         ticket_rooms = self._local_rooms(names.TICKET)
+        for room in [r for r in list(self._sent_tickets) if r not in ticket_rooms]:
+            self._sent_tickets.pop(room, None)  # nobody there now: a newcomer gets its snapshot
         if not ticket_rooms:
             return
         sent: set[int] = set()
         now = hub.now()
+        local_now = now.astimezone(hub.tz)
+        count = 0
         for queue_id in sorted(dirty.queues):
-            # Everyone waiting in a changed queue may have moved up: one query per queue.
+            # Everyone waiting in a changed queue may have moved up: one query per queue,
+            # and what they all share (load, windows, service note) worked out once.
+            moment = None
             for ahead, ticket in enumerate(repos.tickets.waiting([queue_id], hub.today(now), now=now)):
                 room = names.ticket_room(ticket.token)
                 if room in ticket_rooms:
                     sent.add(ticket.id)
-                    self._send(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket, ahead=ahead),
-                               names.TICKET, room)
+                    if moment is None:
+                        moment = views.QueueMoment(hub, repos, queue_id, local_now)
+                    count += self._send_ticket(room, views.ticket_view(hub, repos, ticket, ahead=ahead,
+                                                                       moment=moment))
+                    if count >= TICKETS_PER_TURN:
+                        count = 0
+                        self.socketio.sleep(0)
         for ticket_id in sorted(dirty.tickets - sent):
             ticket = repos.tickets.get(ticket_id)
             if ticket is not None and names.ticket_room(ticket.token) in ticket_rooms:
-                self._send(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket),
-                           names.TICKET, names.ticket_room(ticket.token))
+                self._send_ticket(names.ticket_room(ticket.token), views.ticket_view(hub, repos, ticket))
+                self.socketio.sleep(0)
+
+    def _send_ticket(self, room: str, view: dict) -> bool:
+        """``ticket_changed`` to this hub's phones in one ticket's room, unless every one of
+        them already has exactly this (a finish elsewhere in the queue moves nobody up).
+
+        The phones of a waiting line each get their own place, so nothing is shared
+        between them: the packet is encoded once, here, and handed to Engine.IO for each
+        phone in the room, as python-socketio's own emit does for a room, without its
+        search of the payload for binary parts (a ticket's JSON has none)."""
+        server = self.socketio.server
+        members = list(server.manager.get_participants(names.TICKET, room))
+        if not members:
+            return False
+        sids = frozenset(sid for sid, _ in members)
+        text = server.packet_class(sio_packet.EVENT, namespace=names.TICKET,
+                                   data=[names.TICKET_CHANGED, view], binary=False).encode()
+        last = self._sent_tickets.get(room)
+        if last is not None and last[0] == text and sids <= last[1]:
+            return False
+        message = eio_packet.Packet(eio_packet.MESSAGE, text)
+        for _, eio_sid in members:
+            server._send_eio_packet(eio_sid, message)
+        self._sent_tickets[room] = (text, sids)
+        return True

@@ -97,17 +97,37 @@ def queue_summaries(hub: Hub, repos, zone_id: str | None = None) -> list[dict]:
 
 
 # --- tickets ----------------------------------------------------------------------------
+class QueueMoment:
+    """What every waiting ticket of one queue shares at one moment (its load, the service
+    note, its windows): worked out once when the publisher refreshes a whole waiting line."""
+
+    __slots__ = ("queue_id", "load", "now", "note", "windows")
+
+    def __init__(self, hub: Hub, repos, queue_id: str, now: datetime) -> None:
+        self.queue_id = queue_id
+        self.load = queue_loads(hub, repos, [queue_id])[queue_id]
+        self.now = now
+        self.note = service_note(hub, self.load, now)
+        self.windows = _queue_window_range(hub.center, queue_id) if queue_id in hub.center.queues else None
+
+
 def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
-                load: QueueLoad | None = None) -> dict:
-    """The contract's ticket JSON, with ``ahead`` and ``estimated_wait_s`` worked out."""
+                load: QueueLoad | None = None, moment: QueueMoment | None = None) -> dict:
+    """The contract's ticket JSON, with ``ahead`` and ``estimated_wait_s`` worked out.
+    ``moment``: the ticket's queue's shared parts, when many of its tickets are viewed."""
     center = hub.center
+    if moment is not None and moment.queue_id != ticket.queue_id:
+        moment = None
     if ticket.status is TicketStatus.WAITING:
         if ahead is None:
             ahead = repos.tickets.ahead_count(ticket, now=hub.now())
-        if load is None:
-            load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]
-        estimated = estimate(hub, ahead, load)
-        note = service_note(hub, load)
+        if moment is not None:
+            estimated, note = estimate(hub, ahead, moment.load, moment.now), moment.note
+        else:
+            if load is None:
+                load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]
+            estimated = estimate(hub, ahead, load)
+            note = service_note(hub, load)
     else:
         ahead, estimated, note = 0, 0, {}
     window = center.windows.get(ticket.window_id) if ticket.window_id else None
@@ -145,7 +165,8 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         "appointment": appointment_of_ticket(hub, repos, ticket),
         "case": ticket_case(hub, repos, ticket),
         # addition: the windows of the ticket's queue now (after a transfer, the new one's)
-        "queue_window_range": _queue_window_range(center, ticket.queue_id) if queue else None,
+        "queue_window_range": (moment.windows if moment is not None
+                               else _queue_window_range(center, ticket.queue_id) if queue else None),
         **note,
     }
 
