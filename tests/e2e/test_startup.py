@@ -49,11 +49,10 @@ def test_center_that_removes_a_window_is_refused_and_data_kept(tmp_path):
     ticket = Api.kiosk(hub.url).issue()
     hub.stop()
     document = yaml.safe_load(DEMO_CENTER_PATH.read_text(encoding="utf-8"))
+    dropped_units = {u for q in document["queues"] if q["id"] == "comprehensive-4" for u in q.get("units", [])}
     document["windows"] = [w for w in document["windows"] if w["id"] != "w72"]
     document["queues"] = [q for q in document["queues"] if q["id"] != "comprehensive-4"]
-    document["matters"] = [m for m in document["matters"]
-                           if m["unit"] not in {u for q in yaml.safe_load(DEMO_CENTER_PATH.read_text())["queues"]
-                                                if q["id"] == "comprehensive-4" for u in q.get("units", [])}]
+    document["matters"] = [m for m in document["matters"] if m["unit"] not in dropped_units]
     smaller = tmp_path / "smaller.yaml"
     smaller.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     result = run_hub("--center", str(smaller), "--var", str(tmp_path / "var"))

@@ -30,7 +30,7 @@ def sim_hub(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("manager-hub")
     _history(var_dir)
     process = HubProcess(var_dir, args=["--simulate", "--speed", "150"],
-                         env={"YIMEN_DASHBOARD_INTERVAL_S": "1", "YIMEN_ALERT_LONG_WAIT_S": "20",
+                         env={"YIMEN_DASHBOARD_INTERVAL_S": "1", "YIMEN_ALERT_LONG_WAIT_S": "8",
                               "YIMEN_ALERT_CALLED_S": "5"}).start()
     yield process
     process.stop()
