@@ -22,6 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import requests
+import yaml
 
 from bench.common import HubProcess, create_pg_database, percentile, run_report
 from bench.hub_bench import cpu_seconds
@@ -31,20 +32,17 @@ DEMO = Path(__file__).resolve().parent.parent / "server" / "centers" / "haibei.y
 
 
 def center_file(folder: Path) -> str:
+    """The demo hall open around the clock today, with 5-minute slots of one seat each."""
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
-    text = DEMO.read_text(encoding="utf-8")
-    lines = [('  hours: ["00:00-23:59"]' if line.startswith("  hours:") else line)
-             for line in text.splitlines()]
+    document = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    document["center"]["hours"] = ["00:00-23:59"]
+    rules = document.setdefault("rules", {})
+    rules["appointments"] = {**rules.get("appointments", {}), "enabled": True, "per_slot": 1,
+                             "slot_minutes": 5}
+    document.setdefault("calendar", {})["workdays"] = [today]
     path = folder / "burst-hall.yaml"
-    appointments = ["  appointments:", "    enabled: true", "    per_slot: 1", "    slot_minutes: 5"]
-    if "rules:" in lines:  # the demo hall has rules of its own: add to them
-        at = lines.index("rules:") + 1
-        lines[at:at] = appointments
-    else:
-        lines += ["rules:", *appointments]
-    path.write_text("\n".join(lines) + f"\ncalendar:\n  workdays: [{today}]\n", encoding="utf-8")
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return str(path)
-
 
 
 def burst(urls: list[str], total: int, clients: int, seats: int) -> dict:

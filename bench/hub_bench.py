@@ -474,7 +474,7 @@ def one_hub(db: str, seconds: int, with_clerks: bool, with_display: bool) -> dic
         result["clerks"] = clerk_runs(db, seconds)
     if with_display:
         with fresh_hubs(db) as (hub,):
-            display = asyncio.run(screens.run(hub.url, counters=1, displays=20, phones=0, calls=200))
+            display = asyncio.run(screens.run_hall([hub], counters=1, displays=20, phones=0, calls=200))
         result["display"] = {"p50_ms": display["display_p50"], "p99_ms": display["display_p99"]}
     return result
 

@@ -378,7 +378,7 @@ def hall_markdown(args, result: dict) -> str:
         f"{args.phone_procs} more) on the same two cores, spread round-robin over the hubs; one clerk per window, "
         "each call-next sent to the hub its counter is on; delays measured from sending `call-next` to "
         "the event's arrival at every display and at the called visitor's phone. "
-        "The machine was shared with other sessions while this ran: latencies vary, CPU per call less so.",
+        "The load generator shares the hubs' two cores: latencies include its cost, CPU per call does not.",
         "",
         "| clients connected | connect: screens / phones | calls | display p50 | display p99 "
         "| phone p50 | phone p99 | hub CPU per call (all hubs) |",
@@ -500,7 +500,7 @@ def fanout_markdown(args, result: dict) -> str:
         "window calling: each call moves every one of them up a place, so the flush after it sends "
         f"{args.fanout} different `ticket_changed` (each phone its own place and wait). "
         f"{args.rounds} calls with the phones and {args.rounds} without; the hub's own CPU time "
-        "(user + system) per call, its idle work subtracted, median. The machine was shared.",
+        "(user + system) per call, its idle work subtracted, median.",
         "",
         "| per call | hub CPU |",
         "|---|---:|",
