@@ -11,6 +11,7 @@ import pytest
 
 from tests.support.api import Api
 from tests.support.hubproc import HubProcess
+from tests.support.manager_page import log_in
 from tests.support.sio import Listener
 
 QUICK = {"YIMEN_SUPERVISION_INTERVAL_S": "0.5", "YIMEN_DASHBOARD_INTERVAL_S": "0.5"}
@@ -79,10 +80,7 @@ def test_the_supervision_tab_receives_a_live_alert_and_closes_it(chromium, singl
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(single_hub.url + "/manager/#supervision")
-    page.fill("input[name=username]", "supervisor")
-    page.fill("input[name=password]", "yimen-demo")
-    page.click("#login-form button[type=submit]")
+    log_in(page, single_hub.url, "supervisor", tab="supervision")
     page.wait_for_selector("#live.on")
     page.click("#tabs button[data-tab=supervision]")
     page.wait_for_selector("#sv-empty:not([hidden])")

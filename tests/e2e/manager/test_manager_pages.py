@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support.manager_page import log_in
 from tests.support.waiting import wait_for_still
 
 pytestmark = [pytest.mark.browser]
@@ -18,10 +19,7 @@ def page(chromium, sim_hub, artifacts):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(sim_hub.url + "/manager/")
-    page.fill("input[name=username]", "manager")
-    page.fill("input[name=password]", "yimen-demo")
-    page.click("#login-form button[type=submit]")
+    log_in(page, sim_hub.url, "manager")
     page.wait_for_selector("#floor .win")
     (artifacts / "manager").mkdir(exist_ok=True)
     yield page
@@ -32,10 +30,7 @@ def page(chromium, sim_hub, artifacts):
 def test_login_is_refused_to_a_clerk(chromium, sim_hub):
     context = chromium.new_context()
     page = context.new_page()
-    page.goto(sim_hub.url + "/manager/")
-    page.fill("input[name=username]", "clerk1")
-    page.fill("input[name=password]", "yimen-demo")
-    page.click("#login-form button[type=submit]")
+    log_in(page, sim_hub.url, "clerk1")
     page.wait_for_function("() => document.querySelector('#login-error').textContent.length > 0")
     assert page.is_hidden("#app")
     context.close()
@@ -115,10 +110,7 @@ def test_department_labels_do_not_overlap_and_thin_data_says_so(chromium, sim_hu
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(sim_hub.url + "/manager/#reports")
-    page.fill("input[name=username]", "manager")
-    page.fill("input[name=password]", "yimen-demo")
-    page.click("#login-form button[type=submit]")
+    log_in(page, sim_hub.url, "manager", tab="reports")
     page.wait_for_selector("#r-table tbody tr")
     page.select_option("#r-by", "unit")
     page.fill("#r-to", (today - timedelta(days=1)).isoformat())
