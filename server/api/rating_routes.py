@@ -124,7 +124,8 @@ class SummaryQuery(Span):
 
 
 class SummaryRow(Answer):
-    key: str | None
+    key: str | int | None = Field(description="the unit's, window's or matter's id; by clerk, the user's "
+                                              "id (a number); null in the total")
     name: str | None
     done: int
     rated: int

@@ -59,10 +59,11 @@ def all_day_hub(tmp_path, all_day_center):
 
 @pytest.fixture
 def no_show_hub(tmp_path):
-    """One-minute slots missed the moment they end, two misses block, and the hub's own
-    appointments loop running every half second: no-shows happen within a minute."""
+    """One-minute slots missed the moment they end, one miss blocks (the threshold of two or
+    more is the integration tests'), and the hub's own appointments loop running every half
+    second: the no-show happens within a minute."""
     center = all_day_center_file(tmp_path / "no-show-hall.yaml", slot_minutes=1, late_minutes=0,
-                                 strikes=2)
+                                 strikes=1)
     hub = HubProcess(tmp_path / "no-show", center=center,
                      env={**BURST_ENV, "YIMEN_APPOINTMENTS_INTERVAL_S": "0.5",
                           "YIMEN_LOG_LEVEL": "INFO"}).start()
