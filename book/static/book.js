@@ -34,8 +34,9 @@
   }
   function refusal(error) {
     var words = BOOT.refusals[error.code] || BOOT.refusals.network;
-    var detail = error.code === "booking_blocked" && error.message ? "（" + error.message + "）" : "";
-    message(words.zh + detail + " · " + words.en);
+    var until = error.code === "booking_blocked" && error.details && error.details.until;
+    message(until ? words.zh + "（至 " + until + "）· " + words.en + " (until " + until + ")"
+                  : words.zh + " · " + words.en);
   }
 
   function hhmm(iso) { return iso.slice(11, 16); }

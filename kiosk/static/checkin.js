@@ -1,7 +1,7 @@
 /* "I have an appointment / 我有预约" on the kiosk: the visitor types the booking code (or
  * a scanner types it from the booking's QR code) or the ID number; the hub checks it in
- * (POST /kiosk/check-in) and answers a ticket carrying the appointment, or a refusal
- * whose message the hub writes. Hooks into kiosk.js through window.YimenKiosk; the texts
+ * (POST /kiosk/check-in) and answers a ticket carrying the appointment, or a refusal:
+ * its code, and the times in its details, are said in the page's words. Hooks into kiosk.js through window.YimenKiosk; the texts
  * are kiosk/checkin_texts.py's, in the page's language. */
 (function () {
   "use strict";
@@ -15,6 +15,26 @@
     network: "网络连接失败，请重试"
   };
   function t(msgid, values) { return window.YimenKiosk.t(msgid, values); }
+
+  /** The refusal in the page's language, with the time the hub gives in `details`
+   *  (never the hub's own English message). */
+  function refusal(error) {
+    var details = error.details || {};
+    var hhmm = function (iso) { return String(iso || "").slice(11, 16); };
+    if (error.code === "too_early" && details.opens) {
+      var day = details.opens.slice(0, 10);
+      var now = new Date();
+      var today = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+        .map(function (n) { return n < 10 ? "0" + n : String(n); }).join("-");
+      if (day === today) return t("签到时间未到，{time} 起可签到", { time: hhmm(details.opens) });
+      return t("签到时间未到，{month}月{day}日 {time} 起可签到",
+               { month: Number(day.slice(5, 7)), day: Number(day.slice(8, 10)), time: hhmm(details.opens) });
+    }
+    if (error.code === "appointment_missed" && details.slot_end) {
+      return t("预约时段已于 {time} 结束，请普通取号", { time: hhmm(details.slot_end) });
+    }
+    return t(REFUSALS[error.code] || REFUSALS.network);
+  }
 
   function $(id) { return document.getElementById(id); }
 
@@ -51,8 +71,7 @@
       $("checkin-submit").disabled = false;
       if (answer.ok) { done(answer.data); return; }
       var error = (answer.data && answer.data.error) || { code: answer.status ? "http" : "network" };
-      var text = t(REFUSALS[error.code] || REFUSALS.network);
-      say(error.message && error.code !== "network" ? text + "：" + error.message : text);
+      say(refusal(error));
     });
   }
 

@@ -53,7 +53,7 @@
     if (code === "case_not_found") return K.t("没有找到该办件，请核对办件编号");
     if (code === "case_picked_up") return K.t("该办件的结果已经领取");
     if (code === "case_not_ready") {
-      var due = (error.message.match(/\d{4}-\d\d-\d\dT\d\d:\d\d/) || [""])[0].replace("T", " ");
+      var due = String((error.details && error.details.due_at) || "").slice(0, 16).replace("T", " ");
       return K.t("该办件尚在办理中，承诺 {due} 前办结，请届时再来", { due: due });
     }
     if (answer.status === 400) return K.t("办件编号格式不正确，请核对");

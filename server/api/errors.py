@@ -65,8 +65,11 @@ def http_status(exc: Exception) -> int:
     return 500
 
 
-def error_response(status: int, code: str, message: str):
-    response = jsonify({"error": {"code": code, "message": message}})
+def error_response(status: int, code: str, message: str, details: dict | None = None):
+    body = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    response = jsonify({"error": body})
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="yimen"'
@@ -80,7 +83,7 @@ def _is_api() -> bool:
 def register_error_handlers(app) -> None:
     @app.errorhandler(core.QueueingError)
     def _queueing(exc: core.QueueingError):
-        return error_response(http_status(exc), exc.code, exc.message)
+        return error_response(http_status(exc), exc.code, exc.message, exc.public_details())
 
     @app.errorhandler(service.ServiceError)
     def _service(exc: service.ServiceError):

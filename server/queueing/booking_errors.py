@@ -29,6 +29,7 @@ class BookingBlockedError(QueueingError):
 
     code = "booking_blocked"
     default_message = "booking is blocked after missed appointments"
+    shown = ("until",)
 
 
 class InvalidIdNumberError(InvalidFieldError):
@@ -49,11 +50,13 @@ class TooLateToCancelError(QueueingError):
 class TooEarlyError(QueueingError):
     code = "too_early"
     default_message = "check-in opens shortly before the slot"
+    shown = ("opens",)
 
 
 class AppointmentMissedError(QueueingError):
     code = "appointment_missed"
     default_message = "this appointment was missed"
+    shown = ("slot_end",)
 
 
 class AppointmentStateError(QueueingError):

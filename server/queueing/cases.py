@@ -51,6 +51,7 @@ class CaseNotFoundError(NotFoundError):
 class CaseNotReadyError(QueueingError):
     code = "case_not_ready"
     default_message = "the case is not decided yet"
+    shown = ("due_at",)
 
 
 class CasePickedUpError(QueueingError):

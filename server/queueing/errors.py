@@ -15,6 +15,9 @@ class QueueingError(Exception):
 
     code = "queueing_error"
     default_message = "queueing error"
+    # The details a client may show in its own words: they go in the answer as ``details``
+    # (the message is the hub's English; a kiosk or phone page writes its own text).
+    shown: tuple[str, ...] = ()
 
     def __init__(self, message: str | None = None, *, code: str | None = None, **details: Any) -> None:
         self.message = message if message is not None else self.default_message
@@ -24,8 +27,15 @@ class QueueingError(Exception):
         super().__init__(self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``{"code", "message"}`` pair for an API error body."""
-        return {"code": self.code, "message": self.message}
+        """The ``{"code", "message"}`` of an API error body, and its ``details`` if it shows any."""
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        details = self.public_details()
+        if details:
+            out["details"] = details
+        return out
+
+    def public_details(self) -> dict[str, Any]:
+        return {k: self.details[k] for k in self.shown if self.details.get(k) is not None}
 
 
 class NotFoundError(QueueingError):

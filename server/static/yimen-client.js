@@ -65,12 +65,12 @@
       .finally(function () { if (timer) clearTimeout(timer); });
   }
 
-  /** The hub's error shape {error: {code, message}} as {status, code, message}. */
+  /** The hub's error shape {error: {code, message, details?}} as {status, code, message, details}. */
   function failure(answer) {
-    if (answer.status === 0) return { status: 0, code: "network", message: "" };
+    if (answer.status === 0) return { status: 0, code: "network", message: "", details: {} };
     var error = (answer.data && answer.data.error) || {};
     return { status: answer.status, code: error.code || "http_" + answer.status,
-             message: error.message || "", data: answer.data };
+             message: error.message || "", details: error.details || {}, data: answer.data };
   }
 
   /** A REST client: call(method, path, body?, options?) resolves the JSON of a 2xx answer

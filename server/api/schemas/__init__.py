@@ -5,7 +5,7 @@ Answers list the fields a client may rely on; an answer may carry more (addition
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Answer(BaseModel):
@@ -15,6 +15,10 @@ class Answer(BaseModel):
 class ErrorDetail(BaseModel):
     code: str
     message: str
+    details: dict[str, str] | None = Field(
+        None, description="values of the message a client may show in its own words: too_early "
+                          "`opens`, appointment_missed `slot_end`, case_not_ready `due_at` (local ISO "
+                          "times), booking_blocked `until` (a date)")
 
 
 class Error(BaseModel):

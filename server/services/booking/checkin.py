@@ -60,7 +60,8 @@ def check_in(hub: Hub, actor, *, code: str | None = None, id_number: str | None 
     if row.status == "missed" or (row.status == "booked" and now > late):
         raise AppointmentMissedError(
             f"the slot ended at {row.slot_end.astimezone(hub.tz):%H:%M} on "
-            f"{row.service_day.isoformat()}: please take an ordinary ticket")
+            f"{row.service_day.isoformat()}: please take an ordinary ticket",
+            slot_end=row.slot_end.astimezone(hub.tz).isoformat())
     opens = row.slot_start - timedelta(minutes=rules.check_in_early_minutes)
     if now < opens:
         raise TooEarlyError(f"check-in opens at {opens.astimezone(hub.tz):%H:%M} on "

@@ -128,6 +128,7 @@ def test_a_no_show_blocks_bookings_until_a_manager_lifts_the_block(no_show_hub):
     assert refused.status_code == 403, refused.text
     error = refused.json()["error"]
     assert error["code"] == "booking_blocked" and blocks[0]["until"] in error["message"]
+    assert error["details"] == {"until": blocks[0]["until"]}
     assert book_the_slot_under_way(api, matter, id_number(31)).status_code == 201  # others book
 
     assert Api(url).login("clerk1").post(f"/appointments/blocks/{blocks[0]['id']}/lift").status_code == 403

@@ -4,6 +4,8 @@ by its link and cancel; at the kiosk, check in with the code."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tests.support.api import Api
 
 from .conftest import id_number
@@ -101,7 +103,9 @@ def test_kiosk_check_in_says_too_early_for_tomorrow(booking_hub, chromium, artif
         page.screenshot(path=str(artifacts / "kiosk-checkin-2-code.png"))
         page.click("#checkin-submit")
         page.wait_for_function("() => document.getElementById('checkin-error').textContent.includes('签到时间未到')")
-        assert "check-in opens at" in page.text_content("#checkin-error")
+        refused = Api.kiosk(booking_hub.url).post("/kiosk/check-in", {"code": booked["code"]}).json()["error"]
+        opens = datetime.fromisoformat(refused["details"]["opens"])  # tomorrow: said with its date
+        assert page.text_content("#checkin-error") == f"签到时间未到，{opens.month}月{opens.day}日 {opens:%H:%M} 起可签到"
         page.screenshot(path=str(artifacts / "kiosk-checkin-3-too-early.png"))
     finally:
         context.close()

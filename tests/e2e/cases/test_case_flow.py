@@ -76,6 +76,7 @@ def test_accept_print_decide_and_collect_with_the_receipts_qr(case_hub, printer)
     early = kiosk.post("/kiosk/pickup", {"case_no": scanned[0]})
     assert early.status_code == 409 and early.json()["error"]["code"] == "case_not_ready"
     assert case["due_at"] in early.json()["error"]["message"]
+    assert early.json()["error"]["details"] == {"due_at": case["due_at"]}  # for the kiosk's own words
     assert kiosk.post("/kiosk/pickup", {"case_no": "2026-POLICE-9999"}).status_code == 404
 
     # The back office: the unit's open cases by due date, decided by its own clerk.

@@ -27,8 +27,10 @@ def test_check_in_then_called_before_three_older_walk_ins(booking_hub, matter_id
     start = datetime.fromisoformat(slot["start"])
     booked, _ = book(booking_hub, matter_id, slot["start"], 1)
     clock.set(start - timedelta(minutes=31))
-    with pytest.raises(TooEarlyError, match="opens at"):
+    with pytest.raises(TooEarlyError, match="opens at") as early:
         checkin.check_in(booking_hub, KIOSK, code=booked["code"])
+    opens = (start - timedelta(minutes=30)).isoformat()  # check_in_early_minutes of the demo hall
+    assert early.value.to_dict()["details"] == {"opens": opens}
     clock.set(start - timedelta(minutes=20))
     walk_ins = [tickets.issue_ticket(booking_hub, matter_id=matter_id, actor=KIOSK)[0] for _ in range(3)]
     ticket, created = checkin.check_in(booking_hub, KIOSK, id_number=id_number(1))
@@ -74,8 +76,9 @@ def test_missed_unknown_and_cancelled(booking_hub, matter_id, clock):
     with pytest.raises(AppointmentNotFoundError):
         checkin.check_in(booking_hub, KIOSK, id_number=id_number(2))
     clock.set(datetime.fromisoformat(slot["end"]) + timedelta(minutes=16))
-    with pytest.raises(AppointmentMissedError):
+    with pytest.raises(AppointmentMissedError) as missed:
         checkin.check_in(booking_hub, KIOSK, code=booked["code"])
+    assert missed.value.to_dict()["details"] == {"slot_end": slot["end"]}
     other = first_slot(booking_hub, matter_id, day_index=1)
     cancelled, _ = book(booking_hub, matter_id, other["start"], 3)
     appointments.cancel(booking_hub, cancelled["token"])
