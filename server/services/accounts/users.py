@@ -96,7 +96,9 @@ def require_role(actor: Actor, *roles: str) -> None:
 
 
 def create_user(hub: Hub, *, username: object, password: object, role: object,
-                name: object = None, unit_id: object = None) -> dict:
+                name: object = None, unit_id: object = None, hashed: str | None = None) -> dict:
+    """A new staff account; ``hashed``, when given, is ``hash_password(password)`` computed
+    once for several accounts (the demo's, which share one published password)."""
     if not isinstance(username, str) or not USERNAME.match(username):
         raise BadRequestError("username: 1-64 letters, digits, '.', '_' or '-'",
                               code="invalid_field", field="username")
@@ -113,7 +115,7 @@ def create_user(hub: Hub, *, username: object, password: object, role: object,
             raise BadRequestError("unit_id must be a string", code="invalid_field", field="unit_id")
         if unit_id not in hub.center.units:
             raise UnprocessableError(f"unknown unit {unit_id!r}", code="unknown_unit")
-    hashed = hash_password(password)
+    hashed = hashed or hash_password(password)
     try:
         with hub.uow() as uow:
             if uow.users.by_username(username) is not None:
