@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -33,13 +33,13 @@ def id_number(n: int) -> str:
 
 
 def all_day_center_file(path: Path, **fields: object) -> str:
-    """The demo hall open around the clock with today a working day and these
-    ``rules.appointments`` fields: a slot is under way whenever the test runs (but in
-    the day's last slot_minutes)."""
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    """The demo hall open around the clock with today and tomorrow working days (a test
+    may run across midnight) and these ``rules.appointments`` fields: a slot is under way
+    whenever the test runs (but in the day's last slot_minutes)."""
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     text = DEMO.read_text(encoding="utf-8")
     text = re.sub(r"^  hours: .*$", '  hours: ["00:00-23:59"]', text, count=1, flags=re.M)
-    path.write_text(with_appointments(text, **fields) + f"calendar:\n  workdays: [{today}]\n",
+    path.write_text(with_appointments(text, **fields) + f"calendar:\n  workdays: [{today}, {today + timedelta(days=1)}]\n",
                     encoding="utf-8")
     return str(path)
 
