@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from ..appointment_tables import ACTIVE
 from ..appointment_tables import appointment_closures as cl
 from ..appointment_tables import appointments as a
 from ..appointment_tables import booking_blocks as bb
@@ -37,6 +38,35 @@ def _seat(dialect_insert):
 
 
 _SEATS = {"postgresql": _seat(postgresql.insert), "sqlite": _seat(sqlite.insert)}
+
+# ``status IN ('booked', 'checked_in')`` as literal text, the very condition of the partial
+# unique index on (id_hash, service_day): with bound values SQLite cannot use that index.
+_ACTIVE = text(ACTIVE)
+
+
+def _facts():
+    """Everything a booking's refusal depends on, in one statement (one round trip): the
+    booking of an idempotency key, the seats taken in the slot, whether the day or the slot
+    is closed, the end of the person's active block, the person's active booking that day."""
+    day, start, person = bindparam("day"), bindparam("slot_start"), bindparam("id_hash")
+    return select(
+        select(a.c.id).where(a.c.idempotency_key == bindparam("idempotency_key"))
+        .scalar_subquery().label("keyed"),
+        select(sc.c.booked).where(sc.c.queue_id == bindparam("queue_id"), sc.c.slot_start == start)
+        .scalar_subquery().label("booked"),
+        select(func.count()).select_from(cl).where(cl.c.day == day, cl.c.slot_start.is_(None))
+        .scalar_subquery().label("day_closed"),
+        select(func.count()).select_from(cl).where(cl.c.day == day, cl.c.slot_start == start)
+        .scalar_subquery().label("slot_closed"),
+        select(func.max(bb.c.until)).where(bb.c.id_hash == person, bb.c.lifted_at.is_(None),
+                                           bb.c.until > bindparam("today"))
+        .scalar_subquery().label("blocked_until"),
+        select(a.c.id).where(a.c.id_hash == person, a.c.service_day == day, _ACTIVE).limit(1)
+        .scalar_subquery().label("active"),
+    )
+
+
+_FACTS = _facts()
 
 
 class AppointmentRepository:
@@ -65,9 +95,24 @@ class AppointmentRepository:
             sc.c.queue_id == queue_id, sc.c.slot_start.in_(starts)))
         return {row.slot_start: row.booked for row in rows}
 
+    def booking_facts(self, *, queue_id: str, slot_start: datetime, day: date, id_hash: str,
+                      today: date, idempotency_key: str | None):
+        """One row: ``keyed`` (the id of the booking with this idempotency key, or None),
+        ``booked`` (seats taken in the slot, None if none ever), ``day_closed`` and
+        ``slot_closed`` (counts of closures), ``blocked_until`` (the last day of the
+        person's active blocks, or None), ``active`` (the id of the person's active
+        booking on ``day``, or None)."""
+        return self.conn.execute(_FACTS, {
+            "queue_id": queue_id, "slot_start": slot_start, "day": day, "id_hash": id_hash,
+            "today": today, "idempotency_key": idempotency_key}).one()
+
     # --- appointments ---------------------------------------------------------------
     def add(self, **values: Any) -> int:
         return self.conn.execute(insert(a).values(**values).returning(a.c.id)).scalar_one()
+
+    def add_row(self, **values: Any):
+        """Insert an appointment and return its row as ``get`` would (one statement)."""
+        return self.conn.execute(insert(a).values(**values).returning(*a.c)).one()
 
     def get(self, **where: Any):
         clauses = [a.c[name] == value for name, value in where.items()]
@@ -75,8 +120,7 @@ class AppointmentRepository:
 
     def active_on(self, id_hash: str, day: date):
         return self.conn.execute(select(a).where(
-            a.c.id_hash == id_hash, a.c.service_day == day,
-            a.c.status.in_(ACTIVE_STATUSES))).first()
+            a.c.id_hash == id_hash, a.c.service_day == day, _ACTIVE)).first()
 
     def booked_in(self, day: date, slot_start: datetime | None = None) -> list:
         query = select(a).where(a.c.service_day == day, a.c.status == "booked")
