@@ -1,18 +1,26 @@
 """The release burst: 5,000 booking requests from 100 concurrent clients for 500 seats.
 
     python -m bench.booking_burst [--requests 5000] [--clients 100] [--seats 500] [--pg] [--write]
+                                  [--port 5450] [--profile DIR]
 
 Starts a real hub (SQLite), or with ``--pg`` two hubs on PostgreSQL over Redis, on the
 demo hall with appointments on, 5-minute slots of one seat each, open around the clock
 (so 500 slots are offered). Request i asks for slot i mod 500, each from a different
 person. Reports confirmed bookings (must equal the seats), requests per second and the
 p50/p99 latency of an answer. Rate limits are off: a burst from one address is not what
-this measures. ``--write`` keeps the Markdown in docs/benchmarks.md.
+this measures. ``--write`` keeps the Markdown in docs/benchmarks.md. ``--profile DIR``
+records each hub with py-spy over the burst (raw stacks, ``DIR/hub-<port>.txt``, and the
+``py-spy top``-like summary printed); ``--port`` gives the first hub's port (the next
+hub takes the next one).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -25,7 +33,7 @@ import requests
 import yaml
 
 from bench.common import HubProcess, create_pg_database, percentile, run_report
-from bench.hub_bench import cpu_seconds
+from bench.hub_bench import CLOCK_TICKS, cpu_seconds
 from server.queueing.identity import check_character
 
 DEMO = Path(__file__).resolve().parent.parent / "server" / "centers" / "haibei.yaml"
@@ -86,12 +94,65 @@ def burst(urls: list[str], total: int, clients: int, seats: int) -> dict:
             "p99": percentile(latencies, 99) * 1000, "rps": total / wall}
 
 
+PY_SPY = Path(sys.executable).with_name("py-spy")
+
+
+def start_profiles(hubs: list, folder: Path) -> list[tuple[subprocess.Popen, Path]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    spies = []
+    for hub in hubs:
+        out = folder / f"hub-{hub.port}.txt"
+        spies.append((subprocess.Popen([str(PY_SPY), "record", "-p", str(hub.proc.pid), "--format", "raw",
+                                        "--nonblocking", "-r", "200", "-o", str(out)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), out))
+    time.sleep(1.0)  # py-spy attaches
+    return spies
+
+
+def stop_profiles(spies: list[tuple[subprocess.Popen, Path]]) -> None:
+    for spy, _ in spies:
+        spy.send_signal(signal.SIGINT)
+    for spy, out in spies:
+        spy.wait(30)
+        summarize(out)
+
+
+def summarize(path: Path, top: int = 40) -> None:
+    """Own and total samples per function of a raw py-spy file, to stderr."""
+    own: Counter = Counter()
+    total: Counter = Counter()
+    samples = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        frames = stack.split(";")
+        samples += n
+        own[frames[-1]] += n
+        for frame in set(frames):
+            total[frame] += n
+    print(f"\n{path}: {samples} samples", file=sys.stderr)
+    for title, counter in (("own", own), ("total", total)):
+        print(f"-- by {title}", file=sys.stderr)
+        for frame, n in counter.most_common(top):
+            print(f"{100 * n / max(samples, 1):6.1f}%  {frame}", file=sys.stderr)
+
+
+def user_system(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of one process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
+
+
 def report(argv) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.booking_burst", description=__doc__)
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seats", type=int, default=500)
     parser.add_argument("--pg", action="store_true", help="two hubs on PostgreSQL over Redis")
+    parser.add_argument("--port", type=int, default=None, help="the first hub's port (default: free ones)")
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy each hub into this folder")
     args = parser.parse_args(argv)
     env = {"YIMEN_RATELIMIT": "0", "YIMEN_LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory() as folder:
@@ -100,16 +161,30 @@ def report(argv) -> int:
         if args.pg:
             url, drop = create_pg_database()
             env["YIMEN_MQ_CHANNEL"] = f"burst-{time.time_ns()}"
-            for name in ("a", "b"):
+            for n, name in enumerate(("a", "b")):
                 hubs.append(HubProcess(Path(folder) / name, db=url, message_queue="redis://127.0.0.1:6379/0",
-                                       center=center, env=env).start())
+                                       center=center, env=env, port=args.port and args.port + n).start())
         else:
-            hubs.append(HubProcess(Path(folder) / "a", center=center, env=env).start())
+            hubs.append(HubProcess(Path(folder) / "a", center=center, env=env, port=args.port).start())
+        spies = []
         try:
+            if args.profile:
+                spies = start_profiles(hubs, args.profile)
             before = sum(cpu_seconds(h.proc.pid) for h in hubs)
+            split = [user_system(h.proc.pid) for h in hubs]
             result = burst([h.url for h in hubs], args.requests, args.clients, args.seats)
             result["cpu_ms"] = (sum(cpu_seconds(h.proc.pid) for h in hubs) - before) * 1000 / args.requests
+            after = [user_system(h.proc.pid) for h in hubs]
+            user = sum(a[0] - b[0] for a, b in zip(after, split, strict=True)) * 1000 / args.requests
+            system = sum(a[1] - b[1] for a, b in zip(after, split, strict=True)) * 1000 / args.requests
+            print(f"hub CPU per request: user {user:.2f} ms, system {system:.2f} ms", file=sys.stderr)
+            if spies:
+                stop_profiles(spies)
+                spies = []
         finally:
+            for spy, _ in spies:
+                if spy.poll() is None:
+                    os.kill(spy.pid, signal.SIGKILL)
             for hub in hubs:
                 hub.stop()
             if drop:
