@@ -145,6 +145,23 @@ def user_system(pid: int) -> tuple[float, float]:
     return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
 
 
+def pg_sessions(url: str) -> int | None:
+    """Sessions ever opened on the database (pg_stat_database, counted as they end)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    try:
+        with psycopg.connect(host=target.host, port=target.port or 5432, user=target.username,
+                             dbname="postgres", autocommit=True) as conn:
+            conn.execute("SELECT pg_stat_clear_snapshot()")
+            row = conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s",
+                               (target.database,)).fetchone()
+    except Exception:  # noqa: BLE001 - a figure for the log only
+        return None
+    return row[0] if row else None
+
+
 def report(argv) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.booking_burst", description=__doc__)
     parser.add_argument("--requests", type=int, default=5000)
@@ -188,6 +205,9 @@ def report(argv) -> int:
             for hub in hubs:
                 hub.stop()
             if drop:
+                sessions = pg_sessions(url)
+                if sessions is not None:
+                    print(f"PostgreSQL sessions opened on the bench database: {sessions}", file=sys.stderr)
                 drop()
     where = "two hubs, PostgreSQL + Redis" if args.pg else "one hub, SQLite"
     print(f"### Booking release burst ({where})\n")

@@ -55,6 +55,9 @@ class SlotPlan:
     rules: AppointmentRules
     tz: tzinfo
     hours: ServiceHours = field(default=ServiceHours())
+    # today → its bookable days: the calendar and the rules never change in a plan.
+    _days: dict[date, tuple[date, ...]] = field(default_factory=dict, init=False, repr=False,
+                                                compare=False, hash=False)
 
     def capacity(self, queue: Queue) -> int:
         """Bookings a slot of the queue holds; 0 when the queue takes none."""
@@ -69,12 +72,17 @@ class SlotPlan:
     def bookable_days(self, now: datetime) -> list[date]:
         """Today, if it is a working day, and the next ``days_ahead`` working days."""
         today = now.astimezone(self.tz).date()
-        days = [today] if self.calendar.is_working_day(today) else []
-        cursor = today
-        for _ in range(self.rules.days_ahead):
-            cursor = self.calendar.add_working_days(cursor, 1)
-            days.append(cursor)
-        return days
+        known = self._days.get(today)
+        if known is None:
+            days = [today] if self.calendar.is_working_day(today) else []
+            cursor = today
+            for _ in range(self.rules.days_ahead):
+                cursor = self.calendar.add_working_days(cursor, 1)
+                days.append(cursor)
+            if len(self._days) > 7:
+                self._days.clear()
+            known = self._days[today] = tuple(days)
+        return list(known)
 
     def offered(self, queue: Queue, day: date, now: datetime,
                 closures: Closures = Closures()) -> list[Slot]:

@@ -67,6 +67,8 @@ def _facts():
 
 
 _FACTS = _facts()
+# Built once: ``insert(a).values(**values)`` per call costs more than the statement itself.
+_ADD_ROW = insert(a).returning(*a.c)
 
 
 class AppointmentRepository:
@@ -112,7 +114,7 @@ class AppointmentRepository:
 
     def add_row(self, **values: Any):
         """Insert an appointment and return its row as ``get`` would (one statement)."""
-        return self.conn.execute(insert(a).values(**values).returning(*a.c)).one()
+        return self.conn.execute(_ADD_ROW, values).one()
 
     def get(self, **where: Any):
         clauses = [a.c[name] == value for name, value in where.items()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.exc import IntegrityError
 
@@ -41,8 +42,19 @@ TOKEN_BYTES = 16
 CODE_DIGITS = 8
 
 
+_PLANS: WeakKeyDictionary[Hub, SlotPlan] = WeakKeyDictionary()
+
+
 def plan(hub: Hub) -> SlotPlan:
-    return SlotPlan(hub.calendar, hub.center.rules.appointments, hub.tz, hub.center.hours)
+    """The hub's slot plan, kept while its calendar, rules, zone and hours stay the same
+    objects (it keeps the bookable days of today)."""
+    kept = _PLANS.get(hub)
+    if (kept is None or kept.calendar is not hub.calendar
+            or kept.rules is not hub.center.rules.appointments or kept.tz is not hub.tz
+            or kept.hours is not hub.center.hours):
+        kept = _PLANS[hub] = SlotPlan(hub.calendar, hub.center.rules.appointments, hub.tz,
+                                      hub.center.hours)
+    return kept
 
 
 def secret(hub: Hub) -> str:
