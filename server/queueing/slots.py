@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .booking_errors import SlotUnavailableError
 from .center import Queue
@@ -36,6 +36,11 @@ class Slot:
     @property
     def day(self) -> date:
         return self.start.date()
+
+    @cached_property
+    def iso(self) -> tuple[str, str]:
+        """Start and end in ISO 8601 (kept: a day's slots are kept, and listed often)."""
+        return self.start.isoformat(), self.end.isoformat()
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,9 @@ def list_slots(hub: Hub, matter_id: str, day: date | None = None) -> list[dict]:
     answer = []
     for slot in slots:
         booked = min(counts.get(slot.start, 0), capacity)
-        answer.append({"start": slot.start.isoformat(), "end": slot.end.isoformat(),
-                       "capacity": capacity, "booked": booked, "available": capacity - booked})
+        start, end = slot.iso
+        answer.append({"start": start, "end": end, "capacity": capacity, "booked": booked,
+                       "available": capacity - booked})
     return answer
 
 
