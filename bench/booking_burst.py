@@ -57,10 +57,12 @@ def center_file(folder: Path) -> str:
 
 
 def request_bytes(host: str, path: str, body: dict) -> bytes:
-    """One keep-alive HTTP/1.1 POST of a JSON body, as bytes."""
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(data)}\r\nAccept: application/json\r\n\r\n")
+    """One keep-alive HTTP/1.1 POST of a JSON body, as bytes: the very headers and body
+    ``requests`` sends (the hub parses the same request either way)."""
+    data = json.dumps(body).encode("utf-8")
+    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: python-requests/{requests.__version__}\r\n"
+            "Accept-Encoding: gzip, deflate\r\nAccept: */*\r\nConnection: keep-alive\r\n"
+            f"Content-Length: {len(data)}\r\nContent-Type: application/json\r\n\r\n")
     return head.encode("ascii") + data
 
 
