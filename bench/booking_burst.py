@@ -1,17 +1,23 @@
 """The release burst: 5,000 booking requests from 100 concurrent clients for 500 seats.
 
     python -m bench.booking_burst [--requests 5000] [--clients 100] [--seats 500] [--pg] [--write]
-                                  [--port 5450] [--profile DIR]
+                                  [--client raw|requests] [--port 5450] [--profile DIR]
 
 Starts a real hub (SQLite), or with ``--pg`` two hubs on PostgreSQL over Redis, on the
 demo hall with appointments on, 5-minute slots of one seat each, open around the clock
 (so 500 slots are offered). Request i asks for slot i mod 500, each from a different
 person. Reports confirmed bookings (must equal the seats), requests per second and the
 p50/p99 latency of an answer. Rate limits are off: a burst from one address is not what
-this measures. ``--write`` keeps the Markdown in docs/benchmarks.md. ``--profile DIR``
-records each hub with py-spy over the burst (raw stacks, ``DIR/hub-<port>.txt``, and the
-``py-spy top``-like summary printed); ``--port`` gives the first hub's port (the next
-hub takes the next one).
+this measures. ``--write`` keeps the Markdown in docs/benchmarks.md.
+
+The 100 clients are threads of this process on the hub's cores: by default each sends
+prepared requests (the headers ``requests`` would send) over one keep-alive socket, a
+tenth of the CPU of ``--client requests`` (a ``requests.Session`` each, the figures
+before 2026-12-01 16:00). The hubs' CPU split into user and system, the load generator's
+own CPU and, with ``--pg``, the PostgreSQL sessions opened go to stderr. ``--profile DIR``
+records each hub with py-spy over the burst (raw stacks in ``DIR/hub-<port>.txt``, the
+functions with the most samples printed); ``--port`` gives the first hub's port (the
+next hub takes the next one).
 """
 
 from __future__ import annotations
