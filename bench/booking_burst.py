@@ -1,6 +1,7 @@
 """The release burst: 5,000 booking requests from 100 concurrent clients for 500 seats.
 
     python -m bench.booking_burst [--requests 5000] [--clients 100] [--seats 500] [--pg] [--write]
+                                  [--client raw|requests] [--port 5450] [--profile DIR]
 
 Starts a real hub (SQLite), or with ``--pg`` two hubs on PostgreSQL over Redis, on the
 demo hall with appointments on, 5-minute slots of one seat each, open around the clock
@@ -8,24 +9,40 @@ demo hall with appointments on, 5-minute slots of one seat each, open around the
 person. Reports confirmed bookings (must equal the seats), requests per second and the
 p50/p99 latency of an answer. Rate limits are off: a burst from one address is not what
 this measures. ``--write`` keeps the Markdown in docs/benchmarks.md.
+
+The 100 clients are threads of this process on the hub's cores: by default each sends
+prepared requests (the headers ``requests`` would send) over one keep-alive socket, a
+tenth of the CPU of ``--client requests`` (a ``requests.Session`` each, the figures
+before 2026-12-01 16:00). The hubs' CPU split into user and system, the load generator's
+own CPU and, with ``--pg``, the PostgreSQL sessions opened go to stderr. ``--profile DIR``
+records each hub with py-spy over the burst (raw stacks in ``DIR/hub-<port>.txt``, the
+functions with the most samples printed); ``--port`` gives the first hub's port (the
+next hub takes the next one).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
 import yaml
 
 from bench.common import HubProcess, create_pg_database, percentile, run_report
-from bench.hub_bench import cpu_seconds
+from bench.hub_bench import CLOCK_TICKS, cpu_seconds
 from server.queueing.identity import check_character
 
 DEMO = Path(__file__).resolve().parent.parent / "server" / "centers" / "haibei.yaml"
@@ -45,7 +62,48 @@ def center_file(folder: Path) -> str:
     return str(path)
 
 
-def burst(urls: list[str], total: int, clients: int, seats: int) -> dict:
+def request_bytes(host: str, path: str, body: dict) -> bytes:
+    """One keep-alive HTTP/1.1 POST of a JSON body, as bytes: the very headers and body
+    ``requests`` sends (the hub parses the same request either way)."""
+    data = json.dumps(body).encode("utf-8")
+    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: python-requests/{requests.__version__}\r\n"
+            "Accept-Encoding: gzip, deflate\r\nAccept: */*\r\nConnection: keep-alive\r\n"
+            f"Content-Length: {len(data)}\r\nContent-Type: application/json\r\n\r\n")
+    return head.encode("ascii") + data
+
+
+class RawClient:
+    """A keep-alive HTTP/1.1 connection over a plain socket: the request is sent as
+    prepared bytes, the answer read by its Content-Length. A tenth of the CPU of
+    ``requests`` per call, so that the load generator takes less of the shared cores."""
+
+    def __init__(self, url: str) -> None:
+        target = urlsplit(url)
+        self.host = target.netloc
+        self.sock = socket.create_connection((target.hostname, target.port), timeout=60)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.rfile = self.sock.makefile("rb")
+
+    def post(self, request: bytes) -> tuple[int, bytes]:
+        self.sock.sendall(request)
+        status_line = self.rfile.readline()
+        if not status_line:
+            raise ConnectionError("the hub closed the connection")
+        status, length = int(status_line.split()[1]), None
+        while (line := self.rfile.readline()) not in (b"\r\n", b"\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length is None:
+            raise ConnectionError("an answer without Content-Length")
+        return status, self.rfile.read(length)
+
+    def close(self) -> None:
+        self.rfile.close()
+        self.sock.close()
+
+
+def burst(urls: list[str], total: int, clients: int, seats: int, client_kind: str = "raw") -> dict:
     session = requests.Session()
     matter = next(m["id"] for m in session.get(urls[0] + "/api/v1/center").json()["matters"]
                   if m["queue_id"] == "tax")
@@ -58,23 +116,42 @@ def burst(urls: list[str], total: int, clients: int, seats: int) -> dict:
     lock = threading.Lock()
     barrier = threading.Barrier(clients + 1)
 
-    def client(index: int) -> None:
+    def body_of(n: int) -> dict:
+        # Year and sequence spread 5,000 people over distinct ID numbers.
+        first17 = f"630102{1960 + n // 1000:04d}0101{n % 1000:03d}"
+        return {"matter_id": matter, "start": slots[n % seats]["start"], "name": "王五",
+                "id_number": first17 + check_character(first17), "phone": "13900001111"}
+
+    def answered(started: float, status: int, body) -> None:
+        elapsed = time.perf_counter() - started
+        with lock:
+            latencies.append(elapsed)
+            codes["booked" if status == 201 else body()["error"]["code"]] += 1
+
+    def raw_client(index: int) -> None:
+        url = urls[index % len(urls)]
+        own = RawClient(url)
+        prepared = [request_bytes(own.host, "/api/v1/appointments", body_of(n))
+                    for n in range(index, total, clients)]
+        barrier.wait()
+        for request in prepared:
+            started = time.perf_counter()
+            status, data = own.post(request)
+            answered(started, status, lambda data=data: json.loads(data))
+        own.close()
+
+    def requests_client(index: int) -> None:
         own = requests.Session()
         base = urls[index % len(urls)] + "/api/v1/appointments"
         barrier.wait()
         for n in range(index, total, clients):
-            # Year and sequence spread 5,000 people over distinct ID numbers.
-            first17 = f"630102{1960 + n // 1000:04d}0101{n % 1000:03d}"
-            body = {"matter_id": matter, "start": slots[n % seats]["start"], "name": "王五",
-                    "id_number": first17 + check_character(first17), "phone": "13900001111"}
+            body = body_of(n)
             started = time.perf_counter()
             answer = own.post(base, json=body, timeout=60)
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                codes["booked" if answer.status_code == 201 else answer.json()["error"]["code"]] += 1
+            answered(started, answer.status_code, answer.json)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    target = raw_client if client_kind == "raw" else requests_client
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -82,8 +159,78 @@ def burst(urls: list[str], total: int, clients: int, seats: int) -> dict:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    if sum(codes.values()) != total:
+        raise SystemExit(f"{total - sum(codes.values())} requests had no answer")
     return {"codes": codes, "wall": wall, "p50": percentile(latencies, 50) * 1000,
             "p99": percentile(latencies, 99) * 1000, "rps": total / wall}
+
+
+PY_SPY = Path(sys.executable).with_name("py-spy")
+
+
+def start_profiles(hubs: list, folder: Path) -> list[tuple[subprocess.Popen, Path]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    spies = []
+    for hub in hubs:
+        out = folder / f"hub-{hub.port}.txt"
+        spies.append((subprocess.Popen([str(PY_SPY), "record", "-p", str(hub.proc.pid), "--format", "raw",
+                                        "--nonblocking", "-r", "200", "-o", str(out)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), out))
+    time.sleep(1.0)  # py-spy attaches
+    return spies
+
+
+def stop_profiles(spies: list[tuple[subprocess.Popen, Path]]) -> None:
+    for spy, _ in spies:
+        spy.send_signal(signal.SIGINT)
+    for spy, out in spies:
+        spy.wait(30)
+        summarize(out)
+
+
+def summarize(path: Path, top: int = 40) -> None:
+    """Own and total samples per function of a raw py-spy file, to stderr."""
+    own: Counter = Counter()
+    total: Counter = Counter()
+    samples = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        frames = stack.split(";")
+        samples += n
+        own[frames[-1]] += n
+        for frame in set(frames):
+            total[frame] += n
+    print(f"\n{path}: {samples} samples", file=sys.stderr)
+    for title, counter in (("own", own), ("total", total)):
+        print(f"-- by {title}", file=sys.stderr)
+        for frame, n in counter.most_common(top):
+            print(f"{100 * n / max(samples, 1):6.1f}%  {frame}", file=sys.stderr)
+
+
+def user_system(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of one process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
+
+
+def pg_sessions(url: str) -> int | None:
+    """Sessions ever opened on the database (pg_stat_database, counted as they end)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    try:
+        with psycopg.connect(host=target.host, port=target.port or 5432, user=target.username,
+                             dbname="postgres", autocommit=True) as conn:
+            conn.execute("SELECT pg_stat_clear_snapshot()")
+            row = conn.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s",
+                               (target.database,)).fetchone()
+    except Exception:  # noqa: BLE001 - a figure for the log only
+        return None
+    return row[0] if row else None
 
 
 def report(argv) -> int:
@@ -92,6 +239,11 @@ def report(argv) -> int:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seats", type=int, default=500)
     parser.add_argument("--pg", action="store_true", help="two hubs on PostgreSQL over Redis")
+    parser.add_argument("--port", type=int, default=None, help="the first hub's port (default: free ones)")
+    parser.add_argument("--client", choices=("raw", "requests"), default="raw",
+                        help="the load generator: keep-alive sockets with prepared requests "
+                             "(default), or requests.Session (the figures before 2026-12-01 16:00)")
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy each hub into this folder")
     args = parser.parse_args(argv)
     env = {"YIMEN_RATELIMIT": "0", "YIMEN_LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory() as folder:
@@ -100,23 +252,45 @@ def report(argv) -> int:
         if args.pg:
             url, drop = create_pg_database()
             env["YIMEN_MQ_CHANNEL"] = f"burst-{time.time_ns()}"
-            for name in ("a", "b"):
+            for n, name in enumerate(("a", "b")):
                 hubs.append(HubProcess(Path(folder) / name, db=url, message_queue="redis://127.0.0.1:6379/0",
-                                       center=center, env=env).start())
+                                       center=center, env=env, port=args.port and args.port + n).start())
         else:
-            hubs.append(HubProcess(Path(folder) / "a", center=center, env=env).start())
+            hubs.append(HubProcess(Path(folder) / "a", center=center, env=env, port=args.port).start())
+        spies = []
         try:
+            if args.profile:
+                spies = start_profiles(hubs, args.profile)
             before = sum(cpu_seconds(h.proc.pid) for h in hubs)
-            result = burst([h.url for h in hubs], args.requests, args.clients, args.seats)
+            split = [user_system(h.proc.pid) for h in hubs]
+            client = time.process_time()
+            result = burst([h.url for h in hubs], args.requests, args.clients, args.seats, args.client)
             result["cpu_ms"] = (sum(cpu_seconds(h.proc.pid) for h in hubs) - before) * 1000 / args.requests
+            after = [user_system(h.proc.pid) for h in hubs]
+            user = sum(a[0] - b[0] for a, b in zip(after, split, strict=True)) * 1000 / args.requests
+            system = sum(a[1] - b[1] for a, b in zip(after, split, strict=True)) * 1000 / args.requests
+            print(f"hub CPU per request: user {user:.2f} ms, system {system:.2f} ms; the load generator's "
+                  f"own: {(time.process_time() - client) * 1000 / args.requests:.2f} ms", file=sys.stderr)
+            if spies:
+                stop_profiles(spies)
+                spies = []
         finally:
+            for spy, _ in spies:
+                if spy.poll() is None:
+                    os.kill(spy.pid, signal.SIGKILL)
             for hub in hubs:
                 hub.stop()
             if drop:
+                sessions = pg_sessions(url)
+                if sessions is not None:
+                    print(f"PostgreSQL sessions opened on the bench database: {sessions}", file=sys.stderr)
                 drop()
     where = "two hubs, PostgreSQL + Redis" if args.pg else "one hub, SQLite"
     print(f"### Booking release burst ({where})\n")
-    print(f"{args.requests} requests from {args.clients} clients for {args.seats} one-seat slots.\n")
+    kind = ("keep-alive sockets sending prepared requests" if args.client == "raw"
+            else "a requests.Session each")
+    print(f"{args.requests} requests from {args.clients} client threads ({kind}) for {args.seats} "
+          "one-seat slots.\n")
     print("| confirmed | slot_full | other | answered in | requests/s | p50 | p99 | hub CPU per request |")
     print("|---|---|---|---|---|---|---|---|")
     codes = result["codes"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cached_property, lru_cache
 
 from .booking_errors import SlotUnavailableError
 from .center import Queue
@@ -36,6 +37,11 @@ class Slot:
     def day(self) -> date:
         return self.start.date()
 
+    @cached_property
+    def iso(self) -> tuple[str, str]:
+        """Start and end in ISO 8601 (kept: a day's slots are kept, and listed often)."""
+        return self.start.isoformat(), self.end.isoformat()
+
 
 @dataclass(frozen=True)
 class Closures:
@@ -54,6 +60,9 @@ class SlotPlan:
     rules: AppointmentRules
     tz: tzinfo
     hours: ServiceHours = field(default=ServiceHours())
+    # today → its bookable days: the calendar and the rules never change in a plan.
+    _days: dict[date, tuple[date, ...]] = field(default_factory=dict, init=False, repr=False,
+                                                compare=False, hash=False)
 
     def capacity(self, queue: Queue) -> int:
         """Bookings a slot of the queue holds; 0 when the queue takes none."""
@@ -63,25 +72,22 @@ class SlotPlan:
 
     def day_slots(self, day: date) -> list[Slot]:
         """Every slot of a day by the hours alone (no calendar, no closures)."""
-        length = timedelta(minutes=self.rules.slot_minutes)
-        slots = []
-        for begins, ends in (self.hours or DEFAULT_HOURS).periods:
-            cursor = datetime.combine(day, begins, self.tz)
-            period_end = datetime.combine(day, ends, self.tz)
-            while cursor + length <= period_end:
-                slots.append(Slot(cursor, cursor + length))
-                cursor += length
-        return slots
+        return list(_day_slots(self.hours or DEFAULT_HOURS, self.rules.slot_minutes, self.tz, day))
 
     def bookable_days(self, now: datetime) -> list[date]:
         """Today, if it is a working day, and the next ``days_ahead`` working days."""
         today = now.astimezone(self.tz).date()
-        days = [today] if self.calendar.is_working_day(today) else []
-        cursor = today
-        for _ in range(self.rules.days_ahead):
-            cursor = self.calendar.add_working_days(cursor, 1)
-            days.append(cursor)
-        return days
+        known = self._days.get(today)
+        if known is None:
+            days = [today] if self.calendar.is_working_day(today) else []
+            cursor = today
+            for _ in range(self.rules.days_ahead):
+                cursor = self.calendar.add_working_days(cursor, 1)
+                days.append(cursor)
+            if len(self._days) > 7:
+                self._days.clear()
+            known = self._days[today] = tuple(days)
+        return list(known)
 
     def offered(self, queue: Queue, day: date, now: datetime,
                 closures: Closures = Closures()) -> list[Slot]:
@@ -104,10 +110,35 @@ class SlotPlan:
         if self.capacity(queue) <= 0:
             raise SlotUnavailableError(f"queue {queue.id!r} takes no appointments")
         local = start.astimezone(self.tz)
-        for slot in self.offered(queue, local.date(), now, closures):
-            if slot.start == local:
-                return slot
+        # As ``offered`` would have it, without building the day's list: the slot that
+        # begins at this wall time (same zone: compared as ``==`` compares them), on a
+        # bookable day, not ended, not closed.
+        slot = _day_index(self.hours or DEFAULT_HOURS, self.rules.slot_minutes, self.tz,
+                          local.date()).get(local.replace(tzinfo=None))
+        if (slot is not None and slot.end > now and not closures.closes(slot)
+                and local.date() in self.bookable_days(now)):
+            return slot
         raise SlotUnavailableError(_why_unavailable(self, local, now, closures))
+
+
+@lru_cache(maxsize=64)
+def _day_slots(hours: ServiceHours, slot_minutes: int, tz: tzinfo, day: date) -> tuple[Slot, ...]:
+    """The slots of a day by the hours (kept: a booking asks for one of the same few days)."""
+    length = timedelta(minutes=slot_minutes)
+    slots = []
+    for begins, ends in hours.periods:
+        cursor = datetime.combine(day, begins, tz)
+        period_end = datetime.combine(day, ends, tz)
+        while cursor + length <= period_end:
+            slots.append(Slot(cursor, cursor + length))
+            cursor += length
+    return tuple(slots)
+
+
+@lru_cache(maxsize=64)
+def _day_index(hours: ServiceHours, slot_minutes: int, tz: tzinfo, day: date) -> dict[datetime, Slot]:
+    """The day's slots by their local wall-clock start (naive). Read only."""
+    return {slot.start.replace(tzinfo=None): slot for slot in _day_slots(hours, slot_minutes, tz, day)}
 
 
 def _why_unavailable(plan: SlotPlan, start: datetime, now: datetime, closures: Closures) -> str:

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from ..appointment_tables import ACTIVE
 from ..appointment_tables import appointment_closures as cl
 from ..appointment_tables import appointments as a
 from ..appointment_tables import booking_blocks as bb
@@ -38,6 +39,40 @@ def _seat(dialect_insert):
 
 _SEATS = {"postgresql": _seat(postgresql.insert), "sqlite": _seat(sqlite.insert)}
 
+# ``status IN ('booked', 'checked_in')`` as literal text, the very condition of the partial
+# unique index on (id_hash, service_day): with bound values SQLite cannot use that index.
+_ACTIVE = text(ACTIVE)
+
+
+def _facts():
+    """Everything a booking's refusal depends on, in one statement (one round trip): the
+    booking of an idempotency key, the seats taken in the slot, whether the day or the slot
+    is closed, the end of the person's active block, the person's active booking that day."""
+    day, start, person = bindparam("day"), bindparam("slot_start"), bindparam("id_hash")
+    return select(
+        select(a.c.id).where(a.c.idempotency_key == bindparam("idempotency_key"))
+        .scalar_subquery().label("keyed"),
+        select(sc.c.booked).where(sc.c.queue_id == bindparam("queue_id"), sc.c.slot_start == start)
+        .scalar_subquery().label("booked"),
+        select(func.count()).select_from(cl).where(cl.c.day == day, cl.c.slot_start.is_(None))
+        .scalar_subquery().label("day_closed"),
+        select(func.count()).select_from(cl).where(cl.c.day == day, cl.c.slot_start == start)
+        .scalar_subquery().label("slot_closed"),
+        select(func.max(bb.c.until)).where(bb.c.id_hash == person, bb.c.lifted_at.is_(None),
+                                           bb.c.until > bindparam("today"))
+        .scalar_subquery().label("blocked_until"),
+        select(a.c.id).where(a.c.id_hash == person, a.c.service_day == day, _ACTIVE).limit(1)
+        .scalar_subquery().label("active"),
+    )
+
+
+_FACTS = _facts()
+_COUNTS = select(sc.c.slot_start, sc.c.booked).where(
+    sc.c.queue_id == bindparam("queue_id"), sc.c.slot_start >= bindparam("first"),
+    sc.c.slot_start <= bindparam("last"))
+# Built once: ``insert(a).values(**values)`` per call costs more than the statement itself.
+_ADD_ROW = insert(a).returning(*a.c)
+
 
 class AppointmentRepository:
     def __init__(self, conn: Connection) -> None:
@@ -58,16 +93,34 @@ class AppointmentRepository:
                                            sc.c.booked > 0).values(booked=sc.c.booked - 1))
 
     def booked_counts(self, queue_id: str, starts: Iterable[datetime]) -> dict[datetime, int]:
+        """The seats taken in the queue's slots from the first start to the last (a range
+        of the primary key, not a list of every start: a week of 5-minute slots is 2,000);
+        look the starts up in it."""
         starts = list(starts)
         if not starts:
             return {}
-        rows = self.conn.execute(select(sc.c.slot_start, sc.c.booked).where(
-            sc.c.queue_id == queue_id, sc.c.slot_start.in_(starts)))
+        rows = self.conn.execute(_COUNTS, {"queue_id": queue_id, "first": min(starts),
+                                           "last": max(starts)})
         return {row.slot_start: row.booked for row in rows}
+
+    def booking_facts(self, *, queue_id: str, slot_start: datetime, day: date, id_hash: str,
+                      today: date, idempotency_key: str | None):
+        """One row: ``keyed`` (the id of the booking with this idempotency key, or None),
+        ``booked`` (seats taken in the slot, None if none ever), ``day_closed`` and
+        ``slot_closed`` (counts of closures), ``blocked_until`` (the last day of the
+        person's active blocks, or None), ``active`` (the id of the person's active
+        booking on ``day``, or None)."""
+        return self.conn.execute(_FACTS, {
+            "queue_id": queue_id, "slot_start": slot_start, "day": day, "id_hash": id_hash,
+            "today": today, "idempotency_key": idempotency_key}).one()
 
     # --- appointments ---------------------------------------------------------------
     def add(self, **values: Any) -> int:
         return self.conn.execute(insert(a).values(**values).returning(a.c.id)).scalar_one()
+
+    def add_row(self, **values: Any):
+        """Insert an appointment and return its row as ``get`` would (one statement)."""
+        return self.conn.execute(_ADD_ROW, values).one()
 
     def get(self, **where: Any):
         clauses = [a.c[name] == value for name, value in where.items()]
@@ -75,8 +128,7 @@ class AppointmentRepository:
 
     def active_on(self, id_hash: str, day: date):
         return self.conn.execute(select(a).where(
-            a.c.id_hash == id_hash, a.c.service_day == day,
-            a.c.status.in_(ACTIVE_STATUSES))).first()
+            a.c.id_hash == id_hash, a.c.service_day == day, _ACTIVE)).first()
 
     def booked_in(self, day: date, slot_start: datetime | None = None) -> list:
         query = select(a).where(a.c.service_day == day, a.c.status == "booked")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.exc import IntegrityError
 
@@ -41,8 +42,19 @@ TOKEN_BYTES = 16
 CODE_DIGITS = 8
 
 
+_PLANS: WeakKeyDictionary[Hub, SlotPlan] = WeakKeyDictionary()
+
+
 def plan(hub: Hub) -> SlotPlan:
-    return SlotPlan(hub.calendar, hub.center.rules.appointments, hub.tz, hub.center.hours)
+    """The hub's slot plan, kept while its calendar, rules, zone and hours stay the same
+    objects (it keeps the bookable days of today)."""
+    kept = _PLANS.get(hub)
+    if (kept is None or kept.calendar is not hub.calendar
+            or kept.rules is not hub.center.rules.appointments or kept.tz is not hub.tz
+            or kept.hours is not hub.center.hours):
+        kept = _PLANS[hub] = SlotPlan(hub.calendar, hub.center.rules.appointments, hub.tz,
+                                      hub.center.hours)
+    return kept
 
 
 def secret(hub: Hub) -> str:
@@ -76,8 +88,9 @@ def list_slots(hub: Hub, matter_id: str, day: date | None = None) -> list[dict]:
     answer = []
     for slot in slots:
         booked = min(counts.get(slot.start, 0), capacity)
-        answer.append({"start": slot.start.isoformat(), "end": slot.end.isoformat(),
-                       "capacity": capacity, "booked": booked, "available": capacity - booked})
+        start, end = slot.iso
+        answer.append({"start": start, "end": end, "capacity": capacity, "booked": booked,
+                       "available": capacity - booked})
     return answer
 
 
@@ -129,41 +142,48 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
          phone: object, idempotency_key: str | None = None, channel: str = "web",
          device_id: str | None = None) -> tuple[dict, bool]:
     """Book the slot beginning at ``start`` for the matter. Returns (appointment, created).
-    ``device_id``: the partner booking it (``channel`` ``partner``), told of every change."""
+    ``device_id``: the partner booking it (``channel`` ``partner``), told of every change.
+
+    A refusal (the slot unavailable or full, the person blocked or already booked that
+    day) and a repeated idempotency key are answered from one read, without the write
+    transaction (on SQLite, without the writer lock): under a release burst most requests
+    find their slot full. Otherwise the same checks run again inside the write
+    transaction, which takes the seat and writes the booking."""
     matter = hub.center.matter(matter_id)
     queue = hub.center.queue(matter.queue_id)
     clear_name, number, clear_phone = _person(name, id_number, phone)
     person = id_hash(number, secret(hub))
     idempotency_key = idempotency_key or None
     slot_plan, now = plan(hub), hub.now()
-    rules = hub.center.rules.appointments
+    if start.tzinfo is not None:
+        with hub.db.reading() as conn:
+            repo = AppointmentRepository(conn)
+            facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
+            if facts.keyed is not None:
+                return appointment_view(hub, repo.get(id=facts.keyed)), False
+        _check(hub, slot_plan, queue, start, now, facts)
+        if (facts.booked or 0) >= slot_plan.capacity(queue):
+            raise SlotFullError()
     try:
         with hub.uow() as uow:
             repo = AppointmentRepository(uow.conn)
-            if idempotency_key:
-                existing = repo.get(idempotency_key=idempotency_key)
-                if existing is not None:
+            if start.tzinfo is None:  # refused by slot_at below, as an unknown key is
+                if idempotency_key and (existing := repo.get(idempotency_key=idempotency_key)):
                     return appointment_view(hub, existing), False
-            local_day = start.astimezone(hub.tz).date() if start.tzinfo else None
-            closures = closures_of(repo, [local_day] if local_day else [], hub.tz)
-            slot = slot_plan.slot_at(queue, start, now, closures)
-            block = repo.block_of(person, hub.today(now))
-            if block is not None:
-                raise BookingBlockedError(
-                    f"booking is blocked after {rules.strikes} missed appointments "
-                    f"until {block.until.isoformat()}", until=block.until.isoformat())
-            if repo.active_on(person, slot.day) is not None:
-                raise AlreadyBookedError()
+                slot_plan.slot_at(queue, start, now)
+            facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
+            if facts.keyed is not None:
+                return appointment_view(hub, repo.get(id=facts.keyed)), False
+            slot = _check(hub, slot_plan, queue, start, now, facts)
             if repo.take_seat(queue.id, slot.start, slot_plan.capacity(queue)) is None:
                 raise SlotFullError()
-            appointment_id = repo.add(
+            row = repo.add_row(
                 token=secrets.token_urlsafe(TOKEN_BYTES), code=_code(), matter_id=matter.id,
                 queue_id=queue.id, service_day=slot.day, slot_start=slot.start,
                 slot_end=slot.end, status="booked", id_hash=person,
                 id_masked=mask_id_number(number), name_masked=mask_name(clear_name),
                 phone_masked=mask_phone(clear_phone), booked_at=now,
                 idempotency_key=idempotency_key, channel=channel, device_id=device_id)
-            row = repo.get(id=appointment_id)
             tell_partner(hub, uow, row, "booked", now)
             uow.commit()
     except IntegrityError:
@@ -176,6 +196,30 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
                 return appointment_view(hub, existing), False
         raise AlreadyBookedError() from None
     return appointment_view(hub, row), True
+
+
+def _facts(hub: Hub, repo: AppointmentRepository, queue_id: str, start: datetime, person: str,
+           now: datetime, idempotency_key: str | None):
+    return repo.booking_facts(queue_id=queue_id, slot_start=start,
+                              day=start.astimezone(hub.tz).date(), id_hash=person,
+                              today=hub.today(now), idempotency_key=idempotency_key)
+
+
+def _check(hub: Hub, slot_plan: SlotPlan, queue, start: datetime, now: datetime, facts):
+    """The slot, or the refusal the facts call for, in this order: the slot unavailable
+    (closed, ended, not offered), the person blocked, the person booked that day."""
+    local = start.astimezone(hub.tz)
+    closures = Closures(days=frozenset((local.date(),)) if facts.day_closed else frozenset(),
+                        slots=frozenset((local,)) if facts.slot_closed else frozenset())
+    slot = slot_plan.slot_at(queue, start, now, closures)
+    if facts.blocked_until is not None:
+        rules = hub.center.rules.appointments
+        raise BookingBlockedError(
+            f"booking is blocked after {rules.strikes} missed appointments "
+            f"until {facts.blocked_until.isoformat()}", until=facts.blocked_until.isoformat())
+    if facts.active is not None:
+        raise AlreadyBookedError()
+    return slot
 
 
 def _code() -> str:
