@@ -113,7 +113,8 @@ def issue_ticket(
                 repos.tickets.add_issued_pg(ticket, TicketIssued.kind, str(actor),
                                             {k: v for k, v in data.items() if k != "number"})
             events = [issued(ticket)]
-            view = ticket_view(hub, None, ticket, ahead=ahead, load=load)
+            view = ticket_view(hub, None, ticket, ahead=ahead, load=load,
+                               estimated=ticket.quoted_wait_s)
         else:
             with hub.uow() as uow:
                 # Everyone waiting with the same or a higher priority goes first. Counted
@@ -131,7 +132,8 @@ def issue_ticket(
                 else:
                     uow.events.append(events, day)
                 uow.commit()
-                view = ticket_view(hub, uow if then else None, ticket, ahead=ahead, load=load)
+                view = ticket_view(hub, uow if then else None, ticket, ahead=ahead, load=load,
+                                   estimated=ticket.quoted_wait_s)
     except IntegrityError:
         # The key was used before (or another hub inserted it a moment ago): its ticket.
         if not idempotency_key:
