@@ -19,6 +19,7 @@ from server.services.tasks import BackgroundTasks
 
 from .config import Config
 from .i18n import init_i18n
+from .json_provider import FastJSONProvider
 
 socketio = SocketIO()
 babel = Babel()
@@ -42,6 +43,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     app = Flask(__name__, static_folder=str(Path(__file__).with_name("static")),
                 static_url_path="/static")
     app.config.from_object(config)
+    app.json = FastJSONProvider(app)
     app.json.ensure_ascii = False
     app.session_interface = NoCookieSessions()
 

@@ -9,6 +9,7 @@ algorithm waiting ~40 ms for the client's delayed ACK on keep-alive connections.
 from __future__ import annotations
 
 import gc
+import logging
 import signal
 import socket
 
@@ -49,6 +50,12 @@ class FairHandler(WebSocketHandler):
             return super().handle_one_response()
         finally:
             gevent.sleep(0)
+
+    def log_request(self):
+        # geventwebsocket formats every request's access line (a clock read, a dozen
+        # fields) and hands it to its logger at INFO, which the hub runs at WARNING.
+        if self.logger.isEnabledFor(logging.INFO):
+            super().log_request()
 
     # pywsgi sends a response's status line and headers, then its body, in two sends: two
     # system calls and two TCP segments for every small JSON answer. The headers are held

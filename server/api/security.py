@@ -47,10 +47,14 @@ def security_headers(policy: str | None = None) -> dict[str, str]:
 
 
 def init_security_headers(app: Flask) -> None:
-    headers = security_headers(app.config.get("CONTENT_SECURITY_POLICY"))
+    headers = [(name.lower(), name, value)
+               for name, value in security_headers(app.config.get("CONTENT_SECURITY_POLICY")).items()]
 
     @app.after_request
     def _add_headers(response: Response) -> Response:
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
+        # As setdefault on each, with one look at the headers instead of one per name.
+        present = {key.lower() for key, _ in response.headers}
+        for lower, name, value in headers:
+            if lower not in present:
+                response.headers.add(name, value)
         return response

@@ -122,7 +122,7 @@ class Hub:
         self.connections: Any = None  # realtime.revocation_watch.ConnectionWatch: open sockets' credentials
         self.supervision: Any = None  # services.supervision.watch.SupervisionWatch, or None in tools
         self.printed_base: str | None = None  # the base URL on the last ticket's QR code
-        self.limiter: Any = None  # flask_limiter.Limiter of the public calls (api/limits.py), or None
+        self.limiter: Any = None  # api.limits.PublicLimits: the public calls' rate limits, or None
         self.partners: Partners | None = None  # the provincial platform's secrets and outbox rhythm
 
     def stop(self) -> None:

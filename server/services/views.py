@@ -112,9 +112,11 @@ class QueueMoment:
 
 
 def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
-                load: QueueLoad | None = None, moment: QueueMoment | None = None) -> dict:
+                load: QueueLoad | None = None, moment: QueueMoment | None = None,
+                estimated: int | None = None) -> dict:
     """The contract's ticket JSON, with ``ahead`` and ``estimated_wait_s`` worked out.
-    ``moment``: the ticket's queue's shared parts, when many of its tickets are viewed."""
+    ``moment``: the ticket's queue's shared parts, when many of its tickets are viewed;
+    ``estimated``: the estimate for ``ahead`` and ``load``, when just worked out (issuing)."""
     center = hub.center
     if moment is not None and moment.queue_id != ticket.queue_id:
         moment = None
@@ -126,7 +128,8 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         else:
             if load is None:
                 load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]
-            estimated = estimate(hub, ahead, load)
+            if estimated is None:
+                estimated = estimate(hub, ahead, load)
             note = service_note(hub, load)
     else:
         ahead, estimated, note = 0, 0, {}

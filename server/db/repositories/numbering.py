@@ -8,6 +8,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from ..prepared import Prepared
 from ..tables import number_counters as c
 
 
@@ -20,7 +21,8 @@ def _upsert(dialect_insert):
     ).returning(c.c.last_number)
 
 
-_UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+# Run on the driver's cursor (``db/prepared.py``): once for every ticket issued.
+_UPSERTS = {"postgresql": Prepared(_upsert(postgresql.insert)), "sqlite": Prepared(_upsert(sqlite.insert))}
 
 
 class NumberCounter:
@@ -35,4 +37,4 @@ class NumberCounter:
         PostgreSQL: two hubs never get the same number. The unique constraint on
         tickets (service_day, prefix, sequence) is the safety net behind it.
         """
-        return self.conn.execute(self._upsert, {"day": day, "prefix": prefix}).scalar_one()
+        return self._upsert.scalar(self.conn, {"day": day, "prefix": prefix})

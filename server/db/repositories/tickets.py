@@ -9,9 +9,19 @@ from sqlalchemy import Text, bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Row
 
 from server.queueing.numbering import MIN_DIGITS
-from server.queueing.policy import CALL_ORDER, CallContext, SortTerm, newcomer
+from server.queueing.policy import (
+    CALL_ORDER,
+    CallContext,
+    Field,
+    QueueRank,
+    Reached,
+    SortTerm,
+    newcomer,
+    term_value,
+)
 from server.queueing.tickets import AT_WINDOW_STATUSES, Outcome, Ticket, TicketStatus
 
+from ..prepared import Prepared
 from ..tables import events as e
 from ..tables import tickets as t
 from ..types import json_text
@@ -63,6 +73,10 @@ def row_to_ticket(row: Row) -> Ticket:
 # Statements run on every ticket issued or called are built once (or once per shape:
 # ``_shaped``); building and keying a statement costs more than SQLite takes to run it.
 _INSERT = insert(t).returning(t.c.id)
+# The issuing statements, run on the driver's cursor (``db/prepared.py``).
+_ADD = Prepared(_INSERT, column_keys=_COLUMNS)
+_LOG_ISSUED = Prepared(insert(e), column_keys=["at", "service_day", "kind", "actor", "ticket_id",
+                                               "window_id", "queue_id", "data"])
 _BY_IDEMPOTENCY_KEY = select(t).where(t.c.service_day == bindparam("day"),
                                       t.c.idempotency_key == bindparam("key"))
 _BY_ID = select(t).where(t.c.id == bindparam("ticket_id"))
@@ -107,7 +121,7 @@ SELECT id, sequence, number FROM issued"""
     return text(sql).bindparams(*types)
 
 
-_ISSUE_PG = _issue_in_one_statement()
+_ISSUE_PG = Prepared(_issue_in_one_statement())
 
 
 def _shaped(key: tuple, build):
@@ -118,6 +132,45 @@ def _shaped(key: tuple, build):
             _SHAPES.clear()
         stmt = _SHAPES[key] = build()
     return stmt
+
+
+def _newcomer_bound(ticket: Ticket, context: CallContext,
+                    order: Sequence[SortTerm]) -> tuple[str, bool, object] | None:
+    """A ticket about to be issued comes after every waiting ticket on its first term with
+    no value yet (its issue time): ``called_before``'s predicate then collapses, from the
+    back, through each term where the newcomer has the last value (a slot not reached,
+    descending), to one bound on a single column: (column, descending, its value), e.g.
+    ``priority >= 0`` for a walk-in — a count the waiting-line index answers alone. None
+    when the order does not collapse so (then the full predicate is used)."""
+    values = []
+    for term in order:
+        if isinstance(term.source, QueueRank):
+            continue  # one queue: the same rank on every row
+        mine = term_value(term.source, ticket, context)
+        if mine is None:
+            if not isinstance(term.source, Field):
+                return None
+            break
+        values.append((term, mine))
+    else:
+        return None  # never "after every ticket": no collapse
+    while values:
+        term, mine = values.pop()
+        if isinstance(term.source, Reached) and term.descending and mine == 0:
+            continue  # the newcomer's value is the last there is: this term is always met
+        if isinstance(term.source, Field) and not values:
+            return term.source.name, term.descending, mine
+        return None
+    return None
+
+
+def _count_waiting_bound(name: str, descending: bool):
+    column = t.c[name]
+    bound = column >= bindparam("mine", type_=column.type) if descending else (
+        column <= bindparam("mine", type_=column.type))
+    return (select(func.count()).select_from(t)
+            .where(t.c.status == TicketStatus.WAITING.value, t.c.queue_id == bindparam("queue_id"),
+                   t.c.service_day == bindparam("day"), bound))
 
 
 def _values(ticket: Ticket) -> dict:
@@ -136,8 +189,14 @@ class TicketRepository:
         self.is_postgres = conn.dialect.name == "postgresql"
 
     def add(self, ticket: Ticket) -> Ticket:
-        ticket.id = self.conn.execute(_INSERT, _values(ticket)).scalar_one()
+        ticket.id = _ADD.scalar(self.conn, _values(ticket))
         return ticket
+
+    def log_issued(self, record: dict) -> None:
+        """The ``ticket_issued`` event's row (``facts.record_of``) of a ticket no partner
+        follows: as ``EventLog.append`` writes it, without the outbox's look (it has nothing
+        to note for such a ticket)."""
+        _LOG_ISSUED.rows(self.conn, record)
 
     def add_issued_pg(self, ticket: Ticket, kind: str, actor: str, data: dict) -> Ticket:
         """PostgreSQL, on a connection in autocommit: the number drawn, the ticket and its
@@ -148,8 +207,8 @@ class TicketRepository:
         head, tail = data_text.split(json_text(marker), 1)
         params = {**_values(ticket), "ev_at": ticket.issued_at, "ev_kind": kind, "ev_actor": actor,
                   "data_head": head + '"', "data_tail": '"' + tail}
-        row = self.conn.execute(_ISSUE_PG, params).one()
-        ticket.id, ticket.sequence, ticket.number = row.id, row.sequence, row.number
+        (row,) = _ISSUE_PG.rows(self.conn, params)
+        ticket.id, ticket.sequence, ticket.number = row
         return ticket
 
     def save(self, ticket: Ticket, expected_status: TicketStatus) -> None:
@@ -235,7 +294,13 @@ class TicketRepository:
     def ahead_of_new(self, queue_id: str, day: date, priority: int, *, now: datetime,
                      slot_start: datetime | None = None) -> int:
         """Waiting tickets of a queue called before a ticket about to be issued to it."""
-        return self.ahead_count(newcomer(queue_id, day, priority, slot_start), now=now)
+        ticket = newcomer(queue_id, day, priority, slot_start)
+        simple = _newcomer_bound(ticket, CallContext((queue_id,), now), self.order)
+        if simple is None:
+            return self.ahead_count(ticket, now=now)
+        name, descending, mine = simple
+        stmt = _shaped(("ahead_new", name, descending), lambda: Prepared(_count_waiting_bound(name, descending)))
+        return stmt.scalar(self.conn, {"queue_id": queue_id, "day": day, "mine": mine})
 
     def waiting_summary(self, day: date) -> dict[str, tuple[int, object]]:
         """queue_id → (waiting count, earliest issue time) for the day."""

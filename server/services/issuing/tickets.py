@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from server.queueing.actors import Actor
 from server.queueing.errors import PriorityNotAllowedError, TicketNotFoundError
 from server.queueing.events import TicketIssued
+from server.queueing.facts import record_of
 from server.queueing.numbering import format_number, read_number
 from server.queueing.tickets import Ticket
 
@@ -112,7 +113,8 @@ def issue_ticket(
                 repos.tickets.add_issued_pg(ticket, TicketIssued.kind, str(actor),
                                             {k: v for k, v in data.items() if k != "number"})
             events = [issued(ticket)]
-            view = ticket_view(hub, None, ticket, ahead=ahead, load=load)
+            view = ticket_view(hub, None, ticket, ahead=ahead, load=load,
+                               estimated=ticket.quoted_wait_s)
         else:
             with hub.uow() as uow:
                 # Everyone waiting with the same or a higher priority goes first. Counted
@@ -123,12 +125,15 @@ def issue_ticket(
                 ticket = new_ticket(uow.numbers.next(day, queue.prefix))
                 ticket.quoted_wait_s = estimate(hub, ahead, load, now)
                 uow.tickets.add(ticket)
-                if walk_in:
-                    uow.outbox.unfollowed(ticket.id)
                 events = [issued(ticket), *(then(uow, ticket) if then else ())]
-                uow.events.append(events, day)
+                if walk_in:  # its one event, and no partner to look for at the commit
+                    uow.outbox.unfollowed(ticket.id)
+                    uow.tickets.log_issued(record_of(events[0], day)._asdict())
+                else:
+                    uow.events.append(events, day)
                 uow.commit()
-                view = ticket_view(hub, uow if then else None, ticket, ahead=ahead, load=load)
+                view = ticket_view(hub, uow if then else None, ticket, ahead=ahead, load=load,
+                                   estimated=ticket.quoted_wait_s)
     except IntegrityError:
         # The key was used before (or another hub inserted it a moment ago): its ticket.
         if not idempotency_key:

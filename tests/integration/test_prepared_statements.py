@@ -1,0 +1,67 @@
+"""Statements run on the driver's cursor (``server/db/prepared.py``), on SQLite and PostgreSQL:
+the same rows as SQLAlchemy's own execution, the same errors, seen by the round-trip counter."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from server.db.prepared import Prepared
+from server.db.tables import events, number_counters, tickets
+
+DAY = date(2026, 3, 2)
+AT = datetime(2026, 3, 2, 1, 30, 15, 123456, tzinfo=UTC)
+
+
+def test_rows_and_values_as_sqlalchemy_writes_them(service_hub):
+    db = service_hub.db
+    log = Prepared(insert(events).returning(events.c.id),
+                   column_keys=["at", "service_day", "kind", "actor", "queue_id", "data"])
+    with db.engine.connect() as conn:
+        with conn.begin():
+            (row,) = log.rows(conn, {"at": AT, "service_day": DAY, "kind": "test_kind", "actor": "device:1",
+                                     "queue_id": "q", "data": {"号": "B007", "n": 1}})
+        back = conn.execute(select(events).where(events.c.id == row[0])).one()
+    assert (back.at, back.service_day, back.kind, back.data) == (AT, DAY, "test_kind", {"号": "B007", "n": 1})
+    # a literal of the statement (the count's status) and a named parameter together
+    count = Prepared(select(func.count()).select_from(events)
+                     .where(events.c.kind == "test_kind", events.c.service_day == bindparam("day")))
+    with db.engine.connect() as conn:
+        assert count.scalar(conn, {"day": DAY}) == 1
+        assert count.scalar(conn, {"day": date(2026, 3, 3)}) == 0
+
+
+def test_a_unique_key_fails_as_sqlalchemys_integrity_error_and_rolls_back(service_hub):
+    db = service_hub.db
+    add = Prepared(insert(number_counters), column_keys=["service_day", "prefix", "last_number"])
+    with db.engine.connect() as conn:
+        with conn.begin():
+            add.rows(conn, {"service_day": DAY, "prefix": "Z", "last_number": 1})
+        with pytest.raises(IntegrityError), conn.begin():
+            add.rows(conn, {"service_day": DAY, "prefix": "Y", "last_number": 1})
+            add.rows(conn, {"service_day": DAY, "prefix": "Z", "last_number": 2})
+        prefixes = conn.execute(select(number_counters.c.prefix).where(number_counters.c.service_day == DAY)).all()
+    assert [p for (p,) in prefixes] == ["Z"]  # Y went with the failed transaction
+
+
+def test_the_round_trip_counter_sees_each_statement(service_hub):
+    db = service_hub.db
+    trips = db.count_round_trips(lambda: "test")
+    count = Prepared(select(func.count()).select_from(tickets).where(tickets.c.service_day == bindparam("day")))
+    with db.engine.connect() as conn:
+        count.scalar(conn, {"day": DAY})
+        count.scalar(conn, {"day": DAY})
+    assert trips.snapshot()["by_kind"]["statement"] == 2
+
+
+def test_what_it_cannot_run_is_refused_when_compiled(service_hub):
+    expanding = Prepared(select(tickets.c.id).where(tickets.c.queue_id.in_(["a", "b"])))
+    defaulted = Prepared(insert(tickets), column_keys=["token"])  # priority etc. have defaults
+    with service_hub.db.engine.connect() as conn:
+        with pytest.raises(ValueError, match="expanding"):
+            expanding.rows(conn, {})
+        with pytest.raises(ValueError, match="defaults"):
+            defaulted.rows(conn, {})
