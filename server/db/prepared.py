@@ -40,7 +40,7 @@ class Prepared:
             bind = compiled.binds[name]
             literal = bind.value if bind.callable is None else bind.callable()
             steps.append((compiled.escaped_bind_names.get(name, name), name,
-                          bind.type._cached_bind_processor(dialect), literal))
+                          bind.type.bind_processor(dialect), literal))
         entry = (compiled.string, positional, steps)
         self._compiled[dialect.name] = entry
         return entry
