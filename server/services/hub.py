@@ -175,11 +175,17 @@ class Hub:
         with self.db.single_statements() as conn:
             yield Repositories(conn)
 
-    def publish(self, events: Iterable[DomainEvent]) -> None:
+    def publish(self, events: Iterable[DomainEvent], *, views: dict[int, dict] | None = None) -> None:
+        """``views``: ticket id → the ticket's JSON as the change's answer has it, for a
+        publisher that takes them (``SocketPublisher``: the called visitor's
+        ``ticket_changed`` without reading the ticket back)."""
         events = list(events)
         if any(e.window_id for e in events):
             self.load.invalidate_windows()
         if events:
-            self.publisher.publish(events)
+            if views and getattr(self.publisher, "takes_views", False):
+                self.publisher.publish(events, views=views)
+            else:
+                self.publisher.publish(events)
             if self.supervision is not None:
                 self.supervision.poke(events)
