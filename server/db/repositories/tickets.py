@@ -70,8 +70,19 @@ _BY_IDEMPOTENCY_KEY = select(t).where(t.c.service_day == bindparam("day"),
                                       t.c.idempotency_key == bindparam("key"))
 _BY_ID = select(t).where(t.c.id == bindparam("ticket_id"))
 _BY_TOKEN = select(t).where(t.c.token == bindparam("token"))
-_AT_WINDOW = (select(t).where(t.c.window_id == bindparam("window_id"),
-                              t.c.status.in_([s.value for s in AT_WINDOW_STATUSES]))
+def fixed_in(column, values) -> object:
+    """``column IN (...)`` of values fixed in the statement: bound one by one, so that
+    running it needs no expanding of a list parameter (SQLAlchemy's post-compile step,
+    on every execution)."""
+    return column.in_([literal(v, type_=column.type) for v in values])
+
+
+def at_window_status() -> object:
+    """The ticket's status is called or serving."""
+    return fixed_in(t.c.status, sorted(s.value for s in AT_WINDOW_STATUSES))
+
+
+_AT_WINDOW = (select(t).where(t.c.window_id == bindparam("window_id"), at_window_status())
               .order_by(t.c.called_at.desc()))
 # The SET clause: every column given in the parameters (``_values``: all of them).
 _SAVE = update(t).where(t.c.id == bindparam("ticket_id"), t.c.status == bindparam("expected_status"))
@@ -114,7 +125,6 @@ _ISSUE_PG = _issue_in_one_statement()
 
 # --- a counter's action in one statement (PostgreSQL) -------------------------------------
 _EVENT_COLUMNS = ("at", "service_day", "kind", "actor", "ticket_id", "window_id", "queue_id", "data")
-_AT_WINDOW_VALUES = [s.value for s in AT_WINDOW_STATUSES]
 _CLERKS_WINDOW = (select(w.c.window_id)
                   .where(w.c.window_id == bindparam("the_window"), w.c.clerk_id == bindparam("the_clerk"))
                   .with_for_update())
@@ -154,7 +164,7 @@ def _call_in_one_statement(waiting_in, order):
     one statement, the twin of ``next_waiting`` + ``Ticket.call`` + ``save`` + the event.
     The event's JSON is the caller's with the number put in its place (``data_head`` +
     number + ``data_tail``). Returns the called ticket's row, or no row."""
-    busy = exists().where(t.c.window_id == bindparam("window_id"), t.c.status.in_(_AT_WINDOW_VALUES))
+    busy = exists().where(t.c.window_id == bindparam("window_id"), at_window_status())
     pick = (select(t.c.id).where(*waiting_in, ~busy).order_by(*order).limit(1)
             .with_for_update(skip_locked=True).scalar_subquery())
     called = (update(t).where(t.c.id == pick, t.c.status == TicketStatus.WAITING.value)
@@ -284,7 +294,7 @@ class TicketRepository:
     # --- the calling policy (queueing.policy.CALL_ORDER, written as SQL by call_order) ---
     def _waiting_in(self, queue_ids: Sequence[str]):
         """Waiting on the day ``:day`` in these queues (the queue ids are the statement's)."""
-        return (t.c.status == TicketStatus.WAITING.value, t.c.queue_id.in_(list(queue_ids)),
+        return (t.c.status == TicketStatus.WAITING.value, fixed_in(t.c.queue_id, queue_ids),
                 t.c.service_day == bindparam("day"))
 
     def _in_order(self, queue_ids: tuple[str, ...], limit: int | None, lock: bool, now: datetime):

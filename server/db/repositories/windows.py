@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
-from server.queueing.tickets import AT_WINDOW_STATUSES
 from server.queueing.windows import WindowState, WindowStatus
 
 from ..tables import tickets as t
 from ..tables import window_states as w
-from .tickets import row_to_ticket
+from .tickets import at_window_status, row_to_ticket
 
 
 def _row_to_state(row: Row) -> WindowState:
@@ -74,8 +73,7 @@ def _with_current():
     """The window's state row with the ticket now called to or served at it (the newest
     called, as ``TicketRepository.at_window`` picks it), or NULLs: one statement instead
     of two on every clerk's action. The window's columns are labelled ``w_<name>``."""
-    current = (select(t.c.id).where(t.c.window_id == bindparam("window_id"),
-                                    t.c.status.in_([s.value for s in AT_WINDOW_STATUSES]))
+    current = (select(t.c.id).where(t.c.window_id == bindparam("window_id"), at_window_status())
                .order_by(t.c.called_at.desc()).limit(1).scalar_subquery())
     return (select(*[c.label(f"w_{c.name}") for c in w.c], *t.c)
             .select_from(w.outerjoin(t, t.c.id == current))
