@@ -3,6 +3,14 @@
 Each function opens one unit of work, locks the window's row (PostgreSQL), checks the
 actor is the window's clerk, lets the core decide, writes the ticket, the window and
 the event rows, commits once, then publishes.
+
+On PostgreSQL the counter's busiest actions take fewer round trips: call-next writes
+the pick, the call and its event in one statement under the window's lock
+(``_call_in_one_statement``); start, finish, recall and no-show of a walk-in's ticket
+read the window and its ticket, let the core decide, and write the change and its
+event in one statement in autocommit that checks nothing changed meanwhile
+(``_act_in_one_statement``). Whenever that statement does nothing, the unit of work
+above runs as before and decides, so every refusal is the one it always was.
 """
 
 from __future__ import annotations
