@@ -65,6 +65,8 @@ class DirtySet:
 
 
 class SocketPublisher:
+    takes_views = True  # publish(events, views=...): see Hub.publish
+
     def __init__(self, socketio, flush_interval_s: float = 0.1, bus=None) -> None:
         self.socketio = socketio
         self.flush_interval_s = flush_interval_s
@@ -90,25 +92,32 @@ class SocketPublisher:
                        self.hub.stopping if self.hub else None)
 
     # --- called by the services, after commit ---------------------------------------------
-    def publish(self, events: Iterable[DomainEvent]) -> None:
+    def publish(self, events: Iterable[DomainEvent], *, views: dict[int, dict] | None = None) -> None:
+        """``views``: ticket id → the ticket's JSON as the change left it (the answer's),
+        so that a call's ``ticket_changed`` needs no read of the ticket."""
         hub = self.hub
         if hub is None:
             return
         self.start()
         for event in events:
             if isinstance(event, TicketCalled | TicketRecalled):
-                self._emit_call(hub, event)
+                self._emit_call(hub, event, views.get(event.ticket_id) if views else None)
             if isinstance(event, TicketTransferred) and event.window_id in hub.center.windows:
                 self._emit_withdrawn(hub, event)
             if isinstance(event, PAD_EVENTS) and event.window_id and ratings.has_pad(hub, event.window_id):
                 self._emit_to_pad(hub, event)
             self._mark(hub, event)
 
-    def _emit_call(self, hub: Hub, event: DomainEvent) -> None:
+    def _emit_call(self, hub: Hub, event: DomainEvent, view: dict | None = None) -> None:
         payload = views.call_payload(hub, event.data["number"], event.window_id,
                                      isinstance(event, TicketRecalled), event.at)
         for room in (names.HALL_ROOM, names.zone_room(payload["zone_id"])):
             self.socketio.emit(names.TICKET_CALLED, payload, namespace=names.DISPLAY, to=room)
+        if view is not None:
+            room = names.ticket_room(view["token"])
+            self._sent_tickets.pop(room, None)
+            self.socketio.emit(names.TICKET_CHANGED, view, namespace=names.TICKET, to=room)
+            return
         with hub.reading() as repos:
             ticket = repos.tickets.get(event.ticket_id)
             if ticket is not None:

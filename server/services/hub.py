@@ -43,8 +43,10 @@ class Publisher(Protocol):
     """What services and the hub's loops hand messages to; ``realtime/publisher.py``'s
     ``SocketPublisher`` sends them over Socket.IO, ``NullPublisher`` drops them."""
 
-    def publish(self, events: Iterable[DomainEvent]) -> None:
-        """Called after a commit with the events it recorded."""
+    def publish(self, events: Iterable[DomainEvent], *, views: dict[int, dict] | None = None) -> None:
+        """Called after a commit with the events it recorded; ``views``: ticket id → the
+        ticket's JSON as the change left it, given to a publisher with ``takes_views``
+        (others are called with the events alone)."""
 
     def send_to_device(self, device_id: int | str, event: str, payload: dict) -> None:
         """A message for one device's room (a kiosk's page and agent), e.g. a print job."""
@@ -63,7 +65,7 @@ class Publisher(Protocol):
 class NullPublisher:
     """For tools that change state with nobody listening (CLI, offline simulation)."""
 
-    def publish(self, events: Iterable[DomainEvent]) -> None:
+    def publish(self, events: Iterable[DomainEvent], *, views: dict[int, dict] | None = None) -> None:
         return None
 
     def send_to_device(self, device_id: int | str, event: str, payload: dict) -> None:
@@ -175,11 +177,17 @@ class Hub:
         with self.db.single_statements() as conn:
             yield Repositories(conn)
 
-    def publish(self, events: Iterable[DomainEvent]) -> None:
+    def publish(self, events: Iterable[DomainEvent], *, views: dict[int, dict] | None = None) -> None:
+        """``views``: ticket id → the ticket's JSON as the change's answer has it, for a
+        publisher that takes them (``SocketPublisher``: the called visitor's
+        ``ticket_changed`` without reading the ticket back)."""
         events = list(events)
         if any(e.window_id for e in events):
             self.load.invalidate_windows()
         if events:
-            self.publisher.publish(events)
+            if views and getattr(self.publisher, "takes_views", False):
+                self.publisher.publish(events, views=views)
+            else:
+                self.publisher.publish(events)
             if self.supervision is not None:
                 self.supervision.poke(events)

@@ -45,6 +45,10 @@ def row_to_case(row: Row) -> Case:
     )
 
 
+_OF_PICKUP = select(c).where(c.c.pickup_ticket_id == bindparam("ticket_id"))
+_OF_PICKUP_LOCKED = _OF_PICKUP.with_for_update()
+
+
 class CaseRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -90,7 +94,10 @@ class CaseRepository:
         return self._one((c.c.ticket_id == ticket_id) | (c.c.pickup_ticket_id == ticket_id))
 
     def of_pickup_ticket(self, ticket_id: int, *, lock: bool = False) -> Case | None:
-        return self._one(c.c.pickup_ticket_id == ticket_id, lock=lock)
+        """Run on every finish (``pickup.after_finish``): the statement is built once."""
+        query = _OF_PICKUP_LOCKED if lock and self.conn.dialect.name == "postgresql" else _OF_PICKUP
+        row = self.conn.execute(query, {"ticket_id": ticket_id}).first()
+        return row_to_case(row) if row else None
 
     def token_of(self, ticket_id: int) -> str | None:
         return self.conn.execute(select(t.c.token).where(t.c.id == ticket_id)).scalar()

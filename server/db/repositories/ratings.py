@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from server.queueing.actors import Actor
@@ -56,6 +56,9 @@ def _range(column, first: date | None, last: date | None) -> list:
     return conditions
 
 
+_OF_TICKET = select(ratings).where(ratings.c.ticket_id == bindparam("ticket_id"))
+
+
 class RatingRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -67,7 +70,8 @@ class RatingRepository:
         ).scalar_one()
 
     def of_ticket(self, ticket_id: int) -> RatingRecord | None:
-        row = self.conn.execute(select(ratings).where(ratings.c.ticket_id == ticket_id)).first()
+        """Run for every done ticket's view (a finish's answer): the statement is built once."""
+        row = self.conn.execute(_OF_TICKET, {"ticket_id": ticket_id}).first()
         return _rating(row) if row else None
 
     def by_id(self, rating_id: int) -> RatingRecord | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Text, bindparam, func, insert, select, text, update
+from sqlalchemy import Text, bindparam, exists, func, insert, literal, select, text, update
 from sqlalchemy.engine import Connection, Row
 
 from server.queueing.numbering import MIN_DIGITS
@@ -22,8 +22,11 @@ from server.queueing.policy import (
 from server.queueing.tickets import AT_WINDOW_STATUSES, Outcome, Ticket, TicketStatus
 
 from ..prepared import Prepared
+from ..tables import cases as c
 from ..tables import events as e
+from ..tables import ratings as r
 from ..tables import tickets as t
+from ..tables import window_states as w
 from ..types import json_text
 from .call_order import called_before, called_before_values, order_by
 
@@ -81,8 +84,19 @@ _BY_IDEMPOTENCY_KEY = select(t).where(t.c.service_day == bindparam("day"),
                                       t.c.idempotency_key == bindparam("key"))
 _BY_ID = select(t).where(t.c.id == bindparam("ticket_id"))
 _BY_TOKEN = select(t).where(t.c.token == bindparam("token"))
-_AT_WINDOW = (select(t).where(t.c.window_id == bindparam("window_id"),
-                              t.c.status.in_([s.value for s in AT_WINDOW_STATUSES]))
+def fixed_in(column, values) -> object:
+    """``column IN (...)`` of values fixed in the statement: bound one by one, so that
+    running it needs no expanding of a list parameter (SQLAlchemy's post-compile step,
+    on every execution)."""
+    return column.in_([literal(v, type_=column.type) for v in values])
+
+
+def at_window_status() -> object:
+    """The ticket's status is called or serving."""
+    return fixed_in(t.c.status, sorted(s.value for s in AT_WINDOW_STATUSES))
+
+
+_AT_WINDOW = (select(t).where(t.c.window_id == bindparam("window_id"), at_window_status())
               .order_by(t.c.called_at.desc()))
 # The SET clause: every column given in the parameters (``_values``: all of them).
 _SAVE = update(t).where(t.c.id == bindparam("ticket_id"), t.c.status == bindparam("expected_status"))
@@ -122,6 +136,62 @@ SELECT id, sequence, number FROM issued"""
 
 
 _ISSUE_PG = Prepared(_issue_in_one_statement())
+
+# --- a counter's action in one statement (PostgreSQL) -------------------------------------
+_EVENT_COLUMNS = ("at", "service_day", "kind", "actor", "ticket_id", "window_id", "queue_id", "data")
+_CLERKS_WINDOW = (select(w.c.window_id)
+                  .where(w.c.window_id == bindparam("the_window"), w.c.clerk_id == bindparam("the_clerk"))
+                  .with_for_update())
+
+
+# What may change on a ticket at a window while its status stays (a recall): a change
+# decided on a ticket read earlier is written only if these are still as read.
+_EXPECTED = ("status", "recalls", "window_id", "called_at")
+
+
+def _change_at_window(columns: tuple[str, ...], guards: tuple[str, ...]):
+    """The columns a change of the ticket at a window changed written, and its event
+    inserted, in one statement, only if the ticket's ``_EXPECTED`` columns are still the
+    ones the change was decided on and the window (its row locked) is still the clerk's;
+    ``guards``: ``no_rating``, ``no_pickup_case`` — no rating of the ticket and no decided
+    case it collects, so that the caller may leave them out of what it looks up. Returns
+    the ticket's id, or no row when nothing was written."""
+    where = [t.c.id == bindparam("ticket_id"), _CLERKS_WINDOW.exists()]
+    where += [t.c[name].is_not_distinct_from(bindparam(f"was_{name}", type_=t.c[name].type))
+              for name in _EXPECTED]
+    if "no_rating" in guards:
+        where.append(~exists().where(r.c.ticket_id == bindparam("ticket_id")))
+    if "no_pickup_case" in guards:
+        where.append(~exists().where(c.c.pickup_ticket_id == bindparam("ticket_id"),
+                                     c.c.status == "decided"))
+    changed = (update(t).where(*where).values({name: bindparam(name, type_=t.c[name].type) for name in columns})
+               .returning(t.c.id).cte("changed"))
+    logged = insert(e).from_select(_EVENT_COLUMNS, select(*[
+        changed.c.id if name == "ticket_id" else bindparam(f"ev_{name}", type_=e.c[name].type)
+        for name in _EVENT_COLUMNS])).cte("logged")
+    return select(changed.c.id).add_cte(logged)
+
+
+def _call_in_one_statement(waiting_in, order):
+    """The ticket the calling order picks for a window (``FOR UPDATE SKIP LOCKED``), if
+    none is at the window now, called to it, and its ``ticket_called`` event inserted:
+    one statement, the twin of ``next_waiting`` + ``Ticket.call`` + ``save`` + the event.
+    The event's JSON is the caller's with the number put in its place (``data_head`` +
+    number + ``data_tail``). Returns the called ticket's row, or no row."""
+    busy = exists().where(t.c.window_id == bindparam("window_id"), at_window_status())
+    pick = (select(t.c.id).where(*waiting_in, ~busy).order_by(*order).limit(1)
+            .with_for_update(skip_locked=True).scalar_subquery())
+    called = (update(t).where(t.c.id == pick, t.c.status == TicketStatus.WAITING.value)
+              .values(status=TicketStatus.CALLED.value, window_id=bindparam("window_id"),
+                      clerk_id=bindparam("clerk_id"), called_at=bindparam("now", type_=t.c.called_at.type))
+              .returning(*t.c).cte("called"))
+    logged = insert(e).from_select(_EVENT_COLUMNS, select(
+        bindparam("now", type_=e.c.at.type), bindparam("ev_service_day", type_=e.c.service_day.type),
+        literal("ticket_called"), bindparam("ev_actor", type_=e.c.actor.type), called.c.id,
+        bindparam("window_id", type_=e.c.window_id.type), called.c.queue_id,
+        bindparam("data_head", type_=Text()) + called.c.number + bindparam("data_tail", type_=Text()),
+    )).cte("logged")
+    return select(called).add_cte(logged)
 
 
 def _shaped(key: tuple, build):
@@ -173,6 +243,11 @@ def _count_waiting_bound(name: str, descending: bool):
                    t.c.service_day == bindparam("day"), bound))
 
 
+def values(ticket: Ticket) -> dict:
+    """The ticket's columns as written (``change_at_window_pg``'s ``was``)."""
+    return _values(ticket)
+
+
 def _values(ticket: Ticket) -> dict:
     values = {name: getattr(ticket, name) for name in _COLUMNS}
     values["status"] = ticket.status.value
@@ -218,6 +293,40 @@ class TicketRepository:
         if result.rowcount != 1:
             raise ConcurrentUpdateError(f"ticket {ticket.number} changed concurrently")
 
+    def change_at_window_pg(self, was: dict, ticket: Ticket, clerk_id: int, event_row: dict,
+                            guards: tuple[str, ...] = ()) -> bool:
+        """PostgreSQL, in autocommit: the change of the ticket at a window from ``was``
+        (``values(ticket)`` when it was read) and the event's insert in one atomic
+        statement, on the conditions of ``_change_at_window``; False: nothing written."""
+        now = _values(ticket)
+        columns = tuple(name for name in _COLUMNS if now[name] != was[name])
+        stmt = _shaped(("at_window", columns, guards), lambda: _change_at_window(columns, guards))
+        params = {**{name: now[name] for name in columns}, "ticket_id": ticket.id,
+                  **{f"was_{name}": was[name] for name in _EXPECTED},
+                  "the_window": event_row["window_id"], "the_clerk": clerk_id,
+                  **{f"ev_{k}": v for k, v in event_row.items()}}
+        return self.conn.execute(stmt, params).first() is not None
+
+    def call_next_pg(self, queue_ids: Sequence[str], day: date, *, now: datetime, window_id: str,
+                     clerk_id: int | None, actor: str, number_json: tuple[str, str]) -> Ticket | None:
+        """PostgreSQL: call the ticket the calling order picks for the window, unless a
+        ticket is at the window, in one statement (``_call_in_one_statement``); None when
+        nothing was called (nobody waiting, every one locked, or the window busy)."""
+        if not queue_ids:
+            return None
+        queue_ids = tuple(queue_ids)
+
+        def build():
+            context = CallContext(queue_ids, now)
+            return _call_in_one_statement(self._waiting_in(queue_ids), order_by(context, self.order))
+
+        stmt = _shaped(("call", self.order, queue_ids), build)
+        row = self.conn.execute(stmt, {
+            "day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id,
+            "ev_service_day": day, "ev_actor": actor,
+            "data_head": number_json[0], "data_tail": number_json[1]}).first()
+        return row_to_ticket(row) if row else None
+
     def get(self, ticket_id: int) -> Ticket | None:
         row = self.conn.execute(_BY_ID, {"ticket_id": ticket_id}).first()
         return row_to_ticket(row) if row else None
@@ -244,7 +353,7 @@ class TicketRepository:
     # --- the calling policy (queueing.policy.CALL_ORDER, written as SQL by call_order) ---
     def _waiting_in(self, queue_ids: Sequence[str]):
         """Waiting on the day ``:day`` in these queues (the queue ids are the statement's)."""
-        return (t.c.status == TicketStatus.WAITING.value, t.c.queue_id.in_(list(queue_ids)),
+        return (t.c.status == TicketStatus.WAITING.value, fixed_in(t.c.queue_id, queue_ids),
                 t.c.service_day == bindparam("day"))
 
     def _in_order(self, queue_ids: tuple[str, ...], limit: int | None, lock: bool, now: datetime):

@@ -9,7 +9,9 @@ from sqlalchemy.engine import Connection, Row
 
 from server.queueing.windows import WindowState, WindowStatus
 
+from ..tables import tickets as t
 from ..tables import window_states as w
+from .tickets import at_window_status, row_to_ticket
 
 
 def _row_to_state(row: Row) -> WindowState:
@@ -64,3 +66,39 @@ class WindowRepository:
     def held_by(self, clerk_id: int) -> list[WindowState]:
         rows = self.conn.execute(select(w).where(w.c.clerk_id == clerk_id))
         return [_row_to_state(r) for r in rows]
+
+
+# --- the counter's actions: the window and its current ticket in one statement ----------
+def _with_current():
+    """The window's state row with the ticket now called to or served at it (the newest
+    called, as ``TicketRepository.at_window`` picks it), or NULLs: one statement instead
+    of two on every clerk's action. The window's columns are labelled ``w_<name>``."""
+    current = (select(t.c.id).where(t.c.window_id == bindparam("window_id"), at_window_status())
+               .order_by(t.c.called_at.desc()).limit(1).scalar_subquery())
+    return (select(*[c.label(f"w_{c.name}") for c in w.c], *t.c)
+            .select_from(w.outerjoin(t, t.c.id == current))
+            .where(w.c.window_id == bindparam("window_id")))
+
+
+_WITH_CURRENT = _with_current()
+_WITH_CURRENT_LOCKED = _WITH_CURRENT.with_for_update(of=w)
+
+
+def _window_of(m) -> WindowState:
+    return WindowState(window_id=m["w_window_id"], status=WindowStatus(m["w_status"]),
+                       clerk_id=m["w_clerk_id"], clerk_name=m["w_clerk_name"],
+                       paused_reason=m["w_paused_reason"], since=m["w_since"],
+                       clerk_post=m["w_clerk_post"])
+
+
+def with_current(conn: Connection, window_id: str, *, lock: bool = False):
+    """(the window's state or None, its current ticket or None) in one statement; ``lock``
+    takes the window's row lock on PostgreSQL. Under a lock that had to wait, the ticket
+    is as of the statement's start (PostgreSQL's READ COMMITTED): callers that decide on
+    it re-check in their change or read it again."""
+    stmt = _WITH_CURRENT_LOCKED if lock and conn.dialect.name == "postgresql" else _WITH_CURRENT
+    row = conn.execute(stmt, {"window_id": window_id}).first()
+    if row is None:
+        return None, None
+    m = row._mapping
+    return _window_of(m), (row_to_ticket(row) if m["id"] is not None else None)

@@ -1,0 +1,117 @@
+"""A counter's actions as PostgreSQL now makes them (call-next, start, finish, recall and
+no-show each in one statement, ``services/counter/windows.py``) against the steps they
+replace: the same rows, the same events, the same refusals, and nothing lost when the
+clerk's requests cross. Run on SQLite too, where the steps are kept."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import select
+
+from server.db.tables import events
+from server.queueing.actors import Actor
+from server.queueing.errors import NoCurrentTicketError, QueueingError, WindowBusyError
+from server.services.counter import windows
+from server.services.issuing import tickets
+
+KIOSK = Actor("device", "1", "kiosk", "kiosk")
+
+
+def issue(hub, matter="hukou-move-in"):
+    return tickets.issue_ticket(hub, matter_id=matter, actor=KIOSK)[0]
+
+
+def event_rows(hub, ticket_id):
+    with hub.reading() as repos:
+        return [dict(r._mapping) for r in repos.conn.execute(
+            select(events.c.kind, events.c.actor, events.c.window_id, events.c.queue_id,
+                   events.c.data, events.c.service_day)
+            .where(events.c.ticket_id == ticket_id).order_by(events.c.id))]
+
+
+def test_each_action_writes_the_ticket_and_its_event_as_before(service_hub, clerk_actor, clock):
+    clerk = clerk_actor()
+    first = issue(service_hub)
+    windows.open_window(service_hub, "w16", clerk)
+    clock.advance(minutes=3)
+    called = windows.call_next(service_hub, "w16", clerk)
+    recalled = windows.recall(service_hub, "w16", clerk)
+    started = windows.start_service(service_hub, "w16", clerk)
+    clock.advance(minutes=5)
+    done = windows.finish(service_hub, "w16", clerk, "completed")
+    assert (called["id"], called["status"], called["window_id"]) == (first["id"], "called", "w16")
+    assert recalled["recalls"] == 1 and started["status"] == "serving"
+    assert (done["status"], done["outcome"], done["rating"], done["case"]) == ("done", "completed", None, None)
+    with service_hub.reading() as repos:
+        stored = repos.tickets.get(first["id"])
+    assert stored.clerk_id == int(clerk.id) and stored.recalls == 1 and stored.outcome.value == "completed"
+    assert stored.called_at == stored.started_at < stored.finished_at  # the manual clock: no time between
+    rows = event_rows(service_hub, first["id"])
+    day = service_hub.today()
+    assert rows[1:] == [
+        {"kind": "ticket_called", "actor": str(clerk), "window_id": "w16", "queue_id": "police",
+         "data": {"number": first["number"]}, "service_day": day},
+        {"kind": "ticket_recalled", "actor": str(clerk), "window_id": "w16", "queue_id": "police",
+         "data": {"number": first["number"], "recalls": 1}, "service_day": day},
+        {"kind": "service_started", "actor": str(clerk), "window_id": "w16", "queue_id": "police",
+         "data": {"number": first["number"]}, "service_day": day},
+        {"kind": "ticket_finished", "actor": str(clerk), "window_id": "w16", "queue_id": "police",
+         "data": {"number": first["number"], "outcome": "completed"}, "service_day": day},
+    ]
+    # The called visitor's ticket_changed carries the call's answer (no read-back).
+    assert service_hub.publisher.kinds()[-4:] == ["ticket_called", "ticket_recalled", "service_started",
+                                                  "ticket_finished"]
+    with pytest.raises(NoCurrentTicketError):
+        windows.start_service(service_hub, "w16", clerk)
+
+
+def test_a_refused_action_is_refused_as_before(service_hub, clerk_actor):
+    clerk = clerk_actor()
+    issue(service_hub)
+    windows.open_window(service_hub, "w16", clerk)
+    windows.call_next(service_hub, "w16", clerk)
+    windows.start_service(service_hub, "w16", clerk)
+    with pytest.raises(QueueingError):
+        windows.start_service(service_hub, "w16", clerk)  # serving already: not startable
+    with pytest.raises(WindowBusyError):
+        windows.call_next(service_hub, "w16", clerk)
+
+
+def test_crossing_calls_at_one_window_call_one_ticket(service_hub, clerk_actor):
+    """The clerk's double click (eight calls at once, real threads): one ticket is called,
+    the others are refused; none is left at the window besides it."""
+    clerk = clerk_actor()
+    for _ in range(10):
+        issue(service_hub)
+    windows.open_window(service_hub, "w16", clerk)
+
+    def call(_):
+        try:
+            return windows.call_next(service_hub, "w16", clerk)["id"]
+        except WindowBusyError:
+            return None
+
+    with ThreadPoolExecutor(8) as pool:
+        called = [i for i in pool.map(call, range(8)) if i is not None]
+    assert len(called) == 1
+    with service_hub.reading() as repos:
+        at_window = [t for t in repos.tickets.at_windows().values() if t.window_id == "w16"]
+        waiting = repos.tickets.waiting(["police"], service_hub.today(), now=service_hub.now())
+    assert [t.id for t in at_window] == called and len(waiting) == 9
+
+
+def test_crossing_recalls_lose_none(service_hub, clerk_actor):
+    """Recalls at once (each read, decided, then written only if the ticket is as read):
+    every answered recall is counted, and its event logged."""
+    clerk = clerk_actor()
+    ticket = issue(service_hub)
+    windows.open_window(service_hub, "w16", clerk)
+    windows.call_next(service_hub, "w16", clerk)
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: windows.recall(service_hub, "w16", clerk)["recalls"], range(12)))
+    assert sorted(answers) == list(range(1, 13))
+    with service_hub.reading() as repos:
+        assert repos.tickets.get(ticket["id"]).recalls == 12
+    assert [r["kind"] for r in event_rows(service_hub, ticket["id"])].count("ticket_recalled") == 12
