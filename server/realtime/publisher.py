@@ -355,14 +355,15 @@ class SocketPublisher:
         queued for it (``direct_ws``), otherwise handed to Engine.IO as python-socketio's
         own emit does."""
         last = self._sent_tickets.get(room)
-        if last is not None and last[0] == sent_as and all(sid in last[1] for sid in members):
+        sids = members.keys()  # the room's bidict's own dict: no Python-level iteration
+        if last is not None and last[0] == sent_as and sids <= last[1]:
             return False
         direct = self._direct
-        for eio_sid in members.values():
+        for _, eio_sid in members.items():
             if direct is None or not direct.send(eio_sid, payload):
                 self.socketio.server._send_eio_packet(
                     eio_sid, eio_packet.Packet(eio_packet.MESSAGE, payload[1:].decode()))
-        self._sent_tickets[room] = (sent_as, frozenset(members))
+        self._sent_tickets[room] = (sent_as, frozenset(sids))
         return True
 
 
