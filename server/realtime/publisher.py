@@ -206,7 +206,14 @@ class SocketPublisher:
         return {room for room, members in list(rooms.items()) if room and members}
 
     def _send(self, event: str, payload, namespace: str, room: str) -> None:
-        self.socketio.emit(event, payload, namespace=namespace, to=room, ignore_queue=True)
+        """A derived message to this hub's clients in a room (``ignore_queue``: each hub
+        sends its own): encoded once, without python-socketio's search of the payload for
+        binary parts (views are JSON), written as ``_write`` does."""
+        members = self.socketio.server.manager.rooms.get(namespace, {}).get(room)
+        if members:
+            text = self.socketio.server.packet_class(sio_packet.EVENT, namespace=namespace,
+                                                     data=[event, payload], binary=False).encode()
+            self._write(("4" + text).encode(), members)
         # A flush may send hundreds of messages: let requests (a call-next) run between them.
         self.socketio.sleep(0)
 
@@ -351,20 +358,27 @@ class SocketPublisher:
         moves nobody up).
 
         Each phone of a waiting line gets its own place, so nothing is shared between
-        them: the message is written straight into each phone's WebSocket when nothing is
-        queued for it (``direct_ws``), otherwise handed to Engine.IO as python-socketio's
-        own emit does."""
+        them."""
         last = self._sent_tickets.get(room)
         sids = members.keys()  # the room's bidict's own dict: no Python-level iteration
         if last is not None and last[0] == sent_as and sids <= last[1]:
             return False
-        direct = self._direct
-        for _, eio_sid in members.items():
-            if direct is None or not direct.send(eio_sid, payload):
-                self.socketio.server._send_eio_packet(
-                    eio_sid, eio_packet.Packet(eio_packet.MESSAGE, payload[1:].decode()))
+        self._write(payload, members)
         self._sent_tickets[room] = (sent_as, frozenset(sids))
         return True
+
+    def _write(self, payload: bytes, members) -> None:
+        """An encoded Engine.IO message (``4`` + the Socket.IO text) to a room's members
+        (sid → Engine.IO sid): straight into each one's WebSocket when nothing is queued
+        for it (``direct_ws``), otherwise handed to Engine.IO as python-socketio's own emit
+        does (the same bytes either way)."""
+        direct = self._direct
+        message = None
+        for _, eio_sid in members.items():
+            if direct is None or not direct.send(eio_sid, payload):
+                if message is None:
+                    message = eio_packet.Packet(eio_packet.MESSAGE, payload[1:].decode())
+                self.socketio.server._send_eio_packet(eio_sid, message)
 
 
 class TicketTemplate:
