@@ -75,27 +75,29 @@ class DirectSender:
             return False
         frame = text_frame(encoded)
         link.lock.acquire()
+        handed_on = False
         try:
-            sent = link.raw.send(frame)
-        except (BlockingIOError, InterruptedError):
-            sent = 0
-        except OSError:
-            link.lock.release()
-            return False  # a dead connection: Engine.IO's writer finds out and closes it
-        if sent == len(frame):
-            link.lock.release()
+            try:
+                sent = link.raw.send(frame)
+            except (BlockingIOError, InterruptedError):
+                sent = 0
+            except OSError:
+                return False  # a dead connection: Engine.IO's writer finds out and closes it
+            if sent == 0:
+                self.queued += 1
+                return False
+            if sent < len(frame):
+                # Part of the frame is in the kernel: the rest must follow before anything
+                # else, written by a greenlet that keeps the lock until it is out.
+                import gevent
+
+                gevent.spawn(_finish, link, frame[sent:])
+                handed_on = True
             self.direct += 1
             return True
-        if sent == 0:
-            link.lock.release()
-            self.queued += 1
-            return False
-        # Part of the frame is in the kernel: the rest must follow before anything else.
-        import gevent
-
-        gevent.spawn(_finish, link, frame[sent:])
-        self.direct += 1
-        return True
+        finally:
+            if not handed_on:
+                link.lock.release()
 
 
 def _finish(link: Link, rest: bytes) -> None:
