@@ -90,6 +90,14 @@ class FairHandler(WebSocketHandler):
 GC_YOUNG_OBJECTS = 10_000
 
 
+def untrack_greenlet_tree() -> None:
+    """gevent records, for every greenlet it spawns, the greenlet that spawned it and its
+    stack (for debugging tools): three greenlets per connected phone (reader, Engine.IO's
+    writer, its ping task, the last spawned again every 25 s). Off: ~4.5 KB less a phone
+    (50 → 46 KB measured with 1,500 phones) and cheaper spawns; nothing here reads it."""
+    gevent.config.track_greenlet_tree = False
+
+
 def tune_garbage_collector() -> None:
     gc.collect()
     gc.freeze()  # the app, its center and its libraries: alive as long as the hub
@@ -100,6 +108,7 @@ def tune_garbage_collector() -> None:
 def serve(app, listener: socket.socket, *, access_log: bool = False, grace_s: float = 5.0) -> None:
     """Serve until SIGTERM or SIGINT, then stop accepting and give requests in flight
     ``grace_s`` seconds to finish (every change is a committed transaction either way)."""
+    untrack_greenlet_tree()
     tune_garbage_collector()
     server = pywsgi.WSGIServer(listener, app, handler_class=FairHandler,
                                log=None if not access_log else "default", error_log="default")

@@ -65,5 +65,19 @@ def estimate_wait_s(ahead: int, load: QueueLoad, *, now: datetime | None = None,
     return round(work)
 
 
+def wait_estimator(load: QueueLoad, *, now: datetime | None = None,
+                   hours: ServiceHours | None = None):
+    """``ahead → estimate_wait_s(ahead, load, now=now, hours=hours)`` for a whole waiting
+    line of one queue at one moment: what the line shares is worked out once."""
+    servers = (load.open_windows + load.paused_windows) or load.total_windows or 1
+    all_busy = load.open_windows > 0 and load.busy_windows >= load.open_windows
+    residual = load.service_s / (servers + 1) if (all_busy or load.open_windows == 0) else 0.0
+    service_s = load.service_s
+    if hours and now is not None:
+        wall = hours.wall_clock(now)
+        return lambda ahead: round(wall(ahead * service_s / servers + residual))
+    return lambda ahead: round(ahead * service_s / servers + residual)
+
+
 def naive_estimate_s(ahead: int, service_s: float, open_windows: int) -> int:
     return round(ahead * service_s / max(open_windows, 1))

@@ -78,6 +78,39 @@ class ServiceHours:
                 cursor = period_end
         return (cursor - start).total_seconds() + remaining
 
+    def wall_clock(self, start: datetime):
+        """``work_s → wall_seconds(start, work_s)`` for many works from one start (a whole
+        waiting line): the day's periods are laid out once, the arithmetic is the same."""
+        if not self.periods:
+            return lambda work_s: max(work_s, 0.0)
+        closed = self._closed_at(start)
+        segments = []  # (seconds from start to the segment, its open seconds), in order
+        cursor = start
+        day = start.date()
+        last = len(self.periods) - 1
+        for index, (begins, ends) in enumerate(self.periods):
+            period_start = datetime.combine(day, begins, start.tzinfo)
+            period_end = datetime.combine(day, ends, start.tzinfo)
+            if index == last:
+                period_end = datetime.max.replace(tzinfo=start.tzinfo)
+            if period_end <= cursor:
+                continue
+            cursor = max(cursor, period_start)
+            segments.append(((cursor - start).total_seconds(), (period_end - cursor).total_seconds()))
+            cursor = period_end
+
+        def wall(work_s: float) -> float:
+            if work_s <= 0 and not closed:
+                return max(work_s, 0.0)
+            remaining = max(work_s, 0.0)
+            for offset, available in segments:
+                if remaining <= available:
+                    return offset + remaining
+                remaining -= available
+            return self.wall_seconds(start, work_s)
+
+        return wall
+
     def _closed_at(self, at: datetime) -> bool:
         now = at.timetz().replace(tzinfo=None)
         return not any(begins <= now < ends for begins, ends in self.periods)

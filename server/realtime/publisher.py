@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
+from server.db.repositories.tickets import row_to_ticket
 from server.queueing.events import (
     DomainEvent,
     TicketCalled,
@@ -35,12 +36,12 @@ from server.services import views
 from server.services.feedback import ratings
 from server.services.hub import Hub
 
-from . import names
+from . import direct_ws, names
 from .dirty_bus import Dirty, LocalBus
 
 log = logging.getLogger(__name__)
 PAD_EVENTS = (TicketFinished, TicketRated, TicketCalled, WindowOpened, WindowClosed)
-TICKETS_PER_TURN = 50  # phones sent their place between two turns given to requests
+TICKETS_PER_TURN = 100  # phones sent their place between two turns given to requests
 
 
 class DirtySet:
@@ -78,6 +79,10 @@ class SocketPublisher:
         self._started = False
         # ticket room → (the ticket_changed last sent there, encoded; the sids it went to)
         self._sent_tickets: dict[str, tuple[str, frozenset]] = {}
+        # waiting ticket id → its ``ticket_changed`` with holes for its place and wait
+        self._templates: dict[int, TicketTemplate] = {}
+        # writes a phone's packet straight into its WebSocket (gevent-websocket only)
+        self._direct = direct_ws.install(socketio.server.eio) if getattr(socketio, "server", None) else None
 
     def bind(self, hub: Hub) -> None:
         self.hub = hub
@@ -123,6 +128,7 @@ class SocketPublisher:
             if ticket is not None:
                 room = names.ticket_room(ticket.token)
                 self._sent_tickets.pop(room, None)
+                self._templates.pop(ticket.id, None)
                 self.socketio.emit(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket),
                                    namespace=names.TICKET, to=room)
 
@@ -209,7 +215,14 @@ class SocketPublisher:
         return {room for room, members in list(rooms.items()) if room and members}
 
     def _send(self, event: str, payload, namespace: str, room: str) -> None:
-        self.socketio.emit(event, payload, namespace=namespace, to=room, ignore_queue=True)
+        """A derived message to this hub's clients in a room (``ignore_queue``: each hub
+        sends its own): encoded once, without python-socketio's search of the payload for
+        binary parts (views are JSON), written as ``_write`` does."""
+        members = self.socketio.server.manager.rooms.get(namespace, {}).get(room)
+        if members:
+            text = self.socketio.server.packet_class(sio_packet.EVENT, namespace=namespace,
+                                                     data=[event, payload], binary=False).encode()
+            self._write(("4" + text).encode(), members)
         # A flush may send hundreds of messages: let requests (a call-next) run between them.
         self.socketio.sleep(0)
 
@@ -259,56 +272,157 @@ class SocketPublisher:
                            names.DISPLAY, room)
 
     def _flush_tickets(self, hub: Hub, repos, dirty: DirtySet) -> None:
-        ticket_rooms = self._local_rooms(names.TICKET)
-        for room in [r for r in list(self._sent_tickets) if r not in ticket_rooms]:
+        rooms = self.socketio.server.manager.rooms.get(names.TICKET, {})
+        for room in [r for r in list(self._sent_tickets) if not rooms.get(r)]:
             self._sent_tickets.pop(room, None)  # nobody there now: a newcomer gets its snapshot
-        if not ticket_rooms:
+        if len(self._templates) > 2 * len(rooms) + 100:
+            self._templates = {k: v for k, v in self._templates.items() if rooms.get(v.room)}
+        for ticket_id in dirty.tickets:
+            self._templates.pop(ticket_id, None)  # the ticket itself changed: encode it afresh
+        if not any(rooms.values()):
             return
         sent: set[int] = set()
         now = hub.now()
         local_now = now.astimezone(hub.tz)
+        day = hub.today(now)
         count = 0
         for queue_id in sorted(dirty.queues):
-            # Everyone waiting in a changed queue may have moved up: one query per queue,
-            # and what they all share (load, windows, service note) worked out once.
-            moment = None
-            for ahead, ticket in enumerate(repos.tickets.waiting([queue_id], hub.today(now), now=now)):
-                room = names.ticket_room(ticket.token)
-                if room in ticket_rooms:
-                    sent.add(ticket.id)
-                    if moment is None:
-                        moment = views.QueueMoment(hub, repos, queue_id, local_now)
-                    count += self._send_ticket(room, views.ticket_view(hub, repos, ticket, ahead=ahead,
-                                                                       moment=moment))
-                    if count >= TICKETS_PER_TURN:
-                        count = 0
-                        self.socketio.sleep(0)
+            # Everyone waiting in a changed queue may have moved up: one light query per
+            # queue (the key columns of its line, in calling order); a ticket is read whole
+            # and encoded only when this hub has not encoded it yet, or it changed.
+            line = []
+            for ahead, row in enumerate(repos.tickets.waiting_rows([queue_id], day, now=now, light=True)):
+                room = names.ticket_room(row[1])
+                members = rooms.get(room)
+                if members:
+                    line.append((ahead, tuple(row), room, members))
+            if not line:
+                continue
+            moment = views.QueueMoment(hub, repos, queue_id, local_now)
+            shared = (moment.windows, tuple(moment.note.items()))
+            wait = moment.wait
+            rows = None
+            for ahead, key, room, members in line:
+                sent.add(key[0])
+                template = self._templates.get(key[0])
+                if template is None or template.key != key or template.shared != shared:
+                    if rows is None:
+                        rows = {r.id: r for r in repos.tickets.waiting_rows([queue_id], day, now=now)}
+                    row = rows.get(key[0])
+                    ticket = row_to_ticket(row) if row is not None else repos.tickets.get(key[0])
+                    if ticket is None:
+                        continue
+                    template = self._template_of(hub, repos, ticket, ahead, key, shared, room, moment)
+                    if not isinstance(template, TicketTemplate):  # encoded whole: see _template_of
+                        count += self._send_ticket(room, template, members)
+                        continue
+                estimated = wait(ahead)
+                count += self._deliver(room, (template, ahead, estimated), template.payload(ahead, estimated),
+                                       members)
+                if count >= TICKETS_PER_TURN:
+                    count = 0
+                    self.socketio.sleep(0)
         for ticket_id in sorted(dirty.tickets - sent):
             ticket = repos.tickets.get(ticket_id)
-            if ticket is not None and names.ticket_room(ticket.token) in ticket_rooms:
-                self._send_ticket(names.ticket_room(ticket.token), views.ticket_view(hub, repos, ticket))
+            if ticket is None:
+                continue
+            room = names.ticket_room(ticket.token)
+            members = rooms.get(room)
+            if members:
+                self._send_ticket(room, self._encode(views.ticket_view(hub, repos, ticket)), members)
                 self.socketio.sleep(0)
 
-    def _send_ticket(self, room: str, view: dict) -> bool:
-        """``ticket_changed`` to this hub's phones in one ticket's room, unless every one of
-        them already has exactly this (a finish elsewhere in the queue moves nobody up).
+    def _encode(self, view: dict) -> str:
+        """The Socket.IO text of ``ticket_changed`` with this ticket (a ticket's JSON has no
+        binary parts, so python-socketio's search of the payload for them is skipped)."""
+        return self.socketio.server.packet_class(sio_packet.EVENT, namespace=names.TICKET,
+                                                 data=[names.TICKET_CHANGED, view], binary=False).encode()
 
-        The phones of a waiting line each get their own place, so nothing is shared
-        between them: the packet is encoded once, here, and handed to Engine.IO for each
-        phone in the room, as python-socketio's own emit does for a room, without its
-        search of the payload for binary parts (a ticket's JSON has none)."""
-        server = self.socketio.server
-        members = list(server.manager.get_participants(names.TICKET, room))
-        if not members:
-            return False
-        sids = frozenset(sid for sid, _ in members)
-        text = server.packet_class(sio_packet.EVENT, namespace=names.TICKET,
-                                   data=[names.TICKET_CHANGED, view], binary=False).encode()
+    def _template_of(self, hub: Hub, repos, ticket, ahead: int, key: tuple, shared: tuple, room: str,
+                     moment) -> TicketTemplate | str:
+        """A waiting ticket's ``ticket_changed`` as a template (kept), or its text (not
+        kept) for a pickup ticket (its case) or a booked one (its appointment), which are
+        read afresh every time."""
+        view = views.ticket_view(hub, repos, ticket, ahead=ahead, moment=moment)
+        if ticket.queue_id == hub.center.rules.pickup_queue or view.get("appointment") is not None:
+            self._templates.pop(ticket.id, None)
+            return self._encode(view)
+        view["ahead"], view["estimated_wait_s"] = _AHEAD_MARK, _WAIT_MARK
+        template = TicketTemplate.of(self._encode(view), key, shared, room)
+        if template is None:  # a marker's digits elsewhere in the ticket: no template
+            view["ahead"], view["estimated_wait_s"] = ahead, moment.wait(ahead)
+            self._templates.pop(ticket.id, None)
+            return self._encode(view)
+        self._templates[ticket.id] = template
+        return template
+
+    def _send_ticket(self, room: str, text: str, members) -> bool:
+        """``ticket_changed`` (its Socket.IO text) to this hub's phones in one ticket's room."""
+        return self._deliver(room, text, ("4" + text).encode(), members)
+
+    def _deliver(self, room: str, sent_as, payload: bytes, members) -> bool:
+        """An encoded Engine.IO message (``payload``: ``4`` + the Socket.IO text) to the
+        phones in one ticket's room, unless every one of them already has exactly this
+        (``sent_as``: the text, or a template's numbers; a finish elsewhere in the queue
+        moves nobody up).
+
+        Each phone of a waiting line gets its own place, so nothing is shared between
+        them."""
         last = self._sent_tickets.get(room)
-        if last is not None and last[0] == text and sids <= last[1]:
+        sids = members.keys()  # the room's bidict's own dict: no Python-level iteration
+        if last is not None and last[0] == sent_as and sids <= last[1]:
             return False
-        message = eio_packet.Packet(eio_packet.MESSAGE, text)
-        for _, eio_sid in members:
-            server._send_eio_packet(eio_sid, message)
-        self._sent_tickets[room] = (text, sids)
+        self._write(payload, members)
+        self._sent_tickets[room] = (sent_as, frozenset(sids))
         return True
+
+    def _write(self, payload: bytes, members) -> None:
+        """An encoded Engine.IO message (``4`` + the Socket.IO text) to a room's members
+        (sid → Engine.IO sid): straight into each one's WebSocket when nothing is queued
+        for it (``direct_ws``), otherwise handed to Engine.IO as python-socketio's own emit
+        does (the same bytes either way)."""
+        direct = self._direct
+        message = None
+        for _, eio_sid in members.items():
+            if direct is None or not direct.send(eio_sid, payload):
+                if message is None:
+                    message = eio_packet.Packet(eio_packet.MESSAGE, payload[1:].decode())
+                self.socketio.server._send_eio_packet(eio_sid, message)
+
+
+class TicketTemplate:
+    """A waiting ticket's encoded ``ticket_changed`` with holes for ``ahead`` and
+    ``estimated_wait_s``, the only fields that change between two calls: encoded once
+    with two markers where they go, the numbers put in for each call give the same text
+    as encoding the ticket again. Kept while its key columns (``key``), its queue's
+    windows and service note (``shared``) stay the same and no event of the ticket
+    itself comes."""
+
+    __slots__ = ("key", "shared", "room", "before", "between", "after", "ahead_first")
+
+    @classmethod
+    def of(cls, text: str, key: tuple, shared: tuple, room: str) -> TicketTemplate | None:
+        """From the text encoded with the markers; None unless each is there exactly once."""
+        a, w = str(_AHEAD_MARK), str(_WAIT_MARK)
+        if text.count(a) != 1 or text.count(w) != 1:
+            return None
+        template = cls()
+        template.key, template.shared, template.room = key, shared, room
+        ia, iw = text.index(a), text.index(w)
+        first, second = (a, w) if ia < iw else (w, a)
+        i, j = min(ia, iw), max(ia, iw)
+        template.before = ("4" + text[:i]).encode()  # with Engine.IO's MESSAGE type
+        template.between = text[i + len(first):j].encode()
+        template.after = text[j + len(second):].encode()
+        template.ahead_first = ia < iw
+        return template
+
+    def payload(self, ahead: int, estimated: int) -> bytes:
+        a, b = (ahead, estimated) if self.ahead_first else (estimated, ahead)
+        return b"%b%d%b%d%b" % (self.before, a, self.between, b, self.after)
+
+
+# Where ``ahead`` and ``estimated_wait_s`` go in a waiting ticket's encoded text: numbers
+# no ticket has, replaced by the real ones (``TicketTemplate``).
+_AHEAD_MARK = -918_273_645_546_372_811
+_WAIT_MARK = -918_273_645_546_372_822

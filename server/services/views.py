@@ -11,7 +11,7 @@ from datetime import datetime
 
 from server.queueing.availability import next_opening, no_window_open
 from server.queueing.counter_actions import allowed_actions
-from server.queueing.estimate import QueueLoad, estimate_wait_s
+from server.queueing.estimate import QueueLoad, estimate_wait_s, wait_estimator
 from server.queueing.events import (
     ServiceStarted,
     TicketCalled,
@@ -101,7 +101,7 @@ class QueueMoment:
     """What every waiting ticket of one queue shares at one moment (its load, the service
     note, its windows): worked out once when the publisher refreshes a whole waiting line."""
 
-    __slots__ = ("queue_id", "load", "now", "note", "windows")
+    __slots__ = ("queue_id", "load", "now", "note", "windows", "wait")
 
     def __init__(self, hub: Hub, repos, queue_id: str, now: datetime) -> None:
         self.queue_id = queue_id
@@ -109,6 +109,8 @@ class QueueMoment:
         self.now = now
         self.note = service_note(hub, self.load, now)
         self.windows = _queue_window_range(hub.center, queue_id) if queue_id in hub.center.queues else None
+        # ahead → the estimate, as ``estimate`` gives it, with the opening hours laid out once
+        self.wait = wait_estimator(self.load, now=now.astimezone(hub.tz), hours=hub.center.hours)
 
 
 def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
@@ -124,7 +126,7 @@ def ticket_view(hub: Hub, repos, ticket: Ticket, *, ahead: int | None = None,
         if ahead is None:
             ahead = repos.tickets.ahead_count(ticket, now=hub.now())
         if moment is not None:
-            estimated, note = estimate(hub, ahead, moment.load, moment.now), moment.note
+            estimated, note = moment.wait(ahead), moment.note
         else:
             if load is None:
                 load = queue_loads(hub, repos, [ticket.queue_id])[ticket.queue_id]

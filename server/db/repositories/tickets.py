@@ -42,6 +42,11 @@ _COLUMNS = (
 ).split()
 
 
+# What may change in a waiting ticket's row, without a time (cheap to read for a whole line).
+WAITING_KEY = ("id", "token", "status", "queue_id", "matter_id", "priority", "priority_reason",
+               "window_id", "outcome", "recalls", "transfers", "quoted_wait_s")
+
+
 def row_to_ticket(row: Row) -> Ticket:
     m = row._mapping
     return Ticket(
@@ -382,6 +387,20 @@ class TicketRepository:
             return []
         stmt = self._in_order(tuple(queue_ids), limit, False, now)
         return [row_to_ticket(r) for r in self.conn.execute(stmt, {"day": day, "now": now})]
+
+    def waiting_rows(self, queue_ids: Sequence[str], day: date, *, now: datetime,
+                     light: bool = False) -> list[Row]:
+        """``waiting`` as rows (``row_to_ticket`` makes one a ticket): the publisher reads a
+        whole line at every call and builds a ticket only from a row it has not seen.
+        ``light``: only ``WAITING_KEY`` (no times to convert), in the same order."""
+        if not queue_ids:
+            return []
+        queue_ids = tuple(queue_ids)
+        stmt = (_shaped(("in_order_light", self.order, queue_ids), lambda: (
+            select(*(t.c[name] for name in WAITING_KEY)).where(*self._waiting_in(queue_ids))
+            .order_by(*order_by(CallContext(queue_ids, now), self.order))))
+            if light else self._in_order(queue_ids, None, False, now))
+        return self.conn.execute(stmt, {"day": day, "now": now}).all()
 
     def ahead_count(self, ticket: Ticket, *, now: datetime) -> int:
         """Waiting tickets of the ticket's queue that the policy calls before it."""
