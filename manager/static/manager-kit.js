@@ -104,8 +104,20 @@
     check();
   }
 
+  /** An async loader whose answer is used only if no newer call started meanwhile: a list
+   *  refreshed by a click and by a live event at once shows the newest answer, never an
+   *  older one that arrived late. A superseded call resolves to undefined. */
+  function newest(load) {
+    let latest = 0;
+    return async (...args) => {
+      const mine = ++latest;
+      const result = await load(...args);
+      return mine === latest ? result : undefined;
+    };
+  }
+
   global.YimenManager = {
     TOKEN_KEY, boot, T, label, token, role, hub, api, download, onUnauthorised: (fn) => unauthorised.push(fn),
-    $, el, kpi, table, chart, resizeCharts, pct, mins, iso, today, when, whenShown,
+    $, el, kpi, table, chart, resizeCharts, pct, mins, iso, today, when, whenShown, newest,
   };
 })(window);

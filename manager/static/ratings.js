@@ -3,7 +3,7 @@
  * may happen next (allowed_actions); the page only offers those moves. */
 (function () {
   "use strict";
-  const { T, label, $, el, api, kpi, table, chart, resizeCharts, pct, iso, when, whenShown } = YimenManager;
+  const { T, label, $, el, api, kpi, table, chart, resizeCharts, pct, iso, when, whenShown, newest } = YimenManager;
   const LEVEL_COLOURS = { 5: "#1a8f4c", 4: "#5cb85c", 3: "#e9a820", 2: "#ee6b3b", 1: "#d12f2f" };
   const levelName = (level) => label("rating_levels", String(level));
   let selected = null;
@@ -54,11 +54,13 @@
     `ratings.${format}`);
 
   // --- the rectification tab ---------------------------------------------------------
+  const loadRectifications = newest((query) => api(`/rectifications${query ? "?" + query : ""}`));
   async function runRectifications() {
     const status = $("#x-status").value;
     const query = [status ? `status=${status}` : "", $("#x-overdue").checked ? "overdue=true" : ""]
       .filter(Boolean).join("&");
-    const items = await api(`/rectifications${query ? "?" + query : ""}`);
+    const items = await loadRectifications(query);
+    if (!items) return;  // a newer refresh (a move here, or one made elsewhere) answers instead
     table($("#x-table"), [T("号码"), T("评价时间"), T("部门"), T("窗口"), T("工作人员"), T("评价"),
       T("状态"), T("整改期限")], items.map((item) => ({
       cls: (item.overdue ? "overdue" : "") + (selected === item.id ? " selected" : ""),
@@ -169,8 +171,8 @@
     try {
       const updated = await api(`/rectifications/${item.id}/${action}`, { method: "POST", body });
       selected = updated.id;
-      await runRectifications();
       renderDetail(updated);
+      await runRectifications();
     } catch (e) {
       error.textContent = e.message;
     }

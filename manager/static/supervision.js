@@ -3,7 +3,7 @@
  * (kind names in labels, each alert's message); supervisors and admins may close one. */
 (function () {
   "use strict";
-  const { boot, T, token, role, api, $, el, kpi, table, iso, mins, whenShown } = YimenManager;
+  const { boot, T, token, role, api, $, el, kpi, table, iso, mins, whenShown, newest } = YimenManager;
   const when = (text) => (text ? text.slice(5, 16).replace("T", " ") : "–");  // MM-DD HH:MM
   const KINDS = (boot.labels && boot.labels.supervision_kinds) || {};
   const shown = new Map();  // the alerts in the list, by id
@@ -64,9 +64,11 @@
     render();
   }
   let loadedOnce = false;
+  const loadAlerts = newest((query) => api(`/supervision/alerts?${query}`));
   async function runAlerts() {
     const status = $("#sv-status").value, kind = $("#sv-kind").value;
-    const list = await api(`/supervision/alerts?${new URLSearchParams(Object.entries({ status, kind }).filter(([, v]) => v))}`);
+    const list = await loadAlerts(new URLSearchParams(Object.entries({ status, kind }).filter(([, v]) => v)));
+    if (!list) return;  // a newer load answers instead
     shown.clear();
     list.forEach((a) => shown.set(a.id, a));
     loadedOnce = true;

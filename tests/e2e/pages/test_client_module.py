@@ -16,7 +16,7 @@ def test_rest_answers_and_refusals_have_one_shape(screens):
     assert answer["status"] == 200 and answer["ok"] and answer["data"]["page"] == "counter"
     unreachable = page.evaluate(
         "() => Yimen.client()('GET', '/queues', undefined, {base: 'http://127.0.0.1:9'}).catch((e) => e)")
-    assert unreachable == {"status": 0, "code": "network", "message": ""}
+    assert unreachable == {"status": 0, "code": "network", "message": "", "details": {}}
 
 
 def test_texts_and_labels_come_from_the_boot_data(screens):
