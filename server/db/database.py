@@ -42,6 +42,17 @@ def _normalise(url: str) -> URL:
     return parsed
 
 
+# PostgreSQL: the connections a hub keeps, in two pools that never close what they opened
+# (a connection beyond a pool was closed on return and opened again moments later, a new
+# server process each time): reads and single statements on connections opened in
+# autocommit, units of work on connections that keep transactions. A request beyond
+# them waits for a free connection (a greenlet's wait costs nothing); at most 24 a hub
+# as before, since several hubs share the server's max_connections (100 by default).
+PG_AUTOCOMMIT_POOL = 14
+PG_TRANSACTION_POOL = 10
+PG_POOL_TIMEOUT_S = 30
+
+
 class RoundTrips:
     """Counts what a connection sends to the database server, by a label of the caller
     (``label()``: the request's endpoint, or ``background``): every statement, and every
@@ -49,13 +60,16 @@ class RoundTrips:
     tool (``YIMEN_COUNT_ROUND_TRIPS``); without it no listener is installed and nothing
     is counted."""
 
-    def __init__(self, engine: Engine, label: Callable[[], str]) -> None:
+    def __init__(self, engine: Engine, label: Callable[[], str],
+                 autocommit: Engine | None = None) -> None:
         self.label = label
         self.counts: Counter = Counter()
         self.kinds: Counter = Counter()
         event.listen(engine, "before_cursor_execute", self._statement)
         for kind in ("begin", "commit", "rollback"):
             event.listen(engine, kind, self._counter(kind))
+        if autocommit is not None:  # opened in autocommit: only its statements are sent
+            event.listen(autocommit, "before_cursor_execute", self._statement)
 
     def _count(self, kind: str) -> None:
         self.counts[self.label()] += 1
@@ -88,8 +102,11 @@ class Database:
             raise DatabaseConfigError(
                 f"unsupported database {self.dialect!r}: use sqlite:/// or postgresql+psycopg://"
             )
+        self._autocommit: Engine | None = None
         try:
             self.engine: Engine = self._make_engine(echo)
+            if self.dialect == "postgresql":
+                self._autocommit = self._make_autocommit_engine(echo)
         except NoSuchModuleError as exc:
             raise DatabaseConfigError(
                 f"no driver for {self.url.drivername}: install the 'postgres' extra "
@@ -103,11 +120,18 @@ class Database:
         # Only SQLite needs a process-wide writer lock. threading.RLock becomes a
         # gevent lock once run.py has monkey-patched the standard library.
         self._writer_lock = threading.RLock() if self.dialect == "sqlite" else None
+        # SQLite: the one writer connection, kept checked out between units of work (they
+        # are serialised by the writer lock anyway): no pool checkout and checkin, no
+        # new Connection object, around each. Given back on dispose().
+        self._writer: Connection | None = None
+        self._writer_busy = False
+        self._own_engine = self.engine
+        event.listen(self.engine, "engine_disposed", self._disposed)
         self.round_trips: RoundTrips | None = None
 
     def count_round_trips(self, label: Callable[[], str]) -> RoundTrips:
         """Start counting what is sent to the server (benchmarks only; see RoundTrips)."""
-        self.round_trips = RoundTrips(self.engine, label)
+        self.round_trips = RoundTrips(self.engine, label, self._autocommit)
         return self.round_trips
 
     @property
@@ -146,8 +170,25 @@ class Database:
         engine = create_engine(
             self.url,
             echo=echo,
-            pool_size=20,
-            max_overflow=4,
+            pool_size=PG_TRANSACTION_POOL,
+            max_overflow=0,
+            pool_timeout=PG_POOL_TIMEOUT_S,
+            pool_recycle=1800,
+        )
+        self._ping_when_idle(engine)
+        return engine
+
+    def _make_autocommit_engine(self, echo: bool) -> Engine:
+        """PostgreSQL: the pool for ``reading()`` and ``single_statements()``, its
+        connections opened in autocommit once: switching a pooled connection to
+        autocommit for each block and back on its return cost ~10 % of a request."""
+        engine = create_engine(
+            self.url,
+            echo=echo,
+            isolation_level="AUTOCOMMIT",
+            pool_size=PG_AUTOCOMMIT_POOL,
+            max_overflow=0,
+            pool_timeout=PG_POOL_TIMEOUT_S,
             pool_recycle=1800,
         )
         self._ping_when_idle(engine)
@@ -189,10 +230,11 @@ class Database:
         autocommit: at READ COMMITTED every statement sees its own snapshot inside a
         transaction too, so BEGIN and ROLLBACK around reads would only cost two round
         trips. SQLite keeps one read transaction (one snapshot) for the whole block."""
+        if self.dialect == "postgresql":
+            with self.single_statements() as conn:
+                yield conn
+            return
         with self.engine.connect() as conn:
-            if self.dialect == "postgresql":
-                yield conn.execution_options(isolation_level="AUTOCOMMIT")
-                return
             yield conn
             conn.rollback()
 
@@ -200,8 +242,67 @@ class Database:
     def single_statements(self):
         """A connection in autocommit: each statement is its own transaction, with no
         BEGIN or COMMIT sent around it (PostgreSQL's issue in one statement)."""
+        autocommit = self._autocommit
+        if autocommit is not None and self.engine is self._own_engine:
+            with autocommit.connect() as conn:
+                yield conn
+            return
+        # SQLite, or an engine put in place of this one (a test's unreachable database)
         with self.engine.connect() as conn:
             yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def writing(self):
+        """The connection of a unit of work. SQLite: call it holding the writer lock; the
+        one long-lived writer connection, or a pooled one for a unit of work opened inside
+        another (the lock is re-entrant) or after the engine was replaced. Whatever the
+        block leaves, the connection comes back out of any transaction; after an error it
+        goes back to the pool, and the next unit of work checks out a fresh one."""
+        if self._writer_lock is None or self._writer_busy:
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        conn = self._writer
+        if conn is None or conn.closed or conn.invalidated or conn.engine is not self.engine:
+            if conn is not None:
+                self._drop_writer()
+            conn = self._writer = self.engine.connect()
+        self._writer_busy = True
+        failed = True
+        try:
+            yield conn
+            failed = False
+        finally:
+            self._writer_busy = False
+            try:
+                if conn.in_transaction():
+                    conn.rollback()
+                dbapi = conn.connection.driver_connection
+                if dbapi is not None and dbapi.in_transaction:
+                    dbapi.rollback()
+            except Exception:  # noqa: BLE001 - a broken connection: the pool's to discard
+                failed = True
+            if failed or self._writer is not conn:
+                if self._writer is conn:
+                    self._writer = None
+                conn.close()
+
+    def _drop_writer(self, *, close_now: bool = False) -> None:
+        conn, self._writer = self._writer, None
+        if conn is not None and not self._writer_busy:
+            try:
+                if close_now:  # its pool is already gone: close the file handle now
+                    conn.invalidate()
+                conn.close()
+            except Exception:  # noqa: BLE001 - closing what may already be broken
+                pass
+
+    def _disposed(self, engine: Engine) -> None:
+        """``engine.dispose()``, from here or a test: the writer connection is given back
+        and the autocommit pool emptied with the engine's."""
+        self._drop_writer(close_now=True)
+        if self._autocommit is not None:
+            self._autocommit.dispose()
 
     def check_connection(self) -> None:
         """Raise a DatabaseConfigError with one line saying what failed."""
@@ -215,7 +316,10 @@ class Database:
             ) from exc
 
     def dispose(self) -> None:
+        self._drop_writer()
         self.engine.dispose()
+        if self._autocommit is not None and self.engine is not self._own_engine:
+            self._autocommit.dispose()
 
 
 def connection_dialect(conn: Connection) -> str:

@@ -71,7 +71,7 @@ class UnitOfWork(Repositories):
         if lock is not None:
             lock.acquire()
             self._stack.callback(lock.release)
-        conn = self._stack.enter_context(self._db.engine.connect())
+        conn = self._stack.enter_context(self._db.writing())
         conn.info.pop(ACCESS_CHANGED, None)
         self._tx = conn.begin()
         super().__init__(conn)
