@@ -125,8 +125,8 @@ class Database:
         # new Connection object, around each. Given back on dispose().
         self._writer: Connection | None = None
         self._writer_busy = False
+        self._writer_pool = None  # the pool the writer connection came from
         self._own_engine = self.engine
-        event.listen(self.engine, "engine_disposed", self._disposed)
         self.round_trips: RoundTrips | None = None
 
     def count_round_trips(self, label: Callable[[], str]) -> RoundTrips:
@@ -263,10 +263,14 @@ class Database:
                 yield conn
             return
         conn = self._writer
-        if conn is None or conn.closed or conn.invalidated or conn.engine is not self.engine:
+        if (conn is None or conn.closed or conn.invalidated or conn.engine is not self.engine
+                or self.engine.pool is not self._writer_pool):
+            # none yet, broken, or its engine replaced or disposed (``engine.dispose()``,
+            # from a test, gives the engine a new pool): a fresh one from the pool
             if conn is not None:
-                self._drop_writer()
+                self._drop_writer(close_now=True)
             conn = self._writer = self.engine.connect()
+            self._writer_pool = self.engine.pool
         self._writer_busy = True
         failed = True
         try:
@@ -297,13 +301,6 @@ class Database:
             except Exception:  # noqa: BLE001 - closing what may already be broken
                 pass
 
-    def _disposed(self, engine: Engine) -> None:
-        """``engine.dispose()``, from here or a test: the writer connection is given back
-        and the autocommit pool emptied with the engine's."""
-        self._drop_writer(close_now=True)
-        if self._autocommit is not None:
-            self._autocommit.dispose()
-
     def check_connection(self) -> None:
         """Raise a DatabaseConfigError with one line saying what failed."""
         try:
@@ -316,9 +313,10 @@ class Database:
             ) from exc
 
     def dispose(self) -> None:
+        """Close every pooled connection (the writer's too); the next use opens new ones."""
         self._drop_writer()
         self.engine.dispose()
-        if self._autocommit is not None and self.engine is not self._own_engine:
+        if self._autocommit is not None:
             self._autocommit.dispose()
 
 
