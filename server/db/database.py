@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError
 
 IDLE_PING_S = 2.0  # PostgreSQL: a pooled connection idle this long is pinged before use
+SQLITE_READERS = 4  # SQLite: reader connections kept checked out between reads
 
 
 class DatabaseConfigError(Exception):
@@ -126,6 +127,9 @@ class Database:
         self._writer: Connection | None = None
         self._writer_busy = False
         self._writer_pool = None  # the pool the writer connection came from
+        # SQLite: reader connections kept out of the pool between reads, each with the pool
+        # it came from (a disposed engine has a new one): a free one is taken, or the pool's
+        self._readers: list[tuple[Connection, object]] = []
         self._own_engine = self.engine
         self.round_trips: RoundTrips | None = None
 
@@ -234,9 +238,27 @@ class Database:
             with self.single_statements() as conn:
                 yield conn
             return
-        with self.engine.connect() as conn:
+        engine = self.engine
+        pool = engine.pool
+        conn = None
+        while self._readers:
+            conn, its_pool = self._readers.pop()
+            if its_pool is pool and conn.engine is engine and not conn.invalidated and not conn.closed:
+                break
+            self._close_quietly(conn, now=its_pool is not pool)
+            conn = None
+        if conn is None:
+            conn = engine.connect()
+        kept = False
+        try:
             yield conn
             conn.rollback()
+            if len(self._readers) < SQLITE_READERS and self.engine is engine and engine.pool is pool:
+                self._readers.append((conn, pool))
+                kept = True
+        finally:
+            if not kept:
+                conn.close()
 
     @contextmanager
     def single_statements(self):
@@ -294,12 +316,23 @@ class Database:
     def _drop_writer(self, *, close_now: bool = False) -> None:
         conn, self._writer = self._writer, None
         if conn is not None and not self._writer_busy:
-            try:
-                if close_now:  # its pool is already gone: close the file handle now
-                    conn.invalidate()
-                conn.close()
-            except Exception:  # noqa: BLE001 - closing what may already be broken
-                pass
+            self._close_quietly(conn, now=close_now)
+
+    def _drop_readers(self) -> None:
+        readers, self._readers = self._readers, []
+        for conn, _pool in readers:
+            self._close_quietly(conn, now=False)
+
+    @staticmethod
+    def _close_quietly(conn: Connection, *, now: bool) -> None:
+        """Give a kept connection back; ``now``: its pool is already gone (disposed), so
+        close the DBAPI connection itself rather than leave it to the collector."""
+        try:
+            if now:
+                conn.invalidate()
+            conn.close()
+        except Exception:  # noqa: BLE001 - closing what may already be broken
+            pass
 
     def check_connection(self) -> None:
         """Raise a DatabaseConfigError with one line saying what failed."""
@@ -315,6 +348,7 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection (the writer's too); the next use opens new ones."""
         self._drop_writer()
+        self._drop_readers()
         self.engine.dispose()
         if self._autocommit is not None:
             self._autocommit.dispose()
