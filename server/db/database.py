@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -108,6 +109,10 @@ class Database:
             self.engine: Engine = self._make_engine(echo)
             if self.dialect == "postgresql":
                 self._autocommit = self._make_autocommit_engine(echo)
+                # A caller that disposes only ``engine`` (tests do) leaves this pool's
+                # connections open: they are closed when this Database goes, not left to
+                # the collector (psycopg warns about a connection deleted while open).
+                weakref.finalize(self, self._autocommit.dispose)
         except NoSuchModuleError as exc:
             raise DatabaseConfigError(
                 f"no driver for {self.url.drivername}: install the 'postgres' extra "
