@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError
 
 IDLE_PING_S = 2.0  # PostgreSQL: a pooled connection idle this long is pinged before use
+SQLITE_READERS = 4  # SQLite: reader connections kept checked out between reads
 
 
 class DatabaseConfigError(Exception):
@@ -42,6 +44,17 @@ def _normalise(url: str) -> URL:
     return parsed
 
 
+# PostgreSQL: the connections a hub keeps, in two pools that never close what they opened
+# (a connection beyond a pool was closed on return and opened again moments later, a new
+# server process each time): reads and single statements on connections opened in
+# autocommit, units of work on connections that keep transactions. A request beyond
+# them waits for a free connection (a greenlet's wait costs nothing); at most 24 a hub
+# as before, since several hubs share the server's max_connections (100 by default).
+PG_AUTOCOMMIT_POOL = 14
+PG_TRANSACTION_POOL = 10
+PG_POOL_TIMEOUT_S = 30
+
+
 class RoundTrips:
     """Counts what a connection sends to the database server, by a label of the caller
     (``label()``: the request's endpoint, or ``background``): every statement, and every
@@ -49,13 +62,16 @@ class RoundTrips:
     tool (``YIMEN_COUNT_ROUND_TRIPS``); without it no listener is installed and nothing
     is counted."""
 
-    def __init__(self, engine: Engine, label: Callable[[], str]) -> None:
+    def __init__(self, engine: Engine, label: Callable[[], str],
+                 autocommit: Engine | None = None) -> None:
         self.label = label
         self.counts: Counter = Counter()
         self.kinds: Counter = Counter()
         event.listen(engine, "before_cursor_execute", self._statement)
         for kind in ("begin", "commit", "rollback"):
             event.listen(engine, kind, self._counter(kind))
+        if autocommit is not None:  # opened in autocommit: only its statements are sent
+            event.listen(autocommit, "before_cursor_execute", self._statement)
 
     def _count(self, kind: str) -> None:
         self.counts[self.label()] += 1
@@ -88,8 +104,15 @@ class Database:
             raise DatabaseConfigError(
                 f"unsupported database {self.dialect!r}: use sqlite:/// or postgresql+psycopg://"
             )
+        self._autocommit: Engine | None = None
         try:
             self.engine: Engine = self._make_engine(echo)
+            if self.dialect == "postgresql":
+                self._autocommit = self._make_autocommit_engine(echo)
+                # A caller that disposes only ``engine`` (tests do) leaves this pool's
+                # connections open: they are closed when this Database goes, not left to
+                # the collector (psycopg warns about a connection deleted while open).
+                weakref.finalize(self, self._autocommit.dispose)
         except NoSuchModuleError as exc:
             raise DatabaseConfigError(
                 f"no driver for {self.url.drivername}: install the 'postgres' extra "
@@ -103,11 +126,21 @@ class Database:
         # Only SQLite needs a process-wide writer lock. threading.RLock becomes a
         # gevent lock once run.py has monkey-patched the standard library.
         self._writer_lock = threading.RLock() if self.dialect == "sqlite" else None
+        # SQLite: the one writer connection, kept checked out between units of work (they
+        # are serialised by the writer lock anyway): no pool checkout and checkin, no
+        # new Connection object, around each. Given back on dispose().
+        self._writer: Connection | None = None
+        self._writer_busy = False
+        self._writer_pool = None  # the pool the writer connection came from
+        # SQLite: reader connections kept out of the pool between reads, each with the pool
+        # it came from (a disposed engine has a new one): a free one is taken, or the pool's
+        self._readers: list[tuple[Connection, object]] = []
+        self._own_engine = self.engine
         self.round_trips: RoundTrips | None = None
 
     def count_round_trips(self, label: Callable[[], str]) -> RoundTrips:
         """Start counting what is sent to the server (benchmarks only; see RoundTrips)."""
-        self.round_trips = RoundTrips(self.engine, label)
+        self.round_trips = RoundTrips(self.engine, label, self._autocommit)
         return self.round_trips
 
     @property
@@ -146,8 +179,25 @@ class Database:
         engine = create_engine(
             self.url,
             echo=echo,
-            pool_size=20,
-            max_overflow=4,
+            pool_size=PG_TRANSACTION_POOL,
+            max_overflow=0,
+            pool_timeout=PG_POOL_TIMEOUT_S,
+            pool_recycle=1800,
+        )
+        self._ping_when_idle(engine)
+        return engine
+
+    def _make_autocommit_engine(self, echo: bool) -> Engine:
+        """PostgreSQL: the pool for ``reading()`` and ``single_statements()``, its
+        connections opened in autocommit once: switching a pooled connection to
+        autocommit for each block and back on its return cost ~10 % of a request."""
+        engine = create_engine(
+            self.url,
+            echo=echo,
+            isolation_level="AUTOCOMMIT",
+            pool_size=PG_AUTOCOMMIT_POOL,
+            max_overflow=0,
+            pool_timeout=PG_POOL_TIMEOUT_S,
             pool_recycle=1800,
         )
         self._ping_when_idle(engine)
@@ -189,19 +239,105 @@ class Database:
         autocommit: at READ COMMITTED every statement sees its own snapshot inside a
         transaction too, so BEGIN and ROLLBACK around reads would only cost two round
         trips. SQLite keeps one read transaction (one snapshot) for the whole block."""
-        with self.engine.connect() as conn:
-            if self.dialect == "postgresql":
-                yield conn.execution_options(isolation_level="AUTOCOMMIT")
-                return
+        if self.dialect == "postgresql":
+            with self.single_statements() as conn:
+                yield conn
+            return
+        engine = self.engine
+        pool = engine.pool
+        conn = None
+        while self._readers:
+            conn, its_pool = self._readers.pop()
+            if its_pool is pool and conn.engine is engine and not conn.invalidated and not conn.closed:
+                break
+            self._close_quietly(conn, now=its_pool is not pool)
+            conn = None
+        if conn is None:
+            conn = engine.connect()
+        kept = False
+        try:
             yield conn
             conn.rollback()
+            if len(self._readers) < SQLITE_READERS and self.engine is engine and engine.pool is pool:
+                self._readers.append((conn, pool))
+                kept = True
+        finally:
+            if not kept:
+                conn.close()
 
     @contextmanager
     def single_statements(self):
         """A connection in autocommit: each statement is its own transaction, with no
         BEGIN or COMMIT sent around it (PostgreSQL's issue in one statement)."""
+        autocommit = self._autocommit
+        if autocommit is not None and self.engine is self._own_engine:
+            with autocommit.connect() as conn:
+                yield conn
+            return
+        # SQLite, or an engine put in place of this one (a test's unreachable database)
         with self.engine.connect() as conn:
             yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def writing(self):
+        """The connection of a unit of work. SQLite: call it holding the writer lock; the
+        one long-lived writer connection, or a pooled one for a unit of work opened inside
+        another (the lock is re-entrant) or after the engine was replaced. Whatever the
+        block leaves, the connection comes back out of any transaction; after an error it
+        goes back to the pool, and the next unit of work checks out a fresh one."""
+        if self._writer_lock is None or self._writer_busy:
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        conn = self._writer
+        if (conn is None or conn.closed or conn.invalidated or conn.engine is not self.engine
+                or self.engine.pool is not self._writer_pool):
+            # none yet, broken, or its engine replaced or disposed (``engine.dispose()``,
+            # from a test, gives the engine a new pool): a fresh one from the pool
+            if conn is not None:
+                self._drop_writer(close_now=True)
+            conn = self._writer = self.engine.connect()
+            self._writer_pool = self.engine.pool
+        self._writer_busy = True
+        failed = True
+        try:
+            yield conn
+            failed = False
+        finally:
+            self._writer_busy = False
+            try:
+                if conn.in_transaction():
+                    conn.rollback()
+                dbapi = conn.connection.driver_connection
+                if dbapi is not None and dbapi.in_transaction:
+                    dbapi.rollback()
+            except Exception:  # noqa: BLE001 - a broken connection: the pool's to discard
+                failed = True
+            if failed or self._writer is not conn:
+                if self._writer is conn:
+                    self._writer = None
+                conn.close()
+
+    def _drop_writer(self, *, close_now: bool = False) -> None:
+        conn, self._writer = self._writer, None
+        if conn is not None and not self._writer_busy:
+            self._close_quietly(conn, now=close_now)
+
+    def _drop_readers(self) -> None:
+        readers, self._readers = self._readers, []
+        for conn, _pool in readers:
+            self._close_quietly(conn, now=False)
+
+    @staticmethod
+    def _close_quietly(conn: Connection, *, now: bool) -> None:
+        """Give a kept connection back; ``now``: its pool is already gone (disposed), so
+        close the DBAPI connection itself rather than leave it to the collector."""
+        try:
+            if now:
+                conn.invalidate()
+            conn.close()
+        except Exception:  # noqa: BLE001 - closing what may already be broken
+            pass
 
     def check_connection(self) -> None:
         """Raise a DatabaseConfigError with one line saying what failed."""
@@ -215,7 +351,12 @@ class Database:
             ) from exc
 
     def dispose(self) -> None:
+        """Close every pooled connection (the writer's too); the next use opens new ones."""
+        self._drop_writer()
+        self._drop_readers()
         self.engine.dispose()
+        if self._autocommit is not None:
+            self._autocommit.dispose()
 
 
 def connection_dialect(conn: Connection) -> str:

@@ -68,10 +68,12 @@ class UnitOfWork(Repositories):
     def __enter__(self) -> UnitOfWork:
         self._stack = ExitStack()
         lock = self._db.writer_lock
-        if lock is not None:
+        if lock is not None:  # SQLite: the long-lived writer connection, under the lock
             lock.acquire()
             self._stack.callback(lock.release)
-        conn = self._stack.enter_context(self._db.engine.connect())
+            conn = self._stack.enter_context(self._db.writing())
+        else:
+            conn = self._stack.enter_context(self._db.engine.connect())
         conn.info.pop(ACCESS_CHANGED, None)
         self._tx = conn.begin()
         super().__init__(conn)
