@@ -7,6 +7,7 @@ import logging
 
 from flask import jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from server.queueing import booking_errors as booking
@@ -113,6 +114,19 @@ def register_error_handlers(app) -> None:
             return "The hub's database is unavailable; please try again shortly.", 503
         return error_response(503, "database_unavailable",
                               "the hub cannot reach its database just now; nothing was changed, try again")
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_exhausted(exc: Exception):
+        # Every pooled connection stayed busy for the pool's whole timeout (the pools are
+        # bounded, db/database.py): nothing was changed; the caller may try again.
+        log.error("no free database connection on %s %s within the pool's timeout",
+                  request.method, request.path)
+        if not _is_api():
+            return "The hub is too busy just now; please try again shortly.", 503
+        response = error_response(503, "database_unavailable",
+                                  "every database connection of the hub is busy; nothing was changed, try again")
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

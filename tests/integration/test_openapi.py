@@ -68,3 +68,24 @@ def test_an_unreachable_database_answers_503_and_changes_nothing(app):
         hub.db.engine.dispose()
         hub.db.engine = working
     assert app.test_client().get("/api/v1/queues").status_code == 200
+
+
+def test_a_pool_with_no_free_connection_answers_503_and_recovers(app):
+    """Bounded pools (db/database.py): a request that finds every connection busy for the
+    pool's whole timeout is answered 503 database_unavailable with Retry-After, not 500."""
+    from sqlalchemy import create_engine
+
+    hub = app.extensions["yimen"]
+    working = hub.db.engine
+    hub.db.engine = create_engine(working.url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    held = hub.db.engine.connect()  # the pool's only connection, busy
+    try:
+        response = app.test_client().get("/api/v1/queues")
+        assert response.status_code == 503, response.get_data(as_text=True)
+        assert response.get_json()["error"]["code"] == "database_unavailable"
+        assert response.headers["Retry-After"] == "1"
+    finally:
+        held.close()
+        hub.db.engine.dispose()
+        hub.db.engine = working
+    assert app.test_client().get("/api/v1/queues").status_code == 200
