@@ -58,22 +58,25 @@ def test_frames_arrive_whole_and_in_order_when_the_reader_lags(pair):
     sender, eio, link, server, client = pair
     big = [(b"4" + str(i).encode() + b"x" * 300_000) for i in range(8)]
 
-    def engineio_writer(data):  # Engine.IO's writer, through the same lock
-        with link.lock:
-            server.sendall(text_frame(data))
+    def engineio_writer():  # Engine.IO's writer: what is queued, written through the same lock
+        while (data := eio.queue.get()) is not None:
+            with link.lock:
+                server.sendall(text_frame(data))
 
+    writer = gevent.spawn(engineio_writer)
     written = []
     for i, payload in enumerate(big):
         if i == 4:
             # the kernel's buffer is full by now: a frame was taken in part, or not at all
             assert link.lock.locked() or not sender.send("sid", payload)
-            gevent.spawn(engineio_writer, payload)
+            eio.queue.put(payload)  # what the caller does when the direct way is refused
         elif not sender.send("sid", payload):
-            gevent.spawn(engineio_writer, payload)
+            eio.queue.put(payload)
         written.append(payload)
-        gevent.sleep(0)
+    eio.queue.put(None)
     reader = gevent.spawn(read_frames, client, len(big))
     frames = reader.get(timeout=10)
+    writer.get(timeout=10)
     assert frames == written  # whole, and in the order they were sent
 
 
