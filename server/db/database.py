@@ -176,30 +176,19 @@ class Database:
         # each time), which under a burst of 20 kiosks cost more than the requests
         # themselves. At most 24 a hub: several hubs share the server's max_connections
         # (100 by default); a request beyond them waits for a free connection.
-        engine = create_engine(
-            self.url,
-            echo=echo,
-            pool_size=PG_TRANSACTION_POOL,
-            max_overflow=0,
-            pool_timeout=PG_POOL_TIMEOUT_S,
-            pool_recycle=1800,
-        )
-        self._ping_when_idle(engine)
-        return engine
+        return self._pg_engine(echo, PG_TRANSACTION_POOL)
 
     def _make_autocommit_engine(self, echo: bool) -> Engine:
         """PostgreSQL: the pool for ``reading()`` and ``single_statements()``, its
         connections opened in autocommit once: switching a pooled connection to
         autocommit for each block and back on its return cost ~10 % of a request."""
-        engine = create_engine(
-            self.url,
-            echo=echo,
-            isolation_level="AUTOCOMMIT",
-            pool_size=PG_AUTOCOMMIT_POOL,
-            max_overflow=0,
-            pool_timeout=PG_POOL_TIMEOUT_S,
-            pool_recycle=1800,
-        )
+        return self._pg_engine(echo, PG_AUTOCOMMIT_POOL, isolation_level="AUTOCOMMIT")
+
+    def _pg_engine(self, echo: bool, size: int, **options) -> Engine:
+        """A bounded PostgreSQL pool: ``size`` connections, none beyond (a request waits
+        up to ``PG_POOL_TIMEOUT_S`` for one), recycled after half an hour."""
+        engine = create_engine(self.url, echo=echo, pool_size=size, max_overflow=0,
+                               pool_timeout=PG_POOL_TIMEOUT_S, pool_recycle=1800, **options)
         self._ping_when_idle(engine)
         return engine
 
