@@ -56,19 +56,13 @@ def estimate_wait_s(ahead: int, load: QueueLoad, *, now: datetime | None = None,
                     hours: ServiceHours | None = None) -> int:
     """Seconds until a ticket with ``ahead`` before it is called; ``now`` (local, aware)
     and ``hours`` make it skip closed hours."""
-    servers = (load.open_windows + load.paused_windows) or load.total_windows or 1
-    all_busy = load.open_windows > 0 and load.busy_windows >= load.open_windows
-    residual = load.service_s / (servers + 1) if (all_busy or load.open_windows == 0) else 0.0
-    work = ahead * load.service_s / servers + residual
-    if hours and now is not None:
-        return round(hours.wall_seconds(now, work))
-    return round(work)
+    return wait_estimator(load, now=now, hours=hours)(ahead)
 
 
 def wait_estimator(load: QueueLoad, *, now: datetime | None = None,
                    hours: ServiceHours | None = None):
-    """``ahead → estimate_wait_s(ahead, load, now=now, hours=hours)`` for a whole waiting
-    line of one queue at one moment: what the line shares is worked out once."""
+    """``ahead → estimate_wait_s(ahead, load, now=now, hours=hours)``, the one rule, for a
+    whole waiting line of one queue at one moment: what the line shares is worked out once."""
     servers = (load.open_windows + load.paused_windows) or load.total_windows or 1
     all_busy = load.open_windows > 0 and load.busy_windows >= load.open_windows
     residual = load.service_s / (servers + 1) if (all_busy or load.open_windows == 0) else 0.0

@@ -55,32 +55,13 @@ class ServiceHours:
 
     def wall_seconds(self, start: datetime, work_s: float) -> float:
         """Wall-clock seconds from ``start`` (local, aware) until ``work_s`` seconds of
-        service time have passed, skipping the time before opening and the breaks."""
-        if not self.periods or work_s <= 0 and not self._closed_at(start):
-            return max(work_s, 0.0)
-        remaining = max(work_s, 0.0)
-        cursor = start
-        for day_offset in range(MAX_DAYS):
-            day = (start + timedelta(days=day_offset)).date()
-            last = len(self.periods) - 1
-            for index, (begins, ends) in enumerate(self.periods):
-                period_start = datetime.combine(day, begins, start.tzinfo)
-                period_end = datetime.combine(day, ends, start.tzinfo)
-                if index == last:
-                    period_end = datetime.max.replace(tzinfo=start.tzinfo)  # serve the line out
-                if period_end <= cursor:
-                    continue
-                cursor = max(cursor, period_start)
-                available = (period_end - cursor).total_seconds()
-                if remaining <= available:
-                    return (cursor - start).total_seconds() + remaining
-                remaining -= available
-                cursor = period_end
-        return (cursor - start).total_seconds() + remaining
+        service time have passed, skipping the time before opening and the breaks (the
+        last period is served out: the line is finished however late it gets)."""
+        return self.wall_clock(start)(work_s)
 
     def wall_clock(self, start: datetime):
         """``work_s → wall_seconds(start, work_s)`` for many works from one start (a whole
-        waiting line): the day's periods are laid out once, the arithmetic is the same."""
+        waiting line): the day's periods are laid out once."""
         if not self.periods:
             return lambda work_s: max(work_s, 0.0)
         closed = self._closed_at(start)
@@ -107,7 +88,7 @@ class ServiceHours:
                 if remaining <= available:
                     return offset + remaining
                 remaining -= available
-            return self.wall_seconds(start, work_s)
+            return remaining  # not reached: the last period runs on (datetime.max)
 
         return wall
 
