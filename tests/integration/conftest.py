@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
 
-from server.center_file import load_demo_center
-from server.db.database import Database
-from server.queueing.clock import ManualClock
-from server.services.accounts.users import set_user_password
-from server.services.center_setup import install_center
-from server.services.hub import Hub
-from tests.support.fakes import RecordingPublisher
+# Before any Database is built: every checkout from PostgreSQL's bounded pools is watched
+# for a caller taking a second connection while holding one (database.PoolNesting).
+os.environ.setdefault("YIMEN_CHECK_POOL_NESTING", "1")
+
+from server.center_file import load_demo_center  # noqa: E402
+from server.db.database import POOL_NESTINGS, Database  # noqa: E402
+from server.queueing.clock import ManualClock  # noqa: E402
+from server.services.accounts.users import set_user_password  # noqa: E402
+from server.services.center_setup import install_center  # noqa: E402
+from server.services.hub import Hub  # noqa: E402
+from tests.support.fakes import RecordingPublisher  # noqa: E402
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 Asia/Shanghai
+
+
+@pytest.fixture(autouse=True)
+def no_pool_nesting():
+    """No test's services take a second pooled PostgreSQL connection while holding one
+    (it could stall a busy hub for PG_POOL_TIMEOUT_S: see database.PoolNesting)."""
+    POOL_NESTINGS.clear()
+    yield
+    found, POOL_NESTINGS[:] = list(POOL_NESTINGS), []
+    assert not found, "a pooled connection taken while holding one:\n" + found[0]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
