@@ -54,7 +54,9 @@ PG_AUTOCOMMIT_POOL = 14
 PG_TRANSACTION_POOL = 10
 PG_POOL_TIMEOUT_S = 30
 
-# YIMEN_CHECK_POOL_NESTING=1 (the integration tests set it): what ``PoolNesting`` found.
+# ``PoolNesting``: on for the engines built while True (the integration tests set it), and
+# what it found.
+CHECK_POOL_NESTING = False
 POOL_NESTINGS: list[str] = []
 
 
@@ -193,7 +195,7 @@ class Database:
         engine = create_engine(self.url, echo=echo, pool_size=size, max_overflow=0,
                                pool_timeout=PG_POOL_TIMEOUT_S, pool_recycle=1800, **options)
         self._ping_when_idle(engine)
-        if os.environ.get("YIMEN_CHECK_POOL_NESTING"):
+        if CHECK_POOL_NESTING:
             PoolNesting.watch(engine, "autocommit" if options else "transaction")
         return engine
 
@@ -354,8 +356,8 @@ class Database:
 
 
 class PoolNesting:
-    """A check for the bounded pools (YIMEN_CHECK_POOL_NESTING=1; the integration tests
-    set it): notes, in ``POOL_NESTINGS`` with its stack, every checkout by a greenlet
+    """A check for the bounded pools (``CHECK_POOL_NESTING``; the integration tests set
+    it): notes, in ``POOL_NESTINGS`` with its stack, every checkout by a greenlet
     (or thread) that already holds a connection of the same pool, or of the transaction
     pool by one that holds an autocommit connection. Either could stall: with every
     connection of a pool held by callers waiting for one more, each waits

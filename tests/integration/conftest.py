@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 
 import pytest
 
-# Before any Database is built: every checkout from PostgreSQL's bounded pools is watched
-# for a caller taking a second connection while holding one (database.PoolNesting).
-os.environ.setdefault("YIMEN_CHECK_POOL_NESTING", "1")
+from server.center_file import load_demo_center
+from server.db import database
+from server.db.database import POOL_NESTINGS, Database
+from server.queueing.clock import ManualClock
+from server.services.accounts.users import set_user_password
+from server.services.center_setup import install_center
+from server.services.hub import Hub
+from tests.support.fakes import RecordingPublisher
 
-from server.center_file import load_demo_center  # noqa: E402
-from server.db.database import POOL_NESTINGS, Database  # noqa: E402
-from server.queueing.clock import ManualClock  # noqa: E402
-from server.services.accounts.users import set_user_password  # noqa: E402
-from server.services.center_setup import install_center  # noqa: E402
-from server.services.hub import Hub  # noqa: E402
-from tests.support.fakes import RecordingPublisher  # noqa: E402
+# Every checkout from PostgreSQL's bounded pools is watched for a caller taking a second
+# connection while holding one (database.PoolNesting).
+database.CHECK_POOL_NESTING = True
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 Asia/Shanghai
 
