@@ -1,7 +1,7 @@
 """Every text the manager page shows, as msgids (Chinese) for ``server.i18n.texts``."""
 
 MANAGER_TEXTS = (
-    "暂无窗口办理",
+    "暂无窗口办理", "操作失败",
     "数据太少：只有 {hours} 个时段有到达，颜色按至少 {floor} 张号票计",
     "数据太少，无法规划：所选时间内只有 {days} 个办理日、{tickets} 张号票（至少需要 {min_days} 个办理日和 {min_tickets} 张号票），暂不给出增减窗口或调整部门的建议",
     "共 {total} 个队列，{waiting} 个有人等候，表中可滚动查看全部",

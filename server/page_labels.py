@@ -65,18 +65,50 @@ FLOOR_STATE_NAMES: dict[str, str] = {
     "serving": "办理中", "called": "已叫号", "idle": "空闲", "paused": "暂停",
     "unattended": "无人值守", "closed": "关闭",
 }
-# What a refusal of the hub (its error code) means to a clerk at the counter.
-COUNTER_ERROR_NAMES: dict[str, str] = {
-    "queue_empty": "当前没有等候的号",
-    "window_busy": "请先处理当前的号",
-    "window_taken": "该窗口已由其他人员使用",
-    "not_window_clerk": "您不是该窗口的办理人员",
-    "window_paused": "窗口已暂停，请先恢复",
-    "window_closed": "窗口未开放",
-    "not_posted_here": "您不在该窗口的 A/B 岗",
-    "not_on_duty": "本月不是您单位值班",
-    "invalid_transition": "该号已被其他窗口呼叫",
+# What a refusal of the hub (its error code, docs/contract.md "Errors") means to the staff
+# who meet it, at the counter and on the manager's page: the hub's own message is English
+# for support and logs, and a page in Chinese never shows it. A code not here is shown as
+# "操作失败" with the code, which support can look up.
+STAFF_ERROR_NAMES: dict[str, str] = {
     "network": "网络连接失败，请重试",
+    "bad_json": "请求格式有误", "bad_request": "请求格式有误",
+    "missing_field": "有必填项未填写", "invalid_field": "填写的内容有误",
+    "invalid_outcome": "办理结果无效", "invalid_date": "日期无效", "invalid_range": "日期范围无效",
+    "invalid_csv": "CSV 文件格式有误", "payload_too_large": "提交的内容过大",
+    "unauthorized": "登录已失效，请重新登录", "invalid_token": "登录已失效，请重新登录",
+    "invalid_credentials": "用户名或密码错误",
+    "invalid_device_key": "设备密钥无效", "device_disabled": "设备已停用",
+    "too_many_attempts": "密码错误次数过多，请 5 分钟后再试",
+    "forbidden": "您没有此操作的权限", "rate_limited": "操作过于频繁，请稍后再试",
+    "not_found": "未找到", "ticket_not_found": "未找到该号票", "unknown_window": "未找到该窗口",
+    "unknown_zone": "未找到该区域", "unknown_user": "未找到该用户", "unknown_device": "未找到该设备",
+    "unknown_unit": "未找到该部门", "unknown_matter": "未找到该事项", "unknown_queue": "未找到该队列",
+    "rectification_not_found": "未找到该整改", "case_not_found": "未找到该办件",
+    "appointment_not_found": "未找到该预约", "alert_not_found": "未找到该告警",
+    "block_not_found": "未找到该预约限制",
+    "queue_empty": "当前没有等候的号", "window_busy": "请先处理当前的号",
+    "window_taken": "该窗口已由其他人员使用", "not_window_clerk": "您不是该窗口的办理人员",
+    "window_paused": "窗口已暂停，请先恢复", "window_closed": "窗口未开放",
+    "not_posted_here": "您不在该窗口的 A/B 岗", "not_on_duty": "本月不是您单位值班",
+    "not_this_window": "不是本窗口的号",
+    "no_current_ticket": "窗口当前没有号", "invalid_transition": "当前状态不允许此操作",
+    "user_exists": "该用户名已存在", "device_exists": "该设备已存在",
+    "cannot_disable_self": "不能停用自己的账号",
+    "already_rated": "已经评价过", "not_rateable": "该号不能评价",
+    "priority_not_allowed": "该事项不允许此优先类别",
+    "case_not_ready": "办件尚未出结果", "case_picked_up": "办件已领取",
+    "slot_full": "该时段已约满", "slot_unavailable": "该时段不可预约",
+    "already_booked": "当天已有预约", "booking_blocked": "预约已被限制",
+    "too_late_to_cancel": "已过取消时限",
+    "bad_center": "中心配置有误", "center_update_refused": "中心配置不能这样修改",
+    "bad_announcement": "公告内容有误", "no_printer": "没有可用的打印机",
+    "database_unavailable": "数据库暂时无法连接，请稍后重试", "internal_error": "系统内部错误",
+    "partner_secret_unreadable": "无法读取合作平台密钥",
+}
+# The counter says some of them in its clerk's own terms.
+COUNTER_ERROR_NAMES: dict[str, str] = {
+    **STAFF_ERROR_NAMES,
+    "invalid_transition": "该号已被其他窗口呼叫",
 }
 # Departments by how they sit in the hall: a one-character mark, a name and a hint.
 UNIT_GROUP_NAMES: dict[str, tuple[str, str, str]] = {
@@ -119,6 +151,7 @@ NAMED: dict[str, dict[str, str]] = {
     "priority_reasons": PRIORITY_REASON_NAMES,
     "floor_states": FLOOR_STATE_NAMES,
     "errors": COUNTER_ERROR_NAMES,
+    "staff_errors": STAFF_ERROR_NAMES,
     "supervision_kinds": SUPERVISION_KIND_NAMES,
     "rating_levels": RATING_LEVEL_NAMES,
     "rating_reasons": RATING_REASON_NAMES,
@@ -153,7 +186,7 @@ PAGE_LABELS: dict[str, tuple[str, ...]] = {
     "manager": ("ticket_statuses", "outcomes", "window_statuses", "priority_reasons", "unit_groups",
                 "printer_problems", "floor_states", "case_statuses", "case_results", "supervision_kinds",
                 "rating_levels", "rating_reasons", "rating_channels", "rectification_statuses",
-                "rectification_steps", "webhook_types", "delivery_statuses"),
+                "rectification_steps", "webhook_types", "delivery_statuses", "staff_errors"),
 }
 
 

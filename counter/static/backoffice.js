@@ -6,6 +6,7 @@
   var config = Yimen.boot("page-config");
   var t = Yimen.translator(config.texts);
   var label = Yimen.labeller(config.labels);
+  var refused = Yimen.refusal(config.labels.errors, t);
   var esc = Yimen.esc;
   var TOKEN_KEY = "yimen.counter.token";
   var api = Yimen.client(function () {
@@ -32,7 +33,7 @@
           "<button type=\"button\" class=\"primary\" data-case=\"" + esc(c.case_no) + "\" data-result=\"approved\">" + esc(t("准予")) + "</button> " +
           "<button type=\"button\" class=\"ghost\" data-case=\"" + esc(c.case_no) + "\" data-result=\"rejected\">" + esc(t("不予")) + "</button></td></tr>";
       }).join("");
-    }, function (error) { list.innerHTML = ""; message.textContent = error.message || error.code; });
+    }, function (error) { list.innerHTML = ""; message.textContent = refused(error); });
   }
   list.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-case]");
@@ -43,7 +44,7 @@
       { result: button.dataset.result, note: note || null }).then(function (done) {
       document.getElementById("backoffice-note").value = "";
       return load().then(function () { message.textContent = t("{case_no} 已办结", { case_no: done.case_no }); });
-    }, function (error) { button.disabled = false; message.textContent = error.message || error.code; });
+    }, function (error) { button.disabled = false; message.textContent = refused(error); });
   });
   document.getElementById("backoffice-open").addEventListener("click", function () { dialog.showModal(); load(); });
   document.getElementById("backoffice-close").addEventListener("click", function () { dialog.close(); });

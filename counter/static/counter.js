@@ -10,6 +10,7 @@
   var config = Yimen.boot("page-config");
   var t = Yimen.translator(config.texts);
   var label = Yimen.labeller(config.labels);   // status names, priority reasons: the hub's
+  var refused = Yimen.refusal(config.labels.errors, t);  // a refusal in the page's language
   var esc = Yimen.esc;
   var TOKEN_KEY = "yimen.counter.token";
   var WINDOW_KEY = "yimen.counter.window";   // the window this terminal stands at (kept across logins)
@@ -40,10 +41,7 @@
   }
   function sayError(error) {
     if (error.status === 401) { signOut(t("登录已失效，请重新登录")); return; }
-    // a refusal the hub has words for is said in the page's language only; any other
-    // keeps its code so that support can look it up
-    var known = config.labels.errors[error.code];
-    say(known || t("操作失败") + (error.code ? " [" + error.code + "]" : ""), "error");
+    say(refused(error), "error");
   }
 
   // --- views -------------------------------------------------------------------------------

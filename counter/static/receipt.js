@@ -6,6 +6,7 @@
   "use strict";
   var config = Yimen.boot("page-config");
   var t = Yimen.translator(config.texts);
+  var refused = Yimen.refusal(config.labels.errors, t);
   var bar = document.getElementById("receipt-bar");
   var caseText = document.getElementById("receipt-case");
   var printButton = document.getElementById("receipt-print");
@@ -30,7 +31,7 @@
           : t("回执未打印：{error}", { error: answer.error || "" });
       }, function (error) {
         bar.className = "receipt-bar error";
-        caseText.textContent = t("回执未打印：{error}", { error: error.message || error.code || "" });
+        caseText.textContent = t("回执未打印：{error}", { error: refused(error) });
       })
       .then(function () { printButton.disabled = false; });
   }

@@ -9,6 +9,7 @@
   const boot = Yimen.boot("manager-boot");
   const T = Yimen.translator(boot.texts);
   const label = Yimen.labeller(boot.labels);
+  const refused = Yimen.refusal(boot.labels.staff_errors, T);
   const token = () => sessionStorage.getItem(TOKEN_KEY);
   const role = () => sessionStorage.getItem(TOKEN_KEY + ".role") || "manager";
   const credentials = () => (token() ? { Authorization: `Bearer ${token()}` } : {});
@@ -24,15 +25,16 @@
   }
 
   /** api(path, {method, body, headers}): the JSON of a 2xx answer; otherwise an Error
-   *  with the hub's message, its HTTP ``status`` and error ``code``. A body object is
-   *  sent as JSON. */
+   *  whose message says the refusal in the page's language (``Yimen.refusal``), with its
+   *  HTTP ``status``, error ``code``, ``details`` and the hub's own (English) message as
+   *  ``hubMessage``. A body object is sent as JSON. */
   async function api(path, options = {}) {
     try {
       return await hub(options.method || "GET", path, options.body, { headers: options.headers });
     } catch (failure) {
       if (failure.status === 401) unauthorised.forEach((fn) => fn());
-      throw Object.assign(new Error(failure.message || failure.code),
-        { status: failure.status, code: failure.code });
+      throw Object.assign(new Error(refused(failure)),
+        { status: failure.status, code: failure.code, details: failure.details, hubMessage: failure.message });
     }
   }
 

@@ -334,7 +334,7 @@
     } catch (error) {
       $("#l-kpis").replaceChildren();
       $("#l-table").replaceChildren();
-      $("#l-error").textContent = `${T("未找到该号票")}（${error.message}）`;
+      $("#l-error").textContent = error.code === "ticket_not_found" ? T("未找到该号票") : error.message;
       return;
     }
     const ticket = result.ticket;

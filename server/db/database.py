@@ -54,6 +54,11 @@ PG_AUTOCOMMIT_POOL = 14
 PG_TRANSACTION_POOL = 10
 PG_POOL_TIMEOUT_S = 30
 
+# ``PoolNesting``: on for the engines built while True (the integration tests set it), and
+# what it found.
+CHECK_POOL_NESTING = False
+POOL_NESTINGS: list[str] = []
+
 
 class RoundTrips:
     """Counts what a connection sends to the database server, by a label of the caller
@@ -190,6 +195,8 @@ class Database:
         engine = create_engine(self.url, echo=echo, pool_size=size, max_overflow=0,
                                pool_timeout=PG_POOL_TIMEOUT_S, pool_recycle=1800, **options)
         self._ping_when_idle(engine)
+        if CHECK_POOL_NESTING:
+            PoolNesting.watch(engine, "autocommit" if options else "transaction")
         return engine
 
     def _ping_when_idle(self, engine: Engine) -> None:
@@ -346,6 +353,42 @@ class Database:
         self.engine.dispose()
         if self._autocommit is not None:
             self._autocommit.dispose()
+
+
+class PoolNesting:
+    """A check for the bounded pools (``CHECK_POOL_NESTING``; the integration tests set
+    it): notes, in ``POOL_NESTINGS`` with its stack, every checkout by a greenlet
+    (or thread) that already holds a connection of the same pool, or of the transaction
+    pool by one that holds an autocommit connection. Either could stall: with every
+    connection of a pool held by callers waiting for one more, each waits
+    ``PG_POOL_TIMEOUT_S`` and fails. An autocommit connection taken inside a unit of work
+    is allowed: a holder of an autocommit connection never waits for the other pool."""
+
+    _held: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # greenlet → [(kind, record id)]
+
+    @classmethod
+    def watch(cls, engine: Engine, kind: str) -> None:
+        import traceback
+
+        import greenlet
+
+        @event.listens_for(engine, "checkout")
+        def _out(dbapi_conn, record, proxy):  # noqa: ANN001
+            held = cls._held.setdefault(greenlet.getcurrent(), [])
+            kinds = {k for k, _ in held}
+            if kind in kinds or (kind == "transaction" and "autocommit" in kinds):
+                POOL_NESTINGS.append(f"{'an' if kind == 'autocommit' else 'a'} {kind} connection taken while holding "
+                                     f"{sorted(kinds)}:\n" + "".join(traceback.format_stack(limit=30)))
+            held.append((kind, id(record)))
+
+        @event.listens_for(engine, "checkin")
+        def _in(dbapi_conn, record):  # noqa: ANN001
+            # given back by the greenlet that took it, or by the collector elsewhere
+            for held in list(cls._held.values()):
+                for i, (_, rid) in enumerate(held):
+                    if rid == id(record):
+                        del held[i]
+                        return
 
 
 def connection_dialect(conn: Connection) -> str:

@@ -54,6 +54,7 @@ class RedisBus:
 
     def start(self, on_dirty: Callable[[Dirty], None], start_task, stopping=None) -> None:
         """Listen in a background task until ``stopping`` (the hub's) is set."""
+        self.link.expect(self.LISTENER)  # revocations from the other hubs come this way
         start_task(self._listen, on_dirty, stopping or threading.Event())
 
     def _listen(self, on_dirty: Callable[[Dirty], None], stopping: threading.Event) -> None:
@@ -78,6 +79,7 @@ class RedisBus:
                     if data.pop("from", None) != self.hub_id:
                         on_dirty(data)
             except Exception as exc:  # noqa: BLE001 - reconnect after any failure
+                self.link.lost(self.LISTENER)
                 log.warning("listening for other hubs' changes failed (%s); retrying", exc)
             finally:
                 pubsub.close()

@@ -8,6 +8,12 @@ connected to this hub see an alert ``message_queue``; a clearing alert follows w
 both listen again. Between attempts a listener waits ``Backoff``: doubling from half a
 second, never above ``YIMEN_MQ_RETRY_MAX_S`` (default 5 s), so however long Redis was
 down, the hubs hear each other again within that many seconds of its return.
+
+The hub's remembered credentials (``access_cache.py``) depend on it too: another hub's
+revocation reaches this one only over the dirty bus. So the cache keeps nothing, and
+each request checks its key or token in the database, from the moment the dirty bus's
+subscription breaks (or any listener reports it cannot subscribe) until it is
+subscribed again; every change of that state empties the cache.
 """
 
 from __future__ import annotations
@@ -46,9 +52,32 @@ class QueueLink:
         self._lock = threading.Lock()
         self._cut: dict[str, str] = {}  # listener → the last error
         self._since: datetime | None = None
+        self._expected: set[str] = set()  # listeners the access cache waits for
+        self._listening: set[str] = set()  # listeners subscribed now
 
     def bind(self, hub) -> None:
         self.hub = hub
+        self._trust()
+
+    def expect(self, listener: str) -> None:
+        """``listener`` carries revocations from the other hubs: until it is subscribed,
+        this hub keeps no checked credentials."""
+        with self._lock:
+            self._expected.add(listener)
+        self._trust()
+
+    def lost(self, listener: str) -> None:
+        """``listener``'s subscription broke; it is about to subscribe again."""
+        with self._lock:
+            self._listening.discard(listener)
+        self._trust()
+
+    def _trust(self) -> None:
+        with self._lock:
+            heard = not self._cut and self._expected <= self._listening
+        access = getattr(self.hub, "access", None)
+        if access is not None:
+            access.trust(heard)
 
     def _now(self) -> datetime:
         if self.hub is None:
@@ -60,8 +89,10 @@ class QueueLink:
         with self._lock:
             first = not self._cut
             self._cut[listener] = str(error)[:200]
+            self._listening.discard(listener)
             if first:
                 self._since = self._now()
+        self._trust()
         if first:
             log.error("cut off from the other hubs: the message queue is unreachable (%s)", error)
             self._announce(self._alert())
@@ -70,10 +101,12 @@ class QueueLink:
         with self._lock:
             was_cut = bool(self._cut)
             self._cut.pop(listener, None)
+            self._listening.add(listener)
             cleared = was_cut and not self._cut
             since = self._since
             if cleared:
                 self._since = None
+        self._trust()
         if cleared:
             now = self._now()
             lasted = round((now - since).total_seconds()) if since else 0

@@ -36,6 +36,17 @@
     };
   }
 
+  /** refusal(labels.errors, t)(error): a refusal of the hub in the page's language, for
+   *  the staff's pages: the table's label for its code, or the page's "操作失败" with the
+   *  code (support looks it up). The hub's own message is English, for support and logs. */
+  function refusal(table, t) {
+    return function (error) {
+      var code = error && error.code;
+      if (code && table && table[code]) return table[code];
+      return t("操作失败") + (code ? "（" + code + "）" : "");
+    };
+  }
+
   function esc(value) {
     return String(value == null ? "" : value).replace(/[&<>"']/g, function (ch) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
@@ -130,7 +141,7 @@
   }
 
   global.Yimen = {
-    API: API, boot: boot, translator: translator, labeller: labeller, esc: esc,
+    API: API, boot: boot, translator: translator, labeller: labeller, refusal: refusal, esc: esc,
     exchange: exchange, failure: failure, client: client, live: live, opening: opening
   };
 })(window);

@@ -122,6 +122,12 @@ def test_hubs_hear_each_other_again_soon_after_a_long_redis_outage(tmp_path, pg_
                    timeout=10)
         # The hubs carry on alone meanwhile: a call on the first hub is refused nothing.
         assert clerk.post("/windows/w16/recall").status_code == 200
+        # The second hub cannot hear the first's revocations now, so it keeps no checked
+        # credentials: a session ended on the first is refused on the second at once.
+        there = Api(second.url).login("clerk2")
+        assert there.get("/auth/me").status_code == 200 and there.get("/auth/me").status_code == 200
+        assert Api(first.url, token=there.token).post("/auth/logout").status_code == 200
+        assert there.get("/auth/me").status_code == 401
         time.sleep(max(0.0, OUTAGE_S - (time.monotonic() - down_at)))  # the outage itself
 
         own_redis.start()

@@ -7,14 +7,29 @@ from datetime import UTC, datetime
 import pytest
 
 from server.center_file import load_demo_center
-from server.db.database import Database
+from server.db import database
+from server.db.database import POOL_NESTINGS, Database
 from server.queueing.clock import ManualClock
 from server.services.accounts.users import set_user_password
 from server.services.center_setup import install_center
 from server.services.hub import Hub
 from tests.support.fakes import RecordingPublisher
 
+# Every checkout from PostgreSQL's bounded pools is watched for a caller taking a second
+# connection while holding one (database.PoolNesting).
+database.CHECK_POOL_NESTING = True
+
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 Asia/Shanghai
+
+
+@pytest.fixture(autouse=True)
+def no_pool_nesting():
+    """No test's services take a second pooled PostgreSQL connection while holding one
+    (it could stall a busy hub for PG_POOL_TIMEOUT_S: see database.PoolNesting)."""
+    POOL_NESTINGS.clear()
+    yield
+    found, POOL_NESTINGS[:] = list(POOL_NESTINGS), []
+    assert not found, "a pooled connection taken while holding one:\n" + found[0]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

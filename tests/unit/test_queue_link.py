@@ -58,3 +58,39 @@ def test_one_alert_while_any_listener_is_cut_off_and_one_clearing_note():
     assert link.alerts() == [] and not link.cut
     link.up("dirty_bus")  # subscribed again without trouble: nothing to say
     assert len(hub.sent) == 2
+
+
+def test_the_hub_keeps_no_checked_credentials_while_it_may_miss_a_revocation():
+    """The access cache is trusted only while the dirty bus is subscribed and no listener
+    is cut off; each change of that empties it."""
+    from server.services.accounts.access_cache import AccessCache
+
+    hub = FakeHub()
+    hub.access = AccessCache()
+    link = QueueLink()
+    link.bind(hub)
+    now = hub.now()
+
+    def kept() -> bool:
+        hub.access.put("token", "d", "actor", hub.access.generation())
+        return hub.access.get("token", "d", now) == "actor"
+
+    assert kept()  # one hub alone: nothing to hear
+    link.expect("dirty_bus")  # several hubs: not subscribed yet
+    assert not kept()
+    link.up("dirty_bus")
+    assert kept()
+    link.lost("dirty_bus")  # the subscription broke: what was kept goes too
+    assert hub.access.get("token", "d", now) is None and not kept()
+    link.up("dirty_bus")
+    assert kept()
+    link.down("socketio", "refused")  # another listener cut off
+    assert hub.access.get("token", "d", now) is None and not kept()
+    link.up("socketio")
+    assert kept()
+
+    taken = hub.access.generation()  # a lookup under way when the bus breaks is not kept
+    link.lost("dirty_bus")
+    link.up("dirty_bus")
+    hub.access.put("token", "late", "actor", taken)
+    assert hub.access.get("token", "late", now) is None

@@ -6,8 +6,11 @@ lookup is therefore kept for ``TTL_S`` (five seconds), and never beyond the sess
 own expiry. Revocation still takes effect at once: any unit of work that ends a session or
 disables a user or device (``server/db/repositories/accounts.py`` marks it) empties this
 hub's cache when it commits and tells the other hubs, over the dirty bus, to empty
-theirs (``Hub.access_changed``); if that message is lost (Redis away), the other hubs'
-entries run out within ``TTL_S``. Failed lookups are never kept. At a hall's own pace
+theirs (``Hub.access_changed``). A hub that may miss that message (its dirty bus not
+subscribed: Redis away, or not yet reached at start) keeps nothing meanwhile
+(``trust``, from ``realtime/queue_link.py``), and empties the cache when it hears the
+others again; only a message lost in the moment before the break is noticed can leave an
+entry, for ``TTL_S`` at most. Failed lookups are never kept. At a hall's own pace
 (a kiosk issues a ticket every few seconds at most) many lookups still go to the
 database; the cache pays in bursts, when the same kiosks and counters call many times
 a second.
@@ -29,6 +32,17 @@ class AccessCache:
         self._entries: dict[tuple[str, str], tuple[float, datetime | None, object]] = {}
         self._lock = threading.Lock()
         self._generation = 0
+        self._trusted = True  # False: another hub's revocation might not reach this one
+
+    def trust(self, heard: bool) -> None:
+        """Whether this hub hears the others' revocations now: while it does not, nothing
+        is kept; each change empties the cache (what was kept before a break, and what a
+        lost message might have revoked)."""
+        if heard != self._trusted:
+            with self._lock:
+                self._trusted = heard
+                self._generation += 1
+                self._entries.clear()
 
     def get(self, kind: str, digest: str, now: datetime) -> object | None:
         entry = self._entries.get((kind, digest))
@@ -47,8 +61,8 @@ class AccessCache:
     def put(self, kind: str, digest: str, value: object, generation: int,
             expires_at: datetime | None = None) -> None:
         with self._lock:
-            if generation != self._generation:
-                return  # access changed while the database was read: do not keep it
+            if generation != self._generation or not self._trusted:
+                return  # access changed while the database was read, or cannot be heard
             if len(self._entries) >= MAX_ENTRIES:
                 self._entries.clear()
             self._entries[(kind, digest)] = (time.monotonic() + self.ttl_s, expires_at, value)

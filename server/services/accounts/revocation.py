@@ -4,8 +4,8 @@ Every staff token and device key is checked against the database (``accounts.
 authenticate_token``, ``accounts.authenticate_device``; a hit is remembered a few seconds,
 ``access_cache.py``), and all hubs of a hall share that database. Whatever is revoked here
 empties the remembered checks of this hub when it commits and of the other hubs through
-the dirty bus, so it stops working at once everywhere (within ``access_cache.TTL_S``
-on another hub if Redis is away).
+the dirty bus, so it stops working at once everywhere; a hub that cannot hear the others (Redis
+away) keeps no checked credentials meanwhile (``access_cache.py``).
 """
 
 from __future__ import annotations

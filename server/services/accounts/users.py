@@ -199,16 +199,20 @@ def authenticate_device(hub: Hub, key: str | None, kind: str | None = None) -> D
     return device
 
 
-def device_kind(hub: Hub, device_id: str | int | None) -> str | None:
+def device_kind(hub: Hub, device_id: str | int | None, repos=None) -> str | None:
     """A device's kind, which never changes once it is registered: read once per device
-    and kept by the hub (``hub.device_kinds``). None for no or an unknown device."""
+    and kept by the hub (``hub.device_kinds``). None for no or an unknown device.
+    ``repos``: read it there, when the caller already holds a connection."""
     if device_id is None or not str(device_id).isdigit():
         return None
     key = str(device_id)
     kind = hub.device_kinds.get(key)
     if kind is None:
-        with hub.reading() as repos:
+        if repos is not None:
             record = repos.devices.by_id(int(key))
+        else:
+            with hub.reading() as own:
+                record = own.devices.by_id(int(key))
         if record is None:
             return None
         kind = hub.device_kinds[key] = record.kind

@@ -95,14 +95,18 @@ def _require_clerk(state: WindowState, actor: Actor) -> None:
         )
 
 
-def _is_unfollowed_walk_in(hub: Hub, ticket: Ticket) -> bool:
-    return ticket.slot_start is None and (ticket.device_id is None or device_kind(hub, ticket.device_id) == "kiosk")
+def _is_unfollowed_walk_in(hub: Hub, repos, ticket: Ticket) -> bool:
+    """``repos``: the caller's own connection, for the device's kind when the hub has not
+    kept it yet (a second connection from the same pool, taken while holding one, could
+    wait for ever once every connection is held by a caller doing the same)."""
+    return ticket.slot_start is None and (
+        ticket.device_id is None or device_kind(hub, ticket.device_id, repos) == "kiosk")
 
 
 def _unfollowed_walk_in(hub: Hub, uow, ticket: Ticket) -> None:
     """A walk-in's ticket issued by staff or at a kiosk: no partner follows its changes,
     so the commit need not look for one (``Outbox.flush``)."""
-    if _is_unfollowed_walk_in(hub, ticket):
+    if _is_unfollowed_walk_in(hub, uow, ticket):
         uow.outbox.unfollowed(ticket.id)
 
 
@@ -296,7 +300,7 @@ def _act_in_one_statement(hub: Hub, window_id: str, actor: Actor,
         if state is None or ticket is None or not _is_clerk(state, actor):
             return None
         checks = guards(ticket)
-        if checks is None or not _is_unfollowed_walk_in(hub, ticket):
+        if checks is None or not _is_unfollowed_walk_in(hub, repos, ticket):
             return None
         was = values(ticket)
         try:

@@ -36,6 +36,22 @@ def test_lookup_by_number_in_api_and_page(chromium, hub, artifacts):
         rows = page.locator("#l-table tbody tr").all_inner_texts()
         assert "取号" in rows[0] and "叫号" in rows[1] and "16" in rows[1]
         assert "办结" in rows[2] and "承诺件" in rows[2] and "窗口人员1" in rows[2]
+        # a refusal is said in the page's language, never in the hub's English
+        said = page.evaluate("""async () => {
+            const out = {};
+            for (const [name, path] of [["empty", "/tickets/lookup?number="],
+                                        ["unknown", "/tickets/lookup?number=Z999"],
+                                        ["no_route", "/windows/nope/open"]]) {
+              try { await YimenManager.api(path, name === "no_route" ? {method: "POST"} : {}); }
+              catch (e) { out[name] = {message: e.message, code: e.code, hub: e.hubMessage}; }
+            }
+            return out;
+        }""")
+        assert said["empty"]["code"] in ("missing_field", "invalid_field")
+        assert said["empty"]["message"] in ("有必填项未填写", "填写的内容有误")
+        assert said["unknown"]["message"] == "未找到该号票" and said["unknown"]["hub"]
+        assert said["no_route"]["code"] == "unknown_window"
+        assert said["no_route"]["message"] == "未找到该窗口"
         folder = artifacts / "manager"
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / "ticket-lookup.png"))

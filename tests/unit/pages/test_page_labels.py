@@ -58,3 +58,21 @@ def test_one_form_for_window_ranges():
     assert window_range([9, 1, 2, 3, 7]) == "1-3、7、9"
     assert window_range([3, 4]) == "3、4"
     assert window_range([]) == ""
+
+
+def test_every_error_code_a_staff_page_can_meet_has_words():
+    """Each code of docs/contract.md's error table that a staff member can meet (not a
+    partner's signature, not a method the path does not take) is said in the page's
+    language on the counter and the manager's page."""
+    import re
+
+    from server.i18n import ROOT
+    from server.page_labels import COUNTER_ERROR_NAMES, STAFF_ERROR_NAMES
+
+    contract = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    table = contract.split("### Errors", 1)[1].split("\n## ", 1)[0]
+    codes = {code for row in table.splitlines() if row.startswith("| 4") or row.startswith("| 5")
+             for code in re.findall(r"`([a-z_]+)`", row.split("|")[3])}
+    partner_only = {"bad_signature", "stale_request", "replayed_request", "method_not_allowed"}
+    assert codes - partner_only - set(STAFF_ERROR_NAMES) == set()
+    assert set(COUNTER_ERROR_NAMES) >= set(STAFF_ERROR_NAMES)
