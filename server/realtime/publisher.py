@@ -84,6 +84,8 @@ class SocketPublisher:
         self._sent_tickets: dict[str, tuple[str, frozenset]] = {}
         # waiting ticket id → its ``ticket_changed`` with holes for its place and wait
         self._templates: dict[int, TicketTemplate] = {}
+        # writes a phone's packet straight into its WebSocket (gevent-websocket only)
+        self._direct = direct_ws.install(socketio.server.eio) if getattr(socketio, "server", None) else None
         # Ticket rooms sent a ``ticket_changed`` of their own (a call, here or on another
         # hub) since the flush began: its waiting line may have been read before that
         # change, and a phone must never get an older place after its call.
@@ -92,8 +94,8 @@ class SocketPublisher:
         manager = getattr(getattr(socketio, "server", None), "manager", None)
         if isinstance(getattr(manager, "emit_listeners", None), list):
             manager.emit_listeners.append(self._on_emit)
-        # writes a phone's packet straight into its WebSocket (gevent-websocket only)
-        self._direct = direct_ws.install(socketio.server.eio) if getattr(socketio, "server", None) else None
+            if self._direct is not None and hasattr(manager, "local_writer"):
+                manager.local_writer = self._write_to_room
 
     def bind(self, hub: Hub) -> None:
         self.hub = hub
@@ -155,13 +157,18 @@ class SocketPublisher:
         if self._direct is None or (elsewhere is None and isinstance(manager, socketio_pkg.PubSubManager)):
             self.socketio.emit(event, payload, namespace=namespace, to=room)
             return
-        members = manager.rooms.get(namespace, {}).get(room)
+        self._write_to_room(event, payload, namespace, room)
+        if elsewhere is not None:
+            elsewhere(event, payload, namespace, room)
+
+    def _write_to_room(self, event: str, payload, namespace: str, room: str) -> None:
+        """An emit of JSON data to this hub's clients in a room, written as ``_write`` does
+        (the bytes python-socketio's emit would send)."""
+        members = self.socketio.server.manager.rooms.get(namespace, {}).get(room)
         if members:
             text = self.socketio.server.packet_class(sio_packet.EVENT, namespace=namespace,
                                                      data=[event, payload], binary=False).encode()
             self._write(("4" + text).encode(), members)
-        if elsewhere is not None:
-            elsewhere(event, payload, namespace, room)
 
     def _emit_withdrawn(self, hub: Hub, event: DomainEvent) -> None:
         """A called ticket was sent to another queue: the hall stops showing that call."""

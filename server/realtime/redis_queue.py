@@ -51,9 +51,19 @@ class CappedRedisManager(socketio.RedisManager):
         # ``listener(event, namespace, room)`` (the publisher keeps a flush in progress
         # from sending a phone an older place after its call).
         self.emit_listeners: list = []
+        # ``writer(event, data, namespace, room)``: hands a plain emit to this hub's clients
+        # in a room itself (the publisher writes it straight into their WebSockets, not
+        # behind a writer greenlet per client); None: python-socketio's own way.
+        self.local_writer = None
 
     def _handle_emit(self, message):
-        super()._handle_emit(message)
+        data, room = message.get("data"), message.get("room")
+        if (self.local_writer is not None and message.get("callback") is None and not message.get("binary")
+                and message.get("skip_sid") is None and isinstance(room, str)
+                and isinstance(data, list) and len(data) == 1):
+            self.local_writer(message.get("event"), data[0], message.get("namespace") or "/", room)
+        else:
+            super()._handle_emit(message)
         for listener in self.emit_listeners:
             try:
                 listener(message.get("event"), message.get("namespace"), message.get("room"))
