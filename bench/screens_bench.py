@@ -2,7 +2,7 @@
 and the hub's CPU and memory for it.
 
     python -m bench.screens_bench [--hubs 1|2] [--counters 72] [--displays 20] [--phones 2000]
-                                  [--calls 300] [--write]
+                                  [--calls 300] [--phone-procs 2] [--profile FILE] [--port N] [--write]
     python -m bench.screens_bench --fanout 2000 [--rounds 20] [--profile FILE] [--write]
 
 **The hall** (default): starts a real hub (SQLite), or with ``--hubs 2`` two hubs on
@@ -18,7 +18,8 @@ counter is connected to. For each call it records when every display received
 status ``called``, measured from the moment the request was sent; with two hubs half of
 those arrive through Redis. It also reads each hub's RSS before and after the phones
 connect (memory per phone) and its CPU time (user + system, ``/proc/<pid>/stat``) over the
-calls.
+calls; ``--profile FILE`` records each hub with py-spy over the calls (``FILE.hub1``, ...).
+``--port N``: the hubs listen on N, N + 1 (default: free ports).
 
 **The fan-out** (``--fanout N``): one hub (PostgreSQL unless ``--db sqlite``), N visitors
 waiting in one queue with their phones connected, one window calling: every call moves
@@ -539,7 +540,8 @@ def main() -> None:
     parser.add_argument("--phone-procs", type=int, default=2, help="processes holding the phones")
     parser.add_argument("--fanout", type=int, default=0, help="measure one fan-out to this many phones")
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--profile", help="py-spy's raw stacks of the hub to this file (two hubs: FILE.hub1, FILE.hub2)")
+    parser.add_argument("--profile",
+                        help="py-spy's raw stacks of the hub to this file (the hall: FILE.hub1, FILE.hub2)")
     parser.add_argument("--port", type=int, default=None,
                         help="the first hub's port (the next hub the next one); default: free ports")
     parser.add_argument("--write", action="store_true")
