@@ -60,7 +60,7 @@ class CappedRedisManager(socketio.RedisManager):
         data, room = message.get("data"), message.get("room")
         if (self.local_writer is not None and message.get("callback") is None and not message.get("binary")
                 and message.get("skip_sid") is None and isinstance(room, str)
-                and isinstance(data, list) and len(data) == 1):
+                and isinstance(data, list) and len(data) == 1 and data[0] is not None):
             self.local_writer(message.get("event"), data[0], message.get("namespace") or "/", room)
         else:
             super()._handle_emit(message)
