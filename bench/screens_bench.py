@@ -2,7 +2,7 @@
 and the hub's CPU and memory for it.
 
     python -m bench.screens_bench [--hubs 1|2] [--counters 72] [--displays 20] [--phones 2000]
-                                  [--calls 300] [--write]
+                                  [--calls 300] [--phone-procs 2] [--profile FILE] [--port N] [--write]
     python -m bench.screens_bench --fanout 2000 [--rounds 20] [--profile FILE] [--write]
 
 **The hall** (default): starts a real hub (SQLite), or with ``--hubs 2`` two hubs on
@@ -18,7 +18,8 @@ counter is connected to. For each call it records when every display received
 status ``called``, measured from the moment the request was sent; with two hubs half of
 those arrive through Redis. It also reads each hub's RSS before and after the phones
 connect (memory per phone) and its CPU time (user + system, ``/proc/<pid>/stat``) over the
-calls.
+calls; ``--profile FILE`` records each hub with py-spy over the calls (``FILE.hub1``, ...).
+``--port N``: the hubs listen on N, N + 1 (default: free ports).
 
 **The fan-out** (``--fanout N``): one hub (PostgreSQL unless ``--db sqlite``), N visitors
 waiting in one queue with their phones connected, one window calling: every call moves
@@ -89,7 +90,8 @@ def center_file(folder: Path, windows: int) -> str | None:
     return str(path)
 
 
-def start_hubs(folder: Path, hubs: int, db: str, windows: int) -> tuple[list[HubProcess], callable]:
+def start_hubs(folder: Path, hubs: int, db: str, windows: int,
+               port: int | None = None) -> tuple[list[HubProcess], callable]:
     env = {"YIMEN_RATELIMIT": "0", "YIMEN_LOG_LEVEL": "WARNING"}
     center = center_file(folder, windows)
     drop = None
@@ -104,7 +106,7 @@ def start_hubs(folder: Path, hubs: int, db: str, windows: int) -> tuple[list[Hub
     try:
         for i in range(hubs):
             started.append(HubProcess(folder / f"hub{i}", db=url, message_queue=queue, center=center,
-                                      env=env).start(timeout=60))
+                                      env=env, port=port + i if port else None).start(timeout=60))
     except Exception:
         for hub in started:
             hub.stop()
@@ -264,7 +266,7 @@ def phone_worker(urls: list[str], phones: list[tuple[str, str, int]], pipe) -> N
 
 
 async def run_hall(hubs: list[HubProcess], counters: int, displays: int, phones: int, calls: int,
-                   phone_procs: int = 2) -> dict:
+                   phone_procs: int = 2, profile: str | None = None) -> dict:
     hall = Hall([h.url for h in hubs])
     n = len(hubs)
     async with http_session() as http:
@@ -316,6 +318,9 @@ async def run_hall(hubs: list[HubProcess], counters: int, displays: int, phones:
         made = 0
         busy: set[str] = set()
         idle = [await idle_rate(h) for h in hubs]
+        spies = [start_spy(h, f"{profile}.hub{i + 1}") for i, h in enumerate(hubs)] if profile else []
+        if spies:
+            await asyncio.sleep(1)
         cpu_start = [cpu_s(h.proc.pid) for h in hubs]
         wall_start = time.perf_counter()
         while made < calls:
@@ -339,6 +344,9 @@ async def run_hall(hubs: list[HubProcess], counters: int, displays: int, phones:
         await asyncio.sleep(0.5)  # the last flush
         wall = time.perf_counter() - wall_start
         cpu_used = [cpu_s(h.proc.pid) - c - rate * wall for h, c, rate in zip(hubs, cpu_start, idle, strict=True)]
+        for spy in spies:
+            spy.send_signal(2)
+            spy.wait(30)
         clients = len(hall.clients) + phones
         for _, parent in workers:
             parent.send("stop")
@@ -440,6 +448,14 @@ async def fanout_rounds(hall: Hall, hub: HubProcess, clerk: str, window: str, ro
     return costs
 
 
+def start_spy(hub: HubProcess, output: str) -> subprocess.Popen:
+    """py-spy recording the hub's raw stacks into ``output`` until sent SIGINT."""
+    return subprocess.Popen([shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record",
+                             "--pid", str(hub.proc.pid), "--rate", "250", "--format", "raw",
+                             "--output", output, "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 async def idle_rate(hub: HubProcess, seconds: float = 3.0) -> float:
     cpu0, t0 = cpu_s(hub.proc.pid), time.perf_counter()
     await asyncio.sleep(seconds)
@@ -470,9 +486,7 @@ async def run_fanout(hub: HubProcess, phones: int, rounds: int, profile: str | N
         await hall.until(lambda: time.perf_counter() - hall.last_phone_message > 0.5, 10)
         spy = None
         if profile:
-            spy = subprocess.Popen([shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(hub.proc.pid), "--rate", "250",
-                                    "--format", "raw", "--output", profile, "--nonblocking"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            spy = start_spy(hub, profile)
             await asyncio.sleep(1)
         with_phones = await fanout_rounds(hall, hub, clerk, window, rounds, phones, display_calls)
         messages = hall.measured_messages
@@ -526,7 +540,10 @@ def main() -> None:
     parser.add_argument("--phone-procs", type=int, default=2, help="processes holding the phones")
     parser.add_argument("--fanout", type=int, default=0, help="measure one fan-out to this many phones")
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--profile", help="with --fanout: py-spy's raw stacks of the hub to this file")
+    parser.add_argument("--profile",
+                        help="py-spy's raw stacks of the hub to this file (the hall: FILE.hub1, FILE.hub2)")
+    parser.add_argument("--port", type=int, default=None,
+                        help="the first hub's port (the next hub the next one); default: free ports")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     if args.db is None:
@@ -536,14 +553,14 @@ def main() -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))  # the hubs inherit it
     var = Path(tempfile.mkdtemp(prefix="yimen-screens-"))
-    hubs, drop = start_hubs(var, 1 if args.fanout else args.hubs, args.db, args.counters)
+    hubs, drop = start_hubs(var, 1 if args.fanout else args.hubs, args.db, args.counters, args.port)
     try:
         if args.fanout:
             result = asyncio.run(run_fanout(hubs[0], args.fanout, args.rounds, args.profile))
             name, markdown = "screens-fanout", fanout_markdown(args, result)
         else:
             result = asyncio.run(run_hall(hubs, args.counters, args.displays, args.phones, args.calls,
-                                          args.phone_procs))
+                                          args.phone_procs, args.profile))
             name = "screens" if args.hubs == 1 else "screens-two-hubs"
             markdown = hall_markdown(args, result)
     finally:

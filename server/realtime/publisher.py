@@ -18,6 +18,7 @@ import logging
 import threading
 from collections.abc import Iterable
 
+import socketio as socketio_pkg
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
@@ -42,6 +43,8 @@ from .dirty_bus import Dirty, LocalBus
 log = logging.getLogger(__name__)
 PAD_EVENTS = (TicketFinished, TicketRated, TicketCalled, WindowOpened, WindowClosed)
 TICKETS_PER_TURN = 100  # phones sent their place between two turns given to requests
+FORGET_EVERY = 10  # flushes between two looks for ticket rooms left empty
+WINDOWS_READ_TOGETHER = 3  # from this many windows to refresh, all windows are read in one query
 
 
 class DirtySet:
@@ -83,6 +86,16 @@ class SocketPublisher:
         self._templates: dict[int, TicketTemplate] = {}
         # writes a phone's packet straight into its WebSocket (gevent-websocket only)
         self._direct = direct_ws.install(socketio.server.eio) if getattr(socketio, "server", None) else None
+        # Ticket rooms sent a ``ticket_changed`` of their own (a call, here or on another
+        # hub) since the flush began: its waiting line may have been read before that
+        # change, and a phone must never get an older place after its call.
+        self._overtaken: set[str] = set()
+        self._flushes = 0
+        manager = getattr(getattr(socketio, "server", None), "manager", None)
+        if isinstance(getattr(manager, "emit_listeners", None), list):
+            manager.emit_listeners.append(self._on_emit)
+            if self._direct is not None and hasattr(manager, "local_writer"):
+                manager.local_writer = self._write_to_room
 
     def bind(self, hub: Hub) -> None:
         self.hub = hub
@@ -117,20 +130,45 @@ class SocketPublisher:
         payload = views.call_payload(hub, event.data["number"], event.window_id,
                                      isinstance(event, TicketRecalled), event.at)
         for room in (names.HALL_ROOM, names.zone_room(payload["zone_id"])):
-            self.socketio.emit(names.TICKET_CALLED, payload, namespace=names.DISPLAY, to=room)
+            self._urgent(names.TICKET_CALLED, payload, names.DISPLAY, room)
         if view is not None:
             room = names.ticket_room(view["token"])
             self._sent_tickets.pop(room, None)
-            self.socketio.emit(names.TICKET_CHANGED, view, namespace=names.TICKET, to=room)
+            self._overtaken.add(room)
+            self._urgent(names.TICKET_CHANGED, view, names.TICKET, room)
             return
         with hub.reading() as repos:
             ticket = repos.tickets.get(event.ticket_id)
             if ticket is not None:
                 room = names.ticket_room(ticket.token)
                 self._sent_tickets.pop(room, None)
+                self._overtaken.add(room)
                 self._templates.pop(ticket.id, None)
-                self.socketio.emit(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket),
-                                   namespace=names.TICKET, to=room)
+                self._urgent(names.TICKET_CHANGED, views.ticket_view(hub, repos, ticket), names.TICKET, room)
+
+    def _urgent(self, event: str, payload: dict, namespace: str, room: str) -> None:
+        """A call's message to a room on every hub, at once: this hub's clients get it
+        written straight into their WebSockets from the call's own request (no writer
+        greenlet to wait for behind a flush's fan-out), the other hubs through the
+        message queue. Without a direct writer, or with a message queue that is not
+        ours, python-socketio's emit does both, as before; the bytes are the same."""
+        manager = self.socketio.server.manager
+        elsewhere = getattr(manager, "publish_elsewhere", None)
+        if self._direct is None or (elsewhere is None and isinstance(manager, socketio_pkg.PubSubManager)):
+            self.socketio.emit(event, payload, namespace=namespace, to=room)
+            return
+        self._write_to_room(event, payload, namespace, room)
+        if elsewhere is not None:
+            elsewhere(event, payload, namespace, room)
+
+    def _write_to_room(self, event: str, payload, namespace: str, room: str) -> None:
+        """An emit of JSON data to this hub's clients in a room, written as ``_write`` does
+        (the bytes python-socketio's emit would send)."""
+        members = self.socketio.server.manager.rooms.get(namespace, {}).get(room)
+        if members:
+            text = self.socketio.server.packet_class(sio_packet.EVENT, namespace=namespace,
+                                                     data=[event, payload], binary=False).encode()
+            self._write(("4" + text).encode(), members)
 
     def _emit_withdrawn(self, hub: Hub, event: DomainEvent) -> None:
         """A called ticket was sent to another queue: the hall stops showing that call."""
@@ -174,6 +212,13 @@ class SocketPublisher:
             self._local.windows |= windows
             if event.ticket_id is not None and not isinstance(event, TicketCalled | TicketRecalled):
                 self._local.tickets.add(event.ticket_id)
+
+    def _on_emit(self, event: str, namespace: str | None, room) -> None:
+        """Every emit the message queue hands to this hub's clients (``CappedRedisManager``):
+        a phone's own ``ticket_changed`` from another hub overtakes a flush in progress."""
+        if event == names.TICKET_CHANGED and namespace == names.TICKET and isinstance(room, str):
+            self._sent_tickets.pop(room, None)
+            self._overtaken.add(room)
 
     def _on_remote_dirty(self, dirty: Dirty) -> None:
         if dirty.get("access_changed") and self.hub is not None:
@@ -233,6 +278,8 @@ class SocketPublisher:
             self._local, self._remote = DirtySet(), DirtySet()
         if hub is None or not (local or remote):
             return
+        # Before anything is read: a call committed after this has its own message out.
+        self._overtaken = set()
         if local:
             self.bus.broadcast(local.as_dict())
         local.merge(remote.as_dict())
@@ -240,22 +287,20 @@ class SocketPublisher:
         with hub.reading() as repos:
             if dirty.queues:
                 self._flush_queues(hub, repos)
-            self._flush_panels(hub, repos, dirty)
+            display_rooms = self._local_rooms(names.DISPLAY)
             counter_rooms = self._local_rooms(names.COUNTER)
-            for window_id in sorted(dirty.windows):
-                room = names.window_room(window_id)
-                if room in counter_rooms and window_id in hub.center.windows:
-                    self._send(names.WINDOW_STATE, views.window_state(hub, repos, window_id),
-                               names.COUNTER, room)
+            panels = [w for w in sorted(dirty.windows) if names.panel_room(w) in display_rooms]
+            counters = [w for w in sorted(dirty.windows)
+                        if names.window_room(w) in counter_rooms and w in hub.center.windows]
+            # Many windows at once (every window of a called queue): read them together.
+            moment = views.WindowsMoment(repos) if len(panels) + len(counters) >= WINDOWS_READ_TOGETHER else None
+            for window_id in panels:
+                self._send(names.WINDOW_PANEL, views.window_panel(hub, repos, window_id, moment=moment),
+                           names.DISPLAY, names.panel_room(window_id))
+            for window_id in counters:
+                self._send(names.WINDOW_STATE, views.window_state(hub, repos, window_id, moment=moment),
+                           names.COUNTER, names.window_room(window_id))
             self._flush_tickets(hub, repos, dirty)
-
-    def _flush_panels(self, hub: Hub, repos, dirty: DirtySet) -> None:
-        display_rooms = self._local_rooms(names.DISPLAY)
-        for window_id in sorted(dirty.windows):
-            room = names.panel_room(window_id)
-            if room in display_rooms:
-                self._send(names.WINDOW_PANEL, views.window_panel(hub, repos, window_id),
-                           names.DISPLAY, room)
 
     def _flush_queues(self, hub: Hub, repos) -> None:
         display_rooms = self._local_rooms(names.DISPLAY)
@@ -273,8 +318,10 @@ class SocketPublisher:
 
     def _flush_tickets(self, hub: Hub, repos, dirty: DirtySet) -> None:
         rooms = self.socketio.server.manager.rooms.get(names.TICKET, {})
-        for room in [r for r in list(self._sent_tickets) if not rooms.get(r)]:
-            self._sent_tickets.pop(room, None)  # nobody there now: a newcomer gets its snapshot
+        self._flushes += 1
+        if self._flushes % FORGET_EVERY == 0:  # a newcomer's sid is new anyway: only memory
+            for room in [r for r in list(self._sent_tickets) if not rooms.get(r)]:
+                self._sent_tickets.pop(room, None)  # nobody there now
         if len(self._templates) > 2 * len(rooms) + 100:
             self._templates = {k: v for k, v in self._templates.items() if rooms.get(v.room)}
         for ticket_id in dirty.tickets:
@@ -304,6 +351,8 @@ class SocketPublisher:
             rows = None
             for ahead, key, room, members in line:
                 sent.add(key[0])
+                if room in self._overtaken:
+                    continue  # called since the line was read: its own message went out
                 template = self._templates.get(key[0])
                 if template is None or template.key != key or template.shared != shared:
                     if rows is None:

@@ -47,6 +47,36 @@ class CappedRedisManager(socketio.RedisManager):
         super().__init__(url, channel=channel, redis_options=redis_options())
         self.link = link
         self.retry_max_s = retry_max_s
+        # Told of every emit handed to this hub's clients, from here or from another hub:
+        # ``listener(event, namespace, room)`` (the publisher keeps a flush in progress
+        # from sending a phone an older place after its call).
+        self.emit_listeners: list = []
+        # ``writer(event, data, namespace, room)``: hands a plain emit to this hub's clients
+        # in a room itself (the publisher writes it straight into their WebSockets, not
+        # behind a writer greenlet per client); None: python-socketio's own way.
+        self.local_writer = None
+
+    def _handle_emit(self, message):
+        data, room = message.get("data"), message.get("room")
+        if (self.local_writer is not None and message.get("callback") is None and not message.get("binary")
+                and message.get("skip_sid") is None and isinstance(room, str)
+                and isinstance(data, list) and len(data) == 1 and data[0] is not None):
+            self.local_writer(message.get("event"), data[0], message.get("namespace") or "/", room)
+        else:
+            super()._handle_emit(message)
+        for listener in self.emit_listeners:
+            try:
+                listener(message.get("event"), message.get("namespace"), message.get("room"))
+            except Exception:  # noqa: BLE001 - a listener must not lose the message queue
+                log.exception("an emit listener failed")
+
+    def publish_elsewhere(self, event: str, data, namespace: str, room: str) -> None:
+        """The other hubs' half of an emit to a room (JSON data, no callback) whose
+        clients on this hub have already been sent it: the message python-socketio's
+        ``emit`` publishes, which every other hub's listener hands to its clients."""
+        self._publish({"method": "emit", "event": event, "data": [data], "binary": False,
+                       "namespace": namespace, "room": room, "skip_sid": None, "callback": None,
+                       "host_id": self.host_id})
 
     def _publish(self, data):
         """Send to the other hubs: two attempts (the second on a new connection); while

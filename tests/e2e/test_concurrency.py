@@ -136,23 +136,37 @@ def test_two_hubs_on_postgresql(hub_pair):
 def test_call_through_one_hub_reaches_a_display_on_the_other(hub_pair):
     first, second = hub_pair
     display = Listener(first.url, "/display", {}, ("hall_state", "ticket_called", "queues_changed")).connect()
+    # and on the calling hub, where the call's messages are written from its own request
+    display_on_b = Listener(second.url, "/display", {}, ("hall_state", "ticket_called")).connect()
     counter_on_a = None
     try:
         display.wait_for("hall_state")
+        display_on_b.wait_for("hall_state")
         ticket = Api.kiosk(first.url).issue()
         clerk = Api.clerk(second.url)
         clerk.post("/windows/w16/open")
         counter_on_a = Listener(first.url, "/counter", {"token": clerk.token, "window_id": "w16"},
                                 ("window_state",)).connect()
         phone_on_a = Listener(first.url, "/ticket", {"token": ticket["token"]}, ("ticket_changed",)).connect()
+        phone_on_b = Listener(second.url, "/ticket", {"token": ticket["token"]}, ("ticket_changed",)).connect()
+        phone_on_a.wait_for("ticket_changed")
+        phone_on_b.wait_for("ticket_changed")
         assert clerk.post("/windows/w16/call-next").json()["id"] == ticket["id"]
-        call = display.wait_for("ticket_called", lambda c: c["number"] == ticket["number"])
-        assert call["window_id"] == "w16"
-        phone_on_a.wait_for("ticket_changed", lambda t: t["status"] == "called")
+        for screen in (display, display_on_b):
+            call = screen.wait_for("ticket_called", lambda c: c["number"] == ticket["number"])
+            assert call["window_id"] == "w16"
+        for phone in (phone_on_a, phone_on_b):
+            called = phone.wait_for("ticket_changed", lambda t: t["status"] == "called")
+            assert called["window_id"] == "w16"
         counter_on_a.wait_for("window_state", lambda s: s["current"] and s["current"]["id"] == ticket["id"])
+        for phone in (phone_on_a, phone_on_b):  # never an older place after the call
+            statuses = [t["status"] for t in phone.received["ticket_changed"]]
+            assert "waiting" not in statuses[statuses.index("called"):]
         phone_on_a.disconnect()
+        phone_on_b.disconnect()
     finally:
         display.disconnect()
+        display_on_b.disconnect()
         if counter_on_a:
             counter_on_a.disconnect()
     _a_device_disabled_on_one_hub_is_refused_by_the_other(first, second)
