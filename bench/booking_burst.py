@@ -1,7 +1,8 @@
 """The release burst: 5,000 booking requests from 100 concurrent clients for 500 seats.
 
     python -m bench.booking_burst [--requests 5000] [--clients 100] [--seats 500] [--pg] [--write]
-                                  [--client raw|requests] [--port 5450] [--profile DIR]
+                                  [--client procs|raw|requests] [--procs 2] [--timeline]
+                                  [--port 5450] [--profile DIR]
 
 Starts a real hub (SQLite), or with ``--pg`` two hubs on PostgreSQL over Redis, on the
 demo hall with appointments on, 5-minute slots of one seat each, open around the clock
@@ -10,14 +11,17 @@ person. Reports confirmed bookings (must equal the seats), requests per second a
 p50/p99 latency of an answer. Rate limits are off: a burst from one address is not what
 this measures. ``--write`` keeps the Markdown in docs/benchmarks.md.
 
-The 100 clients are threads of this process on the hub's cores: by default each sends
-prepared requests (the headers ``requests`` would send) over one keep-alive socket, a
-tenth of the CPU of ``--client requests`` (a ``requests.Session`` each, the figures
-before 2026-12-01 16:00). The hubs' CPU split into user and system, the load generator's
-own CPU and, with ``--pg``, the PostgreSQL sessions opened go to stderr. ``--profile DIR``
-records each hub with py-spy over the burst (raw stacks in ``DIR/hub-<port>.txt``, the
-functions with the most samples printed); ``--port`` gives the first hub's port (the
-next hub takes the next one).
+The 100 clients are by default keep-alive sockets sending prepared requests (the headers
+``requests`` would send) from a ``selectors`` loop in each of ``--procs`` processes (2):
+no GIL shared by 100 threads between an answer and its timestamp, and the least CPU of
+the three on the hub's two cores. ``--client raw`` runs them as threads of this process
+(the figures before 2026-12-01 19:30), ``--client requests`` as a ``requests.Session``
+each (before 16:00). ``--timeline`` prints, per 250 ms of the burst, the answers, the
+seats taken, p50, p99 and the slowest, and which requests made the slowest 1 %. The
+hubs' CPU split into user and system, the load generator's own CPU and, with ``--pg``,
+the PostgreSQL sessions opened go to stderr. ``--profile DIR`` records each hub with
+py-spy over the burst (raw stacks in ``DIR/hub-<port>.txt``, the functions with the most
+samples printed); ``--port`` gives the first hub's port (the next hub takes the next one).
 """
 
 from __future__ import annotations
@@ -103,7 +107,73 @@ class RawClient:
         self.sock.close()
 
 
-def burst(urls: list[str], total: int, clients: int, seats: int, client_kind: str = "raw") -> dict:
+def poll_worker(targets: list[tuple[str, int, list[bytes]]], barrier, out) -> None:
+    """One load-generator process: its share of the clients as non-blocking keep-alive
+    sockets on one ``selectors`` loop (the same prepared requests as the threads), each
+    answer timed when its last byte is read, its body decoded by the parent after the
+    burst. Fewer Python steps per answer than asyncio's streams (a line read per header),
+    and no GIL shared with 100 threads."""
+    import gc
+    import selectors
+
+    gc.disable()  # a few thousand small answers: no collector pause inside a timing
+    selector = selectors.DefaultSelector()
+    clients = []
+    for host, port, prepared in targets:
+        sock = socket.create_connection((host, port), timeout=60)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        clients.append({"sock": sock, "prepared": prepared, "next": 0, "buffer": bytearray(),
+                        "started": 0.0})
+    records: list = []
+
+    def send(client: dict) -> None:
+        client["started"] = time.perf_counter()
+        client["sock"].sendall(client["prepared"][client["next"]])  # a few hundred bytes
+
+    barrier.wait()  # every process connected: the burst starts
+    cpu = time.process_time()
+    for client in clients:
+        send(client)
+        selector.register(client["sock"], selectors.EVENT_READ, client)
+    remaining = len(clients)
+    while remaining:
+        for key, _ in selector.select():
+            client = key.data
+            chunk = client["sock"].recv(65536)
+            if not chunk:
+                raise ConnectionError("the hub closed the connection")
+            buffer = client["buffer"]
+            buffer += chunk
+            head_end = buffer.find(b"\r\n\r\n")
+            if head_end < 0:
+                continue
+            length = None
+            for line in bytes(buffer[:head_end]).split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            if length is None:
+                raise ConnectionError("an answer without Content-Length")
+            if len(buffer) < head_end + 4 + length:
+                continue
+            ended = time.perf_counter()
+            status = int(buffer[9:12])
+            body = b"" if status == 201 else bytes(buffer[head_end + 4:head_end + 4 + length])
+            records.append((client["started"], ended, status, body))
+            del buffer[:head_end + 4 + length]
+            client["next"] += 1
+            if client["next"] < len(client["prepared"]):
+                send(client)
+            else:
+                selector.unregister(client["sock"])
+                client["sock"].close()
+                remaining -= 1
+    out.send((records, time.process_time() - cpu))
+    out.close()
+
+
+def burst(urls: list[str], total: int, clients: int, seats: int, client_kind: str = "procs",
+          procs: int = 4) -> dict:
     session = requests.Session()
     matter = next(m["id"] for m in session.get(urls[0] + "/api/v1/center").json()["matters"]
                   if m["queue_id"] == "tax")
@@ -112,9 +182,12 @@ def burst(urls: list[str], total: int, clients: int, seats: int, client_kind: st
     if len(slots) < seats:
         raise SystemExit(f"only {len(slots)} slots offered")
     codes: Counter = Counter()
-    latencies: list[float] = []
+    # (sent, answered, booked?) per request, perf_counter seconds (CLOCK_MONOTONIC: the
+    # same clock in every process of the machine)
+    records: list[tuple[float, float, bool]] = []
     lock = threading.Lock()
     barrier = threading.Barrier(clients + 1)
+    generator_cpu = 0.0
 
     def body_of(n: int) -> dict:
         # Year and sequence spread 5,000 people over distinct ID numbers.
@@ -123,9 +196,9 @@ def burst(urls: list[str], total: int, clients: int, seats: int, client_kind: st
                 "id_number": first17 + check_character(first17), "phone": "13900001111"}
 
     def answered(started: float, status: int, body) -> None:
-        elapsed = time.perf_counter() - started
+        ended = time.perf_counter()
         with lock:
-            latencies.append(elapsed)
+            records.append((started, ended, status == 201))
             codes["booked" if status == 201 else body()["error"]["code"]] += 1
 
     def raw_client(index: int) -> None:
@@ -150,19 +223,75 @@ def burst(urls: list[str], total: int, clients: int, seats: int, client_kind: st
             answer = own.post(base, json=body, timeout=60)
             answered(started, answer.status_code, answer.json)
 
-    target = raw_client if client_kind == "raw" else requests_client
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
+    if client_kind == "procs":
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        start_line = context.Barrier(procs + 1)
+        workers = []
+        for p in range(procs):
+            targets = []
+            for index in range(p, clients, procs):
+                target = urlsplit(urls[index % len(urls)])
+                targets.append((target.hostname, target.port,
+                                [request_bytes(target.netloc, "/api/v1/appointments", body_of(n))
+                                 for n in range(index, total, clients)]))
+            receive, send = context.Pipe(duplex=False)
+            worker = context.Process(target=poll_worker, args=(targets, start_line, send))
+            worker.start()
+            send.close()
+            workers.append((worker, receive))
+        start_line.wait()
+        started = time.perf_counter()
+        for worker, receive in workers:
+            answers, cpu = receive.recv()
+            generator_cpu += cpu
+            for sent, ended, status, data in answers:
+                records.append((sent, ended, status == 201))
+                codes["booked" if status == 201 else json.loads(data)["error"]["code"]] += 1
+            worker.join()
+        wall = max(r[1] for r in records) - started
+    else:
+        target = raw_client if client_kind == "raw" else requests_client
+        threads = [threading.Thread(target=target, args=(i,)) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        barrier.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
     if sum(codes.values()) != total:
         raise SystemExit(f"{total - sum(codes.values())} requests had no answer")
+    latencies = [e - s for s, e, _ in records]
     return {"codes": codes, "wall": wall, "p50": percentile(latencies, 50) * 1000,
-            "p99": percentile(latencies, 99) * 1000, "rps": total / wall}
+            "p99": percentile(latencies, 99) * 1000, "rps": total / wall, "records": records,
+            "started": started, "generator_cpu": generator_cpu}
+
+
+def timeline(result: dict, bucket_s: float = 0.25) -> None:
+    """Per ``bucket_s`` of the burst, by when an answer came: answers, of them seats
+    taken, p50, p99 and the slowest, to stderr; then the slowest 1 % by when they were
+    sent. Shows whether the tail is the start (the seats taken) or spread out."""
+    started, records = result["started"], result["records"]
+    buckets: dict[int, list] = {}
+    for sent, ended, booked in records:
+        buckets.setdefault(int((ended - started) / bucket_s), []).append((ended - sent, booked))
+    print(f"\n{'from s':>7} {'answers':>7} {'booked':>6} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7}",
+          file=sys.stderr)
+    for n in sorted(buckets):
+        lat = [x for x, _ in buckets[n]]
+        print(f"{n * bucket_s:7.2f} {len(lat):7d} {sum(b for _, b in buckets[n]):6d} "
+              f"{percentile(lat, 50) * 1000:7.0f} {percentile(lat, 99) * 1000:7.0f} "
+              f"{max(lat) * 1000:7.0f}", file=sys.stderr)
+    latencies = sorted(e - s for s, e, _ in records)
+    cut = latencies[int(len(latencies) * 0.99)]
+    slow = [(s - started, e - s, b) for s, e, b in records if e - s >= cut]
+    early = sum(1 for s, _, _ in slow if s < 1.0)
+    print(f"slowest 1 % (>= {cut * 1000:.0f} ms): {len(slow)}, {early} of them sent in the first "
+          f"second, {sum(b for *_, b in slow)} took a seat; seat-taking answers p50 "
+          f"{percentile([e - s for s, e, b in records if b], 50) * 1000:.0f} ms, p99 "
+          f"{percentile([e - s for s, e, b in records if b], 99) * 1000:.0f} ms", file=sys.stderr)
 
 
 PY_SPY = Path(sys.executable).with_name("py-spy")
@@ -240,9 +369,15 @@ def report(argv) -> int:
     parser.add_argument("--seats", type=int, default=500)
     parser.add_argument("--pg", action="store_true", help="two hubs on PostgreSQL over Redis")
     parser.add_argument("--port", type=int, default=None, help="the first hub's port (default: free ones)")
-    parser.add_argument("--client", choices=("raw", "requests"), default="raw",
-                        help="the load generator: keep-alive sockets with prepared requests "
-                             "(default), or requests.Session (the figures before 2026-12-01 16:00)")
+    parser.add_argument("--client", choices=("procs", "raw", "requests"), default="procs",
+                        help="the load generator: keep-alive sockets on a selectors loop in "
+                             "each of --procs processes (default); threads of this process on "
+                             "keep-alive sockets (raw, the figures before 2026-12-01 19:30); or "
+                             "requests.Session threads (the figures before 2026-12-01 16:00)")
+    parser.add_argument("--procs", type=int, default=2,
+                        help="load-generator processes of --client procs (default 2)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="per 250 ms of the burst: answers, p50, p99, to stderr")
     parser.add_argument("--profile", type=Path, default=None, help="py-spy each hub into this folder")
     args = parser.parse_args(argv)
     env = {"YIMEN_RATELIMIT": "0", "YIMEN_LOG_LEVEL": "WARNING"}
@@ -264,13 +399,17 @@ def report(argv) -> int:
             before = sum(cpu_seconds(h.proc.pid) for h in hubs)
             split = [user_system(h.proc.pid) for h in hubs]
             client = time.process_time()
-            result = burst([h.url for h in hubs], args.requests, args.clients, args.seats, args.client)
+            result = burst([h.url for h in hubs], args.requests, args.clients, args.seats, args.client,
+                           args.procs)
             result["cpu_ms"] = (sum(cpu_seconds(h.proc.pid) for h in hubs) - before) * 1000 / args.requests
             after = [user_system(h.proc.pid) for h in hubs]
             user = sum(a[0] - b[0] for a, b in zip(after, split, strict=True)) * 1000 / args.requests
             system = sum(a[1] - b[1] for a, b in zip(after, split, strict=True)) * 1000 / args.requests
             print(f"hub CPU per request: user {user:.2f} ms, system {system:.2f} ms; the load generator's "
-                  f"own: {(time.process_time() - client) * 1000 / args.requests:.2f} ms", file=sys.stderr)
+                  f"own: {(time.process_time() - client + result['generator_cpu']) * 1000 / args.requests:.2f} ms",
+                  file=sys.stderr)
+            if args.timeline:
+                timeline(result)
             if spies:
                 stop_profiles(spies)
                 spies = []
@@ -287,9 +426,11 @@ def report(argv) -> int:
                 drop()
     where = "two hubs, PostgreSQL + Redis" if args.pg else "one hub, SQLite"
     print(f"### Booking release burst ({where})\n")
-    kind = ("keep-alive sockets sending prepared requests" if args.client == "raw"
-            else "a requests.Session each")
-    print(f"{args.requests} requests from {args.clients} client threads ({kind}) for {args.seats} "
+    kind = {"procs": f"keep-alive sockets sending prepared requests, on a selectors loop in each of "
+                     f"{args.procs} processes",
+            "raw": "threads of one process, keep-alive sockets sending prepared requests",
+            "requests": "threads of one process, a requests.Session each"}[args.client]
+    print(f"{args.requests} requests from {args.clients} concurrent clients ({kind}) for {args.seats} "
           "one-seat slots.\n")
     print("| confirmed | slot_full | other | answered in | requests/s | p50 | p99 | hub CPU per request |")
     print("|---|---|---|---|---|---|---|---|")

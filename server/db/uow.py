@@ -73,7 +73,7 @@ class UnitOfWork(Repositories):
             self._stack.callback(lock.release)
             conn = self._stack.enter_context(self._db.writing())
         else:
-            conn = self._stack.enter_context(self._db.engine.connect())
+            conn = self._stack.enter_context(self._db.connect())
         conn.info.pop(ACCESS_CHANGED, None)
         self._tx = conn.begin()
         super().__init__(conn)

@@ -148,22 +148,41 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
     day) and a repeated idempotency key are answered from one read, without the write
     transaction (on SQLite, without the writer lock): under a release burst most requests
     find their slot full. Otherwise the same checks run again inside the write
-    transaction, which takes the seat and writes the booking."""
+    transaction, which takes the seat and writes the booking; on PostgreSQL (no partner
+    to tell) they run inside the one statement that does both, on the read's connection."""
     matter = hub.center.matter(matter_id)
     queue = hub.center.queue(matter.queue_id)
     clear_name, number, clear_phone = _person(name, id_number, phone)
     person = id_hash(number, secret(hub))
     idempotency_key = idempotency_key or None
     slot_plan, now = plan(hub), hub.now()
+    raced = False
     if start.tzinfo is not None:
         with hub.db.reading() as conn:
             repo = AppointmentRepository(conn)
             facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
             if facts.keyed is not None:
                 return appointment_view(hub, repo.get(id=facts.keyed)), False
-        _check(hub, slot_plan, queue, start, now, facts)
-        if (facts.booked or 0) >= slot_plan.capacity(queue):
-            raise SlotFullError()
+            slot = _check(hub, slot_plan, queue, start, now, facts)
+            if (facts.booked or 0) >= slot_plan.capacity(queue):
+                raise SlotFullError()
+            if not hub.db.is_sqlite and device_id is None:
+                # PostgreSQL, no partner to tell (no webhook row to write with it): the
+                # seat and the booking in one statement on this autocommit connection, a
+                # round trip instead of a transaction's five, each of which waited for the
+                # hub's loop to come round again under a burst. No row: the facts changed
+                # since the read, or the slot filled; the transaction below decides.
+                try:
+                    row = repo.book_in_one(
+                        capacity=slot_plan.capacity(queue), today=hub.today(now),
+                        **_new_row(hub, matter, queue, slot, person, number, clear_name,
+                                   clear_phone, now, idempotency_key, channel, device_id))
+                    if row is not None:
+                        return appointment_view(hub, row), True
+                except IntegrityError:
+                    raced = True  # answered below, on a connection of its own
+    if raced:
+        return _raced(hub, idempotency_key)
     try:
         with hub.uow() as uow:
             repo = AppointmentRepository(uow.conn)
@@ -177,25 +196,37 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
             slot = _check(hub, slot_plan, queue, start, now, facts)
             if repo.take_seat(queue.id, slot.start, slot_plan.capacity(queue)) is None:
                 raise SlotFullError()
-            row = repo.add_row(
-                token=secrets.token_urlsafe(TOKEN_BYTES), code=_code(), matter_id=matter.id,
+            row = repo.add_row(**_new_row(hub, matter, queue, slot, person, number, clear_name,
+                                          clear_phone, now, idempotency_key, channel, device_id))
+            tell_partner(hub, uow, row, "booked", now)
+            uow.commit()
+    except IntegrityError:
+        return _raced(hub, idempotency_key)
+    return appointment_view(hub, row), True
+
+
+def _new_row(hub: Hub, matter, queue, slot, person: str, number: str, clear_name: str,
+             clear_phone: str, now: datetime, idempotency_key: str | None, channel: str,
+             device_id: str | None) -> dict:
+    """The new appointment's values: its token and code drawn, the identity masked."""
+    return dict(token=secrets.token_urlsafe(TOKEN_BYTES), code=_code(), matter_id=matter.id,
                 queue_id=queue.id, service_day=slot.day, slot_start=slot.start,
                 slot_end=slot.end, status="booked", id_hash=person,
                 id_masked=mask_id_number(number), name_masked=mask_name(clear_name),
                 phone_masked=mask_phone(clear_phone), booked_at=now,
                 idempotency_key=idempotency_key, channel=channel, device_id=device_id)
-            tell_partner(hub, uow, row, "booked", now)
-            uow.commit()
-    except IntegrityError:
-        # Another request of the same person (or the same key, or a code drawn twice)
-        # committed between our reads and our insert; the seat taken here is rolled back.
-        with hub.reading() as repos:
-            repo = AppointmentRepository(repos.conn)
-            existing = repo.get(idempotency_key=idempotency_key) if idempotency_key else None
-            if existing is not None:
-                return appointment_view(hub, existing), False
-        raise AlreadyBookedError() from None
-    return appointment_view(hub, row), True
+
+
+def _raced(hub: Hub, idempotency_key: str | None) -> tuple[dict, bool]:
+    """A unique key refused the insert: another request of the same person (or the same
+    key, or a code drawn twice) committed between our reads and our insert; the seat taken
+    with it was rolled back. The key's booking, or AlreadyBookedError."""
+    with hub.reading() as repos:
+        repo = AppointmentRepository(repos.conn)
+        existing = repo.get(idempotency_key=idempotency_key) if idempotency_key else None
+        if existing is not None:
+            return appointment_view(hub, existing), False
+    raise AlreadyBookedError() from None
 
 
 def _facts(hub: Hub, repo: AppointmentRepository, queue_id: str, start: datetime, person: str,

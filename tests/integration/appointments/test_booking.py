@@ -182,3 +182,47 @@ def test_200_concurrent_bookings_for_a_slot_of_4_give_exactly_4(booking_hub, mat
     with booking_hub.reading() as repos:
         assert repos.conn.execute(select(slot_counts.c.booked)).scalar_one() == 4
         assert len(repos.conn.execute(select(appointment_rows.c.id)).all()) == 4
+
+
+def test_one_person_booking_many_slots_of_a_day_at_once_gets_one(booking_hub, matter_id):
+    """The same person from a thread for each slot of a day (up to 20), and 20 more threads
+    with one idempotency key: one booking each way, whichever write reaches the database
+    first (on PostgreSQL the one-statement booking's refused insert takes its seat back)."""
+    slots = appointments.list_slots(booking_hub, matter_id)
+    day = sorted({s["start"][:10] for s in slots})[1]
+    starts = [s["start"] for s in slots if s["start"].startswith(day)][:20]
+    outcomes: list[str] = []
+    keyed: list[tuple[str, bool]] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(starts) + 20)
+
+    def same_person(start: str) -> None:
+        barrier.wait(60)
+        try:
+            book(booking_hub, matter_id, start, 7)
+            result = "booked"
+        except AlreadyBookedError:
+            result = "already_booked"
+        with lock:
+            outcomes.append(result)
+
+    def same_key() -> None:
+        barrier.wait(60)
+        answer, created = book(booking_hub, matter_id, starts[0], 8, idempotency_key="burst-key")
+        with lock:
+            keyed.append((answer["token"], created))
+
+    threads = [threading.Thread(target=same_person, args=(start,)) for start in starts]
+    threads += [threading.Thread(target=same_key) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(starts) > 1
+    assert len(outcomes) == len(starts) and outcomes.count("booked") == 1
+    assert len(keyed) == 20 and len({token for token, _ in keyed}) == 1
+    assert sum(created for _, created in keyed) == 1
+    with booking_hub.reading() as repos:
+        # the two bookings' seats, and no seat taken by a refused insert
+        assert len(repos.conn.execute(select(appointment_rows.c.id)).all()) == 2
+        assert sum(repos.conn.execute(select(slot_counts.c.booked)).scalars().all()) == 2
