@@ -5,7 +5,9 @@ on every issued ticket.
 (cache key, parameter building through every bind, execution context, result object):
 more than SQLite takes to run a ticket's insert. A ``Prepared`` statement is compiled
 once per dialect; a run puts each parameter through its column type's own bind
-processor (the same conversions SQLAlchemy makes: UTC datetimes, dates, JSON text) in the
+processor for that dialect (the same conversions SQLAlchemy makes: UTC datetimes, dates,
+JSON text; on SQLite a datetime as SQLAlchemy's fixed-width text, microseconds always
+written, so that stored times compare as text the same way whoever wrote them) in the
 compiled order and hands the SQL to the DBAPI cursor of the same connection, inside the
 same transaction. Listeners of ``before_cursor_execute`` (the benchmark's round-trip
 counter) still see each statement; a driver error is raised as SQLAlchemy's own
@@ -40,7 +42,7 @@ class Prepared:
             bind = compiled.binds[name]
             literal = bind.value if bind.callable is None else bind.callable()
             steps.append((compiled.escaped_bind_names.get(name, name), name,
-                          bind.type.bind_processor(dialect), literal))
+                          bind.type.dialect_impl(dialect).bind_processor(dialect), literal))
         entry = (compiled.string, positional, steps)
         self._compiled[dialect.name] = entry
         return entry

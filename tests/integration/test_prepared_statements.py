@@ -34,6 +34,29 @@ def test_rows_and_values_as_sqlalchemy_writes_them(service_hub):
         assert count.scalar(conn, {"day": date(2026, 3, 3)}) == 0
 
 
+def test_a_whole_second_is_stored_as_sqlalchemy_stores_it(service_hub):
+    """On SQLite times are compared as text: a time with no microseconds written by a
+    prepared statement must read as the same text as SQLAlchemy's ("...:00.000000", not
+    the driver's "...:00"), or it would sort before the very same time."""
+    db = service_hub.db
+    whole = datetime(2026, 3, 2, 1, 30, 0, tzinfo=UTC)
+    keys = ["at", "service_day", "kind", "actor", "queue_id", "data"]
+    log = Prepared(insert(events).returning(events.c.id), column_keys=keys)
+    with db.engine.connect() as conn:
+        with conn.begin():
+            (mine,) = log.rows(conn, {"at": whole, "service_day": DAY, "kind": "whole_second", "actor": "t",
+                                      "queue_id": "q", "data": {}})
+            theirs = conn.execute(insert(events).returning(events.c.id),
+                                  {"at": whole, "service_day": DAY, "kind": "whole_second", "actor": "t",
+                                   "queue_id": "q", "data": {}}).scalar_one()
+        stored = dict(conn.exec_driver_sql(
+            "SELECT id, CAST(at AS TEXT) FROM events WHERE kind = 'whole_second'").all())
+        assert stored[mine[0]] == stored[theirs]
+        same = conn.execute(select(func.count()).select_from(events)
+                            .where(events.c.kind == "whole_second", events.c.at >= whole)).scalar_one()
+    assert same == 2
+
+
 def test_a_unique_key_fails_as_sqlalchemys_integrity_error_and_rolls_back(service_hub):
     db = service_hub.db
     add = Prepared(insert(number_counters), column_keys=["service_day", "prefix", "last_number"])
