@@ -244,7 +244,7 @@ def http(args) -> None:
                 buffer = bytearray()
                 ok = 0
                 for i in range(per_conn):
-                    sock.sendall(make(c * per_conn + i + (10**6 if name == "issue" else 0) * args.round))
+                    sock.sendall(make(c * per_conn + i))
                     ok += read_answer(sock, buffer) < 500
                 sock.close()
                 counts.append(ok)
@@ -282,7 +282,6 @@ def main(argv=None) -> int:
     parser.add_argument("--http", action="store_true", help="a real hub and a raw keep-alive client")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=None)
-    parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.http:
         http(args)
