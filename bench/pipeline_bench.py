@@ -127,6 +127,7 @@ def in_process(args) -> None:
             "healthz": (lambda: call(app, environ("GET", "/healthz")), "200"),
         }
         results = {}
+        calls = {}
         for name, (run, expect) in scenarios.items():
             if args.only and name != args.only:
                 continue
@@ -147,11 +148,12 @@ def in_process(args) -> None:
                 profiler.disable()
                 profiler.dump_stats(args.profile)
             results[name] = spent * 1e6 / n
+            calls[name] = python_calls(run, 200)
         if not args.only or args.only == "clerk":
-            results["clerk cycle"] = clerk_cycles(app, matters, args.requests // 4)
-        print(f"in-process, {args.db}, {args.requests} requests each: CPU per request")
+            results["clerk cycle"], calls["clerk cycle"] = clerk_cycles(app, matters, args.requests // 4)
+        print(f"in-process, {args.db}, {args.requests} requests each: CPU per request, Python calls per request")
         for name, us in results.items():
-            print(f"  {name:<12} {us:8.0f} µs")
+            print(f"  {name:<12} {us:8.0f} µs {calls[name]:8.0f} calls")
     finally:
         hub = app.extensions.get("yimen") if "app" in dir() else None
         if hub is not None:
@@ -162,7 +164,21 @@ def in_process(args) -> None:
         shutil.rmtree(var, ignore_errors=True)
 
 
-def clerk_cycles(app, matters: list[str], cycles: int) -> float:
+def python_calls(run, n: int) -> float:
+    """Function calls per request (cProfile's count: the same on a busy machine as on a
+    quiet one, unlike the CPU time)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        run()
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls / n
+
+
+def clerk_cycles(app, matters: list[str], cycles: int) -> tuple[float, float]:
     """CPU per call-next + start + finish at one window, its queue filled beforehand."""
     center = json.loads(call(app, environ("GET", "/api/v1/center"))[1])
     window = center["windows"][0]
@@ -170,7 +186,7 @@ def clerk_cycles(app, matters: list[str], cycles: int) -> float:
     token = login(app, "clerk1")
     auth = {"Authorization": f"Bearer {token}"}
     kiosk = {"X-Device-Key": KIOSK_KEY}
-    for i in range(cycles + 30):
+    for i in range(cycles + 40):
         body = b'{"matter_id":"%s","idempotency_key":"cl-%d"}' % (matter.encode(), i)
         assert call(app, environ("POST", "/api/v1/tickets", body, kiosk))[0].startswith("201")
     base = f"/api/v1/windows/{window['id']}/"
@@ -188,7 +204,8 @@ def clerk_cycles(app, matters: list[str], cycles: int) -> float:
     started = time.process_time()
     for _ in range(cycles):
         cycle()
-    return (time.process_time() - started) * 1e6 / cycles
+    spent = (time.process_time() - started) * 1e6 / cycles
+    return spent, python_calls(cycle, 10)
 
 
 # --- over HTTP: a real hub, a raw keep-alive client ---------------------------------------
