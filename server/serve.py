@@ -137,6 +137,14 @@ class FairHandler(WebSocketHandler):
         def MessageClass(self, rfile, *args):  # noqa: N802 - pywsgi's name
             return read_request_headers(rfile)
 
+    def run_application(self):
+        # geventwebsocket looks at every request for a WebSocket upgrade (two debug lines
+        # logged and dropped on the way). Without an Upgrade header it finds none and hands
+        # the request to pywsgi's own run_application: done here at once.
+        if "HTTP_UPGRADE" not in self.environ and not getattr(self.server, "pre_start_hook", None):
+            return pywsgi.WSGIHandler.run_application(self)
+        return super().run_application()
+
     def handle_one_response(self):
         try:
             return super().handle_one_response()
