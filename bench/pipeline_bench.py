@@ -1,6 +1,7 @@
 """The request pipeline alone: the hub's CPU per request, in-process and over HTTP.
 
     python -m bench.pipeline_bench [--db sqlite|postgresql] [--requests 2000] [--profile FILE]
+    python -m bench.pipeline_bench --server [--requests 4000] [--rounds 3]
     python -m bench.pipeline_bench --http [--requests 4000] [--connections 8]
 
 In-process (the default): one process builds the real app (``create_app``, the demo
@@ -12,6 +13,10 @@ cost is the process's CPU time over the loop divided by the requests. Scenarios:
 unknown route (404: the bare pipeline), ``GET /healthz``, and a clerk's call-next +
 start + finish. ``--profile FILE`` writes a cProfile (CPU clock) of the issuing loop
 (``--profile-what refused``: of another).
+
+``--server``: the same app behind the hub's own gevent server (``server.serve``'s
+handler) in this process, a raw keep-alive client in another; this process's CPU per
+request, rounds of each scenario interleaved (the median is shown, and every round).
 
 ``--http``: a real hub process (``run.py``) and a raw keep-alive client on
 ``--connections`` sockets (a few lines of Python per request, so the client's cost stays
@@ -282,6 +287,87 @@ def http(args) -> None:
         shutil.rmtree(var, ignore_errors=True)
 
 
+CLIENT = r"""
+import socket, sys, threading
+sys.path.insert(0, sys.argv[4])
+from bench.pipeline_bench import read_answer, raw_request
+what, n, port, conns = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[5])
+matters = sys.argv[6].split(",")
+def run(c):
+    sock = socket.create_connection(("127.0.0.1", port))
+    buffer = bytearray()
+    for i in range(n // conns):
+        sock.sendall(raw_request(what, matters, f"{sys.argv[7]}-{c}-{i}"))
+        read_answer(sock, buffer)
+threads = [threading.Thread(target=run, args=(c,)) for c in range(conns)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+"""
+
+
+def raw_request(what: str, matters: list[str], key: str) -> bytes:
+    """A request as a Python client (requests) sends it: its eight headers."""
+    head = (b"Host: 127.0.0.1\r\nUser-Agent: python-requests/2.32.3\r\nAccept-Encoding: gzip, deflate\r\n"
+            b"Accept: */*\r\nConnection: keep-alive\r\n")
+    if what == "not-found":
+        return b"GET /api/v1/no-such-route HTTP/1.1\r\n" + head + b"\r\n"
+    if what == "refused":
+        body = b'{"matter_id":"no-such-matter"}'
+    else:
+        body = b'{"matter_id":"%s","idempotency_key":"%s"}' % (matters[hash(key) % len(matters)].encode(),
+                                                             key.encode())
+    return (b"POST /api/v1/tickets HTTP/1.1\r\n" + head + b"X-Device-Key: %s\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (KIOSK_KEY.encode(), len(body), body))
+
+
+def in_server(args) -> None:
+    """The real app behind the hub's own gevent server in this process; the client in
+    another: this process's CPU (``getrusage``) per request, the rounds interleaved."""
+    import resource
+    import subprocess
+
+    import gevent
+    from gevent import pywsgi
+
+    from server.serve import FairHandler, make_listener
+
+    var = Path(tempfile.mkdtemp(prefix="yimen-pipeline-server-"))
+    app = build_app(None, var)
+    center = json.loads(call(app, environ("GET", "/api/v1/center"))[1])
+    matters = ",".join(m["id"] for m in center["matters"][:40])
+    listener = make_listener("127.0.0.1", args.port or 5320)
+    server = pywsgi.WSGIServer(listener, app, handler_class=FairHandler, log=None, error_log="default")
+    server.start()
+    port = listener.getsockname()[1]
+    root = str(Path(__file__).resolve().parents[1])
+
+    def load(what: str, n: int, tag: str) -> float:
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        client = subprocess.Popen([sys.executable, "-c", CLIENT, what, str(n), str(port), root,
+                                   str(args.connections), matters, tag])
+        while client.poll() is None:
+            gevent.sleep(0.05)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        return (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1e6 / n
+
+    kinds = ("not-found", "refused", "issue")
+    for what in kinds:
+        load(what, 400, f"warm-{what}")
+    figures = {what: [] for what in kinds}
+    for round_ in range(args.rounds):
+        for what in kinds:
+            figures[what].append(load(what, args.requests, f"r{round_}"))
+    print(f"the hub's gevent server in-process, {args.connections} keep-alive connections, "
+          f"{args.requests} requests a round: CPU per request (median of {args.rounds} rounds; all)")
+    for what, values in figures.items():
+        ordered = sorted(values)
+        print(f"  {what:<10} {ordered[len(ordered) // 2]:8.0f} µs   ({', '.join(f'{v:.0f}' for v in values)})")
+    server.stop()
+    hub = app.extensions["yimen"]
+    hub.stop()
+    shutil.rmtree(var, ignore_errors=True)
+
+
 def _issue_request(matters: list[str], i: int) -> bytes:
     body = b'{"matter_id":"%s","idempotency_key":"h-%d"}' % (matters[i % len(matters)].encode(), i)
     return (b"POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nX-Device-Key: %s\r\n"
@@ -297,11 +383,16 @@ def main(argv=None) -> int:
     parser.add_argument("--profile-what", default="issue", help="the scenario --profile profiles")
     parser.add_argument("--only", help="one scenario: issue, refused, not-found, healthz, clerk")
     parser.add_argument("--http", action="store_true", help="a real hub and a raw keep-alive client")
+    parser.add_argument("--server", action="store_true",
+                        help="the app behind the hub's gevent server in this process, a raw client in another")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=None)
     args = parser.parse_args(argv)
     if args.http:
         http(args)
+    elif args.server:
+        in_server(args)
     else:
         in_process(args)
     return 0
