@@ -120,3 +120,17 @@ def test_every_pair_of_simple_lines():
     for first, second in itertools.product(lines, repeat=2):
         theirs, ours = both(first + second + b"\r\n")
         assert ours == theirs, (first, second)
+
+
+def test_without_gevents_adapter_the_handler_parses_as_gevent_does(monkeypatch):
+    import importlib
+
+    monkeypatch.delattr(pywsgi, "OldMessage")
+    try:
+        bare = importlib.reload(serve)
+        assert bare.RequestHeaders is None
+        assert bare.FairHandler.MessageClass is pywsgi.WSGIHandler.MessageClass
+    finally:
+        monkeypatch.undo()
+        importlib.reload(serve)
+    assert serve.FairHandler.MessageClass is not pywsgi.WSGIHandler.MessageClass
