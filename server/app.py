@@ -35,10 +35,12 @@ class HubFlask(Flask):
         self._sync_functions: set = set()
 
     def ensure_sync(self, func):
-        if func in self._sync_functions:
+        if type(func) is not FunctionType:  # bound methods, partials, callable objects: as Flask does
+            return super().ensure_sync(func)
+        if func in self._sync_functions:  # plain functions: a set bounded by the app's own
             return func
         result = super().ensure_sync(func)
-        if result is func and type(func) is FunctionType:  # plain functions: a set bounded by the app's own
+        if result is func:
             self._sync_functions.add(func)
         return result
 
