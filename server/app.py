@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import FunctionType
 
 from flask import Flask, redirect, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -25,6 +26,25 @@ socketio = SocketIO()
 babel = Babel()
 
 
+class HubFlask(Flask):
+    """Flask, remembering which functions it has seen are not coroutines: it asks
+    ``inspect.iscoroutinefunction`` for the view and every hook on every request."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_functions: set = set()
+
+    def ensure_sync(self, func):
+        if type(func) is not FunctionType:  # bound methods, partials, callable objects: as Flask does
+            return super().ensure_sync(func)
+        if func in self._sync_functions:  # plain functions: a set bounded by the app's own
+            return func
+        result = super().ensure_sync(func)
+        if result is func:
+            self._sync_functions.add(func)
+        return result
+
+
 class NoCookieSessions(SecureCookieSessionInterface):
     """The hub keeps no cookie sessions (staff carry bearer tokens, kiosks device keys):
     skip loading and signing one on every request."""
@@ -40,7 +60,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     """Build the hub. Raises CenterDefinitionError, CenterUpdateRefusedError or
     DatabaseConfigError with a one-line message when the center or database is bad."""
     config = config or Config()
-    app = Flask(__name__, static_folder=str(Path(__file__).with_name("static")),
+    app = HubFlask(__name__, static_folder=str(Path(__file__).with_name("static")),
                 static_url_path="/static")
     app.config.from_object(config)
     app.json = FastJSONProvider(app)

@@ -8,14 +8,27 @@ algorithm waiting ~40 ms for the client's delayed ACK on keep-alive connections.
 
 from __future__ import annotations
 
+import email.parser
 import gc
+import http.client
 import logging
+import re
 import signal
 import socket
 
 import gevent
 from gevent import pywsgi
 from geventwebsocket.handler import WebSocketHandler
+
+# gevent's adapter of Python 3's header parsing (``pywsgi.headers_factory`` builds one
+# through ``http.client.parse_headers``); without it, the handler parses as gevent does.
+_GeventMessage = getattr(pywsgi, "OldMessage", None)
+_MAX_LINE = getattr(http.client, "_MAXLINE", 65536)  # http.client's limits, kept the same
+_MAX_HEADERS = getattr(http.client, "_MAXHEADERS", 100)
+# A header line the quick way takes: a name of visible ASCII without ':' (what email's
+# parser takes for a header name), then ':'. A folded line, a name with a space or a
+# line with a break of its own inside go to email's parser.
+_PLAIN_HEADER = re.compile(r"[\x21-\x39\x3b-\x7e]+:")
 
 
 def make_listener(host: str, port: int, backlog: int = 2048) -> socket.socket:
@@ -27,6 +40,81 @@ def make_listener(host: str, port: int, backlog: int = 2048) -> socket.socket:
     sock.listen(backlog)
     sock.setblocking(False)
     return sock
+
+
+if _GeventMessage is not None:
+    class RequestHeaders(_GeventMessage):
+        """A request's headers as gevent's message holds them (the same ``email.message``
+        object, every method intact), with a lower-case index for ``get``: pywsgi and
+        geventwebsocket ask it for seven headers a request, and email's ``get`` walks every
+        header for each. The index answers only while the headers are as parsed (the same
+        list, the same length, no replaced header); after any change, email's own ``get``."""
+
+        _index: dict[str, str] | None = None
+        _indexed: list | None = None
+        _indexed_count = 0
+
+        def get(self, name, failobj=None):
+            index = self._index
+            if index is None or self._indexed is not self._headers or self._indexed_count != len(self._headers):
+                return super().get(name, failobj)
+            return index.get(name.lower(), failobj)
+
+        def replace_header(self, _name, _value):
+            self._index = None
+            super().replace_header(_name, _value)
+else:  # pragma: no cover - a gevent without its Python 3 adapter
+    RequestHeaders = None
+
+
+def read_request_headers(rfile):
+    """A request's headers from ``rfile``: what ``pywsgi.headers_factory`` returns for the
+    same bytes (the same message, the same refusals: a line over 64 KB gives the message
+    status ``Line too long``, more than 100 lines raise ``HTTPException``), without
+    going through ``email.parser`` for the plain headers every client sends.
+
+    A block whose every line is ``Name: value`` is split here as email's parser splits it
+    (value stripped of spaces and tabs before it and of line breaks after it); anything
+    else is handed to email's parser as ``http.client.parse_headers`` hands it."""
+    lines = []
+    while True:
+        line = rfile.readline(_MAX_LINE + 1)
+        if len(line) > _MAX_LINE:
+            message = _GeventMessage()
+            message.status = "Line too long"
+            return message
+        lines.append(line)
+        if len(lines) > _MAX_HEADERS:
+            raise http.client.HTTPException(f"got more than {_MAX_HEADERS} headers")
+        if line in (b"\r\n", b"\n", b""):
+            break
+    text = b"".join(lines).decode("iso-8859-1")
+    return _plain_headers(text, len(lines)) or email.parser.Parser(_class=_GeventMessage).parsestr(text)
+
+
+def _plain_headers(text: str, count: int):
+    """The message of a block of plain header lines ended by an empty one, else None.
+    email's parser splits the text with ``str.splitlines``: as many pieces as lines read
+    means no line holds a break of its own (a lone CR, a form feed, U+0085)."""
+    parts = text.splitlines(True)
+    if len(parts) != count or parts[-1] not in ("\r\n", "\n"):
+        return None  # a line broken inside, or the end of the stream before the empty line
+    message = RequestHeaders()
+    index: dict[str, str] = {}
+    plain = _PLAIN_HEADER.match
+    for line in parts[:-1]:
+        if plain(line) is None:
+            return None
+        name, _, value = line.partition(":")
+        value = value.lstrip(" \t").rstrip("\r\n")
+        message.set_raw(name, value)
+        index.setdefault(name.lower(), value)
+    kind = index.get("content-type", "").lower()
+    if "multipart" in kind or "message" in kind:
+        return None  # email's parser looks for the parts of these (in an empty body) and notes defects
+    message.set_payload("")  # what email's parser leaves: an empty body
+    message._index, message._indexed, message._indexed_count = index, message._headers, len(message._headers)
+    return message
 
 
 class FairHandler(WebSocketHandler):
@@ -44,6 +132,18 @@ class FairHandler(WebSocketHandler):
         except OSError:
             pass
         super().__init__(sock, address, server, rfile)
+
+    if RequestHeaders is not None:
+        def MessageClass(self, rfile, *args):  # noqa: N802 - pywsgi's name
+            return read_request_headers(rfile)
+
+    def run_application(self):
+        # geventwebsocket looks at every request for a WebSocket upgrade (two debug lines
+        # logged and dropped on the way). Without an Upgrade header it finds none and hands
+        # the request to pywsgi's own run_application: done here at once.
+        if "HTTP_UPGRADE" not in self.environ and not getattr(self.server, "pre_start_hook", None):
+            return pywsgi.WSGIHandler.run_application(self)
+        return super().run_application()
 
     def handle_one_response(self):
         try:

@@ -45,6 +45,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from server.services.errors import ServiceError
 
 from .errors import error_response
+from .parsing import bearer_token, partner, request_device, staff
 
 KINDS = ("read", "write")
 _MARK = "_yimen_limit"
@@ -76,8 +77,6 @@ def caller() -> tuple[str, str]:
 
 
 def _resolve_caller() -> tuple[str, str]:
-    from .parsing import bearer_token, partner, request_device, staff
-
     if partner() is not None:
         return "device", str(partner().id)
     if request.headers.get("X-Device-Key"):
