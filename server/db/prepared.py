@@ -48,6 +48,13 @@ class Prepared:
     def rows(self, conn: Connection, params: dict) -> list[tuple]:
         """Run with ``params`` (bind name → value; a literal of the statement when not
         given); its rows, if it returns any."""
+        return self._run(conn, params, False)
+
+    def count(self, conn: Connection, params: dict) -> int:
+        """Run as ``rows`` does; the rows it changed (the driver's ``rowcount``)."""
+        return self._run(conn, params, True)
+
+    def _run(self, conn: Connection, params: dict, rowcount: bool):
         dialect = conn.dialect
         sql, positional, steps = self._compiled.get(dialect.name) or self._compile(dialect)
         if positional:
@@ -66,6 +73,8 @@ class Prepared:
             conn.dispatch.before_cursor_execute(conn, cursor, sql, args, None, False)
             try:
                 cursor.execute(sql, args)
+                if rowcount:
+                    return cursor.rowcount
                 return cursor.fetchall() if cursor.description else []
             except dialect.loaded_dbapi.Error as exc:
                 raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error,
