@@ -49,7 +49,12 @@ WAITING_KEY = ("id", "token", "status", "queue_id", "matter_id", "priority", "pr
 
 
 def row_to_ticket(row: Row) -> Ticket:
-    m = row._mapping
+    return ticket_of(row._mapping)
+
+
+def ticket_of(m) -> Ticket:
+    """The ticket of a row's mapping (column name → value), or of a dict of them
+    (``Prepared.fetch_dicts``)."""
     return Ticket(
         id=m["id"],
         token=m["token"],
@@ -331,12 +336,12 @@ class TicketRepository:
         statement, on the conditions of ``_change_at_window``; False: nothing written."""
         now = _values(ticket)
         columns = tuple(name for name in _COLUMNS if now[name] != was[name])
-        stmt = _shaped(("at_window", columns, guards), lambda: _change_at_window(columns, guards))
+        stmt = _shaped(("at_window", columns, guards), lambda: Prepared(_change_at_window(columns, guards)))
         params = {**{name: now[name] for name in columns}, "ticket_id": ticket.id,
                   **{f"was_{name}": was[name] for name in _EXPECTED},
                   "the_window": event_row["window_id"], "the_clerk": clerk_id,
                   **{f"ev_{k}": v for k, v in event_row.items()}}
-        return self.conn.execute(stmt, params).first() is not None
+        return bool(stmt.fetch(self.conn, params))
 
     def change_at_window_sqlite(self, was: dict, ticket: Ticket, clerk_id: int, event_row: dict,
                                 guards: tuple[str, ...] = ()) -> bool:
@@ -366,12 +371,11 @@ class TicketRepository:
 
         def build():
             context = CallContext(queue_ids, now)
-            return _call_in_one_update(self._waiting_in(queue_ids), order_by(context, self.order))
+            return Prepared(_call_in_one_update(self._waiting_in(queue_ids), order_by(context, self.order)))
 
         stmt = _shaped(("call_sqlite", self.order, queue_ids), build)
-        row = self.conn.execute(stmt, {"day": day, "now": now, "window_id": window_id,
-                                       "clerk_id": clerk_id}).first()
-        return row_to_ticket(row) if row else None
+        rows = stmt.fetch_dicts(self.conn, {"day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id})
+        return ticket_of(rows[0]) if rows else None
 
     def call_next_pg(self, queue_ids: Sequence[str], day: date, *, now: datetime, window_id: str,
                      clerk_id: int | None, actor: str, number_json: tuple[str, str]) -> Ticket | None:
@@ -384,14 +388,14 @@ class TicketRepository:
 
         def build():
             context = CallContext(queue_ids, now)
-            return _call_in_one_statement(self._waiting_in(queue_ids), order_by(context, self.order))
+            return Prepared(_call_in_one_statement(self._waiting_in(queue_ids), order_by(context, self.order)))
 
         stmt = _shaped(("call", self.order, queue_ids), build)
-        row = self.conn.execute(stmt, {
+        rows = stmt.fetch_dicts(self.conn, {
             "day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id,
             "ev_service_day": day, "ev_actor": actor,
-            "data_head": number_json[0], "data_tail": number_json[1]}).first()
-        return row_to_ticket(row) if row else None
+            "data_head": number_json[0], "data_tail": number_json[1]})
+        return ticket_of(rows[0]) if rows else None
 
     def get(self, ticket_id: int) -> Ticket | None:
         row = self.conn.execute(_BY_ID, {"ticket_id": ticket_id}).first()
