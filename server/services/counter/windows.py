@@ -9,8 +9,11 @@ the pick, the call and its event in one statement under the window's lock
 (``_call_in_one_statement``); start, finish, recall and no-show of a walk-in's ticket
 read the window and its ticket, let the core decide, and write the change and its
 event in one statement in autocommit that checks nothing changed meanwhile
-(``_act_in_one_statement``). Whenever that statement does nothing, the unit of work
-above runs as before and decides, so every refusal is the one it always was.
+(``_act_in_one_statement``). On SQLite, under the writer lock, call-next checks the
+window and calls the pick in one ``UPDATE … RETURNING`` (``_call_in_one_update``), and
+the others write the change by one conditional ``UPDATE`` on the same checks and the
+event's row (``_act_in_one_unit``). Whenever that statement does nothing, the unit of
+work above runs as before and decides, so every refusal is the one it always was.
 """
 
 from __future__ import annotations
