@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
+from functools import cached_property
 
 from sqlalchemy.engine import Connection
 
@@ -27,28 +28,87 @@ from .repositories.windows import WindowRepository
 
 
 class Repositories:
-    """The repositories over one connection."""
+    """The repositories over one connection, each made when first used: a counter's
+    action or a read uses two or three of the eighteen, and every request opens one or
+    more of these."""
 
     def __init__(self, conn: Connection) -> None:
+        for name in _MADE_WHEN_USED:  # a unit of work entered again starts afresh
+            self.__dict__.pop(name, None)
         self.conn = conn
-        self.tickets = TicketRepository(conn)
-        self.windows = WindowRepository(conn)
-        self.numbers = NumberCounter(conn)
-        self.events = EventLog(conn)
-        self.users = UserRepository(conn)
-        self.sessions = SessionRepository(conn)
-        self.devices = DeviceRepository(conn)
-        self.posts = PostRepository(conn)
-        self.center = CenterStore(conn)
-        self.ratings = RatingRepository(conn)
-        self.rectifications = RectificationRepository(conn)
-        self.rating_pads = RatingPadRepository(conn)
-        self.partners = PartnerRepository(conn)
-        self.nonces = NonceStore(conn)
-        self.outbox = Outbox(conn)
-        self.events.observers.append(self.outbox.note_events)
-        self.cases = CaseRepository(conn)
-        self.supervision = SupervisionRepository(conn)
+
+    @cached_property
+    def tickets(self) -> TicketRepository:
+        return TicketRepository(self.conn)
+
+    @cached_property
+    def windows(self) -> WindowRepository:
+        return WindowRepository(self.conn)
+
+    @cached_property
+    def numbers(self) -> NumberCounter:
+        return NumberCounter(self.conn)
+
+    @cached_property
+    def events(self) -> EventLog:
+        log = EventLog(self.conn)
+        log.observers.append(self.outbox.note_events)  # the outbox hears every event appended
+        return log
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self.conn)
+
+    @cached_property
+    def sessions(self) -> SessionRepository:
+        return SessionRepository(self.conn)
+
+    @cached_property
+    def devices(self) -> DeviceRepository:
+        return DeviceRepository(self.conn)
+
+    @cached_property
+    def posts(self) -> PostRepository:
+        return PostRepository(self.conn)
+
+    @cached_property
+    def center(self) -> CenterStore:
+        return CenterStore(self.conn)
+
+    @cached_property
+    def ratings(self) -> RatingRepository:
+        return RatingRepository(self.conn)
+
+    @cached_property
+    def rectifications(self) -> RectificationRepository:
+        return RectificationRepository(self.conn)
+
+    @cached_property
+    def rating_pads(self) -> RatingPadRepository:
+        return RatingPadRepository(self.conn)
+
+    @cached_property
+    def partners(self) -> PartnerRepository:
+        return PartnerRepository(self.conn)
+
+    @cached_property
+    def nonces(self) -> NonceStore:
+        return NonceStore(self.conn)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.conn)
+
+    @cached_property
+    def cases(self) -> CaseRepository:
+        return CaseRepository(self.conn)
+
+    @cached_property
+    def supervision(self) -> SupervisionRepository:
+        return SupervisionRepository(self.conn)
+
+
+_MADE_WHEN_USED = tuple(name for name, value in vars(Repositories).items() if isinstance(value, cached_property))
 
 
 class UnitOfWork(Repositories):

@@ -1,7 +1,9 @@
-"""A counter's actions as PostgreSQL now makes them (call-next, start, finish, recall and
-no-show each in one statement, ``services/counter/windows.py``) against the steps they
-replace: the same rows, the same events, the same refusals, and nothing lost when the
-clerk's requests cross. Run on SQLite too, where the steps are kept."""
+"""A counter's actions as they are now made (``services/counter/windows.py``) against the
+steps they replace: on PostgreSQL call-next in one statement under the window's lock and
+start, finish, recall and no-show each in one statement in autocommit; on SQLite, under
+the writer lock, call-next in one ``UPDATE … RETURNING`` and the others by one
+conditional ``UPDATE`` and the event's row. The same rows, the same events, the same
+refusals, and nothing lost when the clerk's requests cross."""
 
 from __future__ import annotations
 
@@ -12,8 +14,15 @@ from sqlalchemy import select
 
 from server.db.tables import events
 from server.queueing.actors import Actor
-from server.queueing.errors import NoCurrentTicketError, QueueingError, WindowBusyError
+from server.queueing.errors import (
+    NoCurrentTicketError,
+    QueueEmptyError,
+    QueueingError,
+    WindowBusyError,
+    WindowPausedError,
+)
 from server.services.counter import windows
+from server.services.errors import NotWindowClerkError
 from server.services.issuing import tickets
 
 KIOSK = Actor("device", "1", "kiosk", "kiosk")
@@ -115,3 +124,65 @@ def test_crossing_recalls_lose_none(service_hub, clerk_actor):
     with service_hub.reading() as repos:
         assert repos.tickets.get(ticket["id"]).recalls == 12
     assert [r["kind"] for r in event_rows(service_hub, ticket["id"])].count("ticket_recalled") == 12
+
+
+def test_each_action_takes_its_short_path(service_hub, clerk_actor):
+    """The statements each action sends (a count, not a time): the short paths are the
+    ones taken for a walk-in's ticket. SQLite: call-next is the ``UPDATE … RETURNING``
+    and the event's insert; start and finish the window's read, the conditional
+    ``UPDATE`` and the event's insert. PostgreSQL: the window's locked read and the call's
+    statement; the read and the change's statement."""
+    clerk = clerk_actor()
+    issue(service_hub)
+    windows.open_window(service_hub, "w16", clerk)
+    trips = service_hub.db.count_round_trips(lambda: "test")
+    sent = []
+    for action in (lambda: windows.call_next(service_hub, "w16", clerk),
+                   lambda: windows.start_service(service_hub, "w16", clerk),
+                   lambda: windows.finish(service_hub, "w16", clerk, "completed")):
+        before = trips.snapshot()["by_kind"].get("statement", 0)
+        action()
+        sent.append(trips.snapshot()["by_kind"]["statement"] - before)
+    assert sent == ([2, 2, 2] if service_hub.db.dialect == "postgresql" else [2, 3, 3])
+
+
+def test_a_call_the_short_path_cannot_make_is_refused_as_before(service_hub, clerk_actor):
+    """When the one statement calls nobody, the steps read the window and say why."""
+    clerk, other = clerk_actor(), clerk_actor("clerk2")
+    with pytest.raises(NotWindowClerkError):  # closed: nobody's window
+        windows.call_next(service_hub, "w16", clerk)
+    windows.open_window(service_hub, "w16", clerk)
+    with pytest.raises(QueueEmptyError):
+        windows.call_next(service_hub, "w16", clerk)
+    first = issue(service_hub)
+    with pytest.raises(NotWindowClerkError):
+        windows.call_next(service_hub, "w16", other)
+    windows.pause_window(service_hub, "w16", clerk, "break")
+    with pytest.raises(WindowPausedError):
+        windows.call_next(service_hub, "w16", clerk)
+    windows.resume_window(service_hub, "w16", clerk)
+    assert windows.call_next(service_hub, "w16", clerk)["id"] == first["id"]
+    issue(service_hub)
+    with pytest.raises(WindowBusyError):
+        windows.call_next(service_hub, "w16", clerk)
+    with pytest.raises(NotWindowClerkError):
+        windows.start_service(service_hub, "w16", other)
+    with service_hub.reading() as repos:
+        assert repos.tickets.get(first["id"]).status.value == "called"
+        assert len(repos.tickets.waiting(["police"], service_hub.today(), now=service_hub.now())) == 1
+
+
+def test_the_pick_is_the_calling_orders(service_hub, clerk_actor, clock):
+    """The one statement calls, in turn, the tickets ``waiting`` lists in calling order."""
+    clerk = clerk_actor()
+    for _ in range(6):
+        issue(service_hub)
+        clock.advance(seconds=7)
+    windows.open_window(service_hub, "w16", clerk)
+    with service_hub.reading() as repos:
+        expected = [t.id for t in repos.tickets.waiting(["police"], service_hub.today(), now=service_hub.now())]
+    called = []
+    for _ in expected:
+        called.append(windows.call_next(service_hub, "w16", clerk)["id"])
+        windows.no_show(service_hub, "w16", clerk)
+    assert called == expected

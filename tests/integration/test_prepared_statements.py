@@ -88,3 +88,22 @@ def test_what_it_cannot_run_is_refused_when_compiled(service_hub):
             expanding.rows(conn, {})
         with pytest.raises(ValueError, match="defaults"):
             defaulted.rows(conn, {})
+
+
+def test_fetched_rows_are_sqlalchemys_values(service_hub):
+    """``fetch`` reads rows through the columns' own result processors, without the
+    cursor's description: the same values as SQLAlchemy's result (UTC datetimes, dates,
+    JSON), labels as keys, NULLs kept."""
+    db = service_hub.db
+    with db.engine.connect() as conn:
+        with conn.begin():
+            conn.execute(insert(events), [{"at": AT, "service_day": DAY, "kind": "fetch_kind", "actor": "device:1",
+                                           "queue_id": "q", "data": {"号": "B007"}},
+                                          {"at": AT, "service_day": DAY, "kind": "fetch_kind", "actor": "device:1",
+                                           "queue_id": None, "data": None}])
+        stmt = (select(events.c.id, events.c.at.label("when"), events.c.service_day, events.c.queue_id, events.c.data)
+                .where(events.c.kind == bindparam("kind")).order_by(events.c.id))
+        expected = [dict(row._mapping) for row in conn.execute(stmt, {"kind": "fetch_kind"})]
+        fetched = Prepared(stmt).fetch_dicts(conn, {"kind": "fetch_kind"})
+    assert fetched == expected and len(fetched) == 2
+    assert fetched[0]["when"] == AT and fetched[0]["data"] == {"号": "B007"} and fetched[1]["data"] is None

@@ -20,6 +20,7 @@ from server.queueing.policy import (
     term_value,
 )
 from server.queueing.tickets import AT_WINDOW_STATUSES, Outcome, Ticket, TicketStatus
+from server.queueing.windows import WindowStatus
 
 from ..prepared import Prepared
 from ..tables import cases as c
@@ -48,7 +49,12 @@ WAITING_KEY = ("id", "token", "status", "queue_id", "matter_id", "priority", "pr
 
 
 def row_to_ticket(row: Row) -> Ticket:
-    m = row._mapping
+    return ticket_of(row._mapping)
+
+
+def ticket_of(m) -> Ticket:
+    """The ticket of a row's mapping (column name → value), or of a dict of them
+    (``Prepared.fetch_dicts``)."""
     return Ticket(
         id=m["id"],
         token=m["token"],
@@ -83,8 +89,8 @@ def row_to_ticket(row: Row) -> Ticket:
 _INSERT = insert(t).returning(t.c.id)
 # The issuing statements, run on the driver's cursor (``db/prepared.py``).
 _ADD = Prepared(_INSERT, column_keys=_COLUMNS)
-_LOG_ISSUED = Prepared(insert(e), column_keys=["at", "service_day", "kind", "actor", "ticket_id",
-                                               "window_id", "queue_id", "data"])
+_LOG_EVENT = Prepared(insert(e), column_keys=["at", "service_day", "kind", "actor", "ticket_id",
+                                              "window_id", "queue_id", "data"])
 _BY_IDEMPOTENCY_KEY = select(t).where(t.c.service_day == bindparam("day"),
                                       t.c.idempotency_key == bindparam("key"))
 _BY_ID = select(t).where(t.c.id == bindparam("ticket_id"))
@@ -154,13 +160,12 @@ _CLERKS_WINDOW = (select(w.c.window_id)
 _EXPECTED = ("status", "recalls", "window_id", "called_at")
 
 
-def _change_at_window(columns: tuple[str, ...], guards: tuple[str, ...]):
-    """The columns a change of the ticket at a window changed written, and its event
-    inserted, in one statement, only if the ticket's ``_EXPECTED`` columns are still the
-    ones the change was decided on and the window (its row locked) is still the clerk's;
-    ``guards``: ``no_rating``, ``no_pickup_case`` — no rating of the ticket and no decided
-    case it collects, so that the caller may leave them out of what it looks up. Returns
-    the ticket's id, or no row when nothing was written."""
+def _change_of_ticket(columns: tuple[str, ...], guards: tuple[str, ...]):
+    """The columns a change of the ticket at a window changed written, only if the
+    ticket's ``_EXPECTED`` columns are still the ones the change was decided on and the
+    window (its row locked on PostgreSQL) is still the clerk's; ``guards``: ``no_rating``,
+    ``no_pickup_case`` — no rating of the ticket and no decided case it collects, so that
+    the caller may leave them out of what it looks up."""
     where = [t.c.id == bindparam("ticket_id"), _CLERKS_WINDOW.exists()]
     where += [t.c[name].is_not_distinct_from(bindparam(f"was_{name}", type_=t.c[name].type))
               for name in _EXPECTED]
@@ -169,8 +174,13 @@ def _change_at_window(columns: tuple[str, ...], guards: tuple[str, ...]):
     if "no_pickup_case" in guards:
         where.append(~exists().where(c.c.pickup_ticket_id == bindparam("ticket_id"),
                                      c.c.status == "decided"))
-    changed = (update(t).where(*where).values({name: bindparam(name, type_=t.c[name].type) for name in columns})
-               .returning(t.c.id).cte("changed"))
+    return update(t).where(*where).values({name: bindparam(name, type_=t.c[name].type) for name in columns})
+
+
+def _change_at_window(columns: tuple[str, ...], guards: tuple[str, ...]):
+    """PostgreSQL: ``_change_of_ticket`` and the event's insert in one statement. Returns
+    the ticket's id, or no row when nothing was written."""
+    changed = _change_of_ticket(columns, guards).returning(t.c.id).cte("changed")
     logged = insert(e).from_select(_EVENT_COLUMNS, select(*[
         changed.c.id if name == "ticket_id" else bindparam(f"ev_{name}", type_=e.c[name].type)
         for name in _EVENT_COLUMNS])).cte("logged")
@@ -197,6 +207,22 @@ def _call_in_one_statement(waiting_in, order):
         bindparam("data_head", type_=Text()) + called.c.number + bindparam("data_tail", type_=Text()),
     )).cte("logged")
     return select(called).add_cte(logged)
+
+
+def _call_in_one_update(waiting_in, order):
+    """SQLite, under the writer lock (one writer at a time): the ticket the calling order
+    picks for a window called to it, in one ``UPDATE … RETURNING``, only if the window is
+    open, the clerk's (``:clerk_id``) and has no ticket at it: the twin of the window's
+    read, ``ensure_can_call``, ``next_waiting``, ``Ticket.call`` and ``save``. Returns the
+    called ticket's row, or no row (then the steps say why)."""
+    busy = exists().where(t.c.window_id == bindparam("window_id"), at_window_status())
+    mine = exists().where(w.c.window_id == bindparam("window_id"), w.c.clerk_id == bindparam("clerk_id"),
+                          w.c.status == WindowStatus.OPEN.value)
+    pick = select(t.c.id).where(*waiting_in).order_by(*order).limit(1).scalar_subquery()
+    return (update(t).where(t.c.id == pick, t.c.status == TicketStatus.WAITING.value, mine, ~busy)
+            .values(status=TicketStatus.CALLED.value, window_id=bindparam("window_id"),
+                    clerk_id=bindparam("clerk_id"), called_at=bindparam("now", type_=t.c.called_at.type))
+            .returning(*t.c))
 
 
 def _shaped(key: tuple, build):
@@ -276,7 +302,12 @@ class TicketRepository:
         """The ``ticket_issued`` event's row (``facts.record_of``) of a ticket no partner
         follows: as ``EventLog.append`` writes it, without the outbox's look (it has nothing
         to note for such a ticket)."""
-        _LOG_ISSUED.rows(self.conn, record)
+        _LOG_EVENT.rows(self.conn, record)
+
+    def log_event(self, record: dict) -> None:
+        """One event's row (``facts.record_of``) as ``EventLog.append`` writes it, on the
+        driver's cursor; the caller tells the event log's observers (the outbox)."""
+        _LOG_EVENT.rows(self.conn, record)
 
     def add_issued_pg(self, ticket: Ticket, kind: str, actor: str, data: dict) -> Ticket:
         """PostgreSQL, on a connection in autocommit: the number drawn, the ticket and its
@@ -305,12 +336,46 @@ class TicketRepository:
         statement, on the conditions of ``_change_at_window``; False: nothing written."""
         now = _values(ticket)
         columns = tuple(name for name in _COLUMNS if now[name] != was[name])
-        stmt = _shaped(("at_window", columns, guards), lambda: _change_at_window(columns, guards))
+        stmt = _shaped(("at_window", columns, guards), lambda: Prepared(_change_at_window(columns, guards)))
         params = {**{name: now[name] for name in columns}, "ticket_id": ticket.id,
                   **{f"was_{name}": was[name] for name in _EXPECTED},
                   "the_window": event_row["window_id"], "the_clerk": clerk_id,
                   **{f"ev_{k}": v for k, v in event_row.items()}}
-        return self.conn.execute(stmt, params).first() is not None
+        return bool(stmt.fetch(self.conn, params))
+
+    def change_at_window_sqlite(self, was: dict, ticket: Ticket, clerk_id: int, event_row: dict,
+                                guards: tuple[str, ...] = ()) -> bool:
+        """SQLite, in a unit of work (the writer lock held): ``change_at_window_pg``'s
+        change on the same conditions (``_change_of_ticket``), then its event's row only if
+        the change was written; False: nothing written."""
+        now = _values(ticket)
+        columns = tuple(name for name in _COLUMNS if now[name] != was[name])
+        stmt = _shaped(("at_window_sqlite", columns, guards),
+                       lambda: Prepared(_change_of_ticket(columns, guards)))
+        params = {**{name: now[name] for name in columns}, "ticket_id": ticket.id,
+                  **{f"was_{name}": was[name] for name in _EXPECTED},
+                  "the_window": event_row["window_id"], "the_clerk": clerk_id}
+        if stmt.count(self.conn, params) != 1:
+            return False
+        _LOG_EVENT.rows(self.conn, event_row)
+        return True
+
+    def call_next_sqlite(self, queue_ids: Sequence[str], day: date, *, now: datetime, window_id: str,
+                         clerk_id: int) -> Ticket | None:
+        """SQLite, in a unit of work (the writer lock held): call the ticket the calling
+        order picks for the window, if the window is open, ``clerk_id``'s and free, in one
+        statement (``_call_in_one_update``); None when nothing was called."""
+        if not queue_ids:
+            return None
+        queue_ids = tuple(queue_ids)
+
+        def build():
+            context = CallContext(queue_ids, now)
+            return Prepared(_call_in_one_update(self._waiting_in(queue_ids), order_by(context, self.order)))
+
+        stmt = _shaped(("call_sqlite", self.order, queue_ids), build)
+        rows = stmt.fetch_dicts(self.conn, {"day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id})
+        return ticket_of(rows[0]) if rows else None
 
     def call_next_pg(self, queue_ids: Sequence[str], day: date, *, now: datetime, window_id: str,
                      clerk_id: int | None, actor: str, number_json: tuple[str, str]) -> Ticket | None:
@@ -323,14 +388,14 @@ class TicketRepository:
 
         def build():
             context = CallContext(queue_ids, now)
-            return _call_in_one_statement(self._waiting_in(queue_ids), order_by(context, self.order))
+            return Prepared(_call_in_one_statement(self._waiting_in(queue_ids), order_by(context, self.order)))
 
         stmt = _shaped(("call", self.order, queue_ids), build)
-        row = self.conn.execute(stmt, {
+        rows = stmt.fetch_dicts(self.conn, {
             "day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id,
             "ev_service_day": day, "ev_actor": actor,
-            "data_head": number_json[0], "data_tail": number_json[1]}).first()
-        return row_to_ticket(row) if row else None
+            "data_head": number_json[0], "data_tail": number_json[1]})
+        return ticket_of(rows[0]) if rows else None
 
     def get(self, ticket_id: int) -> Ticket | None:
         row = self.conn.execute(_BY_ID, {"ticket_id": ticket_id}).first()

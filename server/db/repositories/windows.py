@@ -9,9 +9,10 @@ from sqlalchemy.engine import Connection, Row
 
 from server.queueing.windows import WindowState, WindowStatus
 
+from ..prepared import Prepared
 from ..tables import tickets as t
 from ..tables import window_states as w
-from .tickets import at_window_status, row_to_ticket
+from .tickets import at_window_status, ticket_of
 
 
 def _row_to_state(row: Row) -> WindowState:
@@ -80,8 +81,9 @@ def _with_current():
             .where(w.c.window_id == bindparam("window_id")))
 
 
-_WITH_CURRENT = _with_current()
-_WITH_CURRENT_LOCKED = _WITH_CURRENT.with_for_update(of=w)
+# Run on the driver's cursor (``db/prepared.py``): 32 columns, without psycopg's description.
+_WITH_CURRENT = Prepared(_with_current())
+_WITH_CURRENT_LOCKED = Prepared(_with_current().with_for_update(of=w))
 
 
 def _window_of(m) -> WindowState:
@@ -97,8 +99,8 @@ def with_current(conn: Connection, window_id: str, *, lock: bool = False):
     is as of the statement's start (PostgreSQL's READ COMMITTED): callers that decide on
     it re-check in their change or read it again."""
     stmt = _WITH_CURRENT_LOCKED if lock and conn.dialect.name == "postgresql" else _WITH_CURRENT
-    row = conn.execute(stmt, {"window_id": window_id}).first()
-    if row is None:
+    rows = stmt.fetch_dicts(conn, {"window_id": window_id})
+    if not rows:
         return None, None
-    m = row._mapping
-    return _window_of(m), (row_to_ticket(row) if m["id"] is not None else None)
+    (m,) = rows
+    return _window_of(m), (ticket_of(m) if m["id"] is not None else None)

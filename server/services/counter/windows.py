@@ -9,8 +9,11 @@ the pick, the call and its event in one statement under the window's lock
 (``_call_in_one_statement``); start, finish, recall and no-show of a walk-in's ticket
 read the window and its ticket, let the core decide, and write the change and its
 event in one statement in autocommit that checks nothing changed meanwhile
-(``_act_in_one_statement``). Whenever that statement does nothing, the unit of work
-above runs as before and decides, so every refusal is the one it always was.
+(``_act_in_one_statement``). On SQLite, under the writer lock, call-next checks the
+window and calls the pick in one ``UPDATE … RETURNING`` (``_call_in_one_update``), and
+the others write the change by one conditional ``UPDATE`` on the same checks and the
+event's row (``_act_in_one_unit``). Whenever that statement does nothing, the unit of
+work above runs as before and decides, so every refusal is the one it always was.
 """
 
 from __future__ import annotations
@@ -173,14 +176,14 @@ def call_next(hub: Hub, window_id: str, actor: Actor) -> dict:
     day = hub.today(now)
     window = hub.center.window(window_id)
     with hub.uow() as uow:
-        state, current = _state_and_current(hub, uow, window_id, for_call=True)
-        _require_clerk(state, actor)
-        state.ensure_can_call(current is not None)
-        called = _call_in_one_statement(hub, uow, window, state, actor, day, now)
-        if called is not None:
-            ticket, event, view = called
-        else:
-            ticket, event, view = _call_in_steps(hub, uow, window, state, actor, day, now)
+        called = _call_in_one_update(hub, uow, window, actor, day, now)
+        if called is None:
+            state, current = _state_and_current(hub, uow, window_id, for_call=True)
+            _require_clerk(state, actor)
+            state.ensure_can_call(current is not None)
+            called = (_call_in_one_statement(hub, uow, window, state, actor, day, now)
+                      or _call_in_steps(hub, uow, window, state, actor, day, now))
+        ticket, event, view = called
     hub.publish([event], views={ticket.id: view})
     return view
 
@@ -205,6 +208,33 @@ def _call_in_steps(hub: Hub, uow, window, state: WindowState, actor: Actor, day,
         raise QueueEmptyError("every waiting ticket was claimed by other windows")
     _unfollowed_walk_in(hub, uow, ticket)
     _record_and_commit(hub, uow, [event])
+    return ticket, event, ticket_view(hub, uow, ticket)
+
+
+def _log_and_commit(hub: Hub, uow, ticket: Ticket, event: DomainEvent, day) -> None:
+    """A walk-in's event row written on the driver's cursor and the commit: what
+    ``_unfollowed_walk_in`` and ``_record_and_commit`` do, for the one-statement paths."""
+    _unfollowed_walk_in(hub, uow, ticket)
+    uow.tickets.log_event(record_of(event, day)._asdict())
+    for observe in uow.events.observers:  # the outbox, as ``EventLog.append`` tells it
+        observe([event])
+    uow.commit()
+
+
+def _call_in_one_update(hub: Hub, uow, window, actor: Actor, day, now):
+    """SQLite, under the writer lock: the window's checks, the pick and the call in one
+    ``UPDATE … RETURNING`` (``tickets.call_next_sqlite``), its event, the commit: no read
+    of the window first. None when it called nobody (the window not open, not this
+    clerk's, busy, or nobody waiting): the steps then read the window and say why."""
+    if uow.tickets.is_postgres or actor.kind != "user":
+        return None
+    ticket = uow.tickets.call_next_sqlite(window.queue_ids, day, now=now, window_id=window.id,
+                                          clerk_id=_user_id(actor))
+    if ticket is None:
+        return None
+    # The event ``Ticket.call`` makes, as the statement wrote the ticket.
+    event = TicketCalled(now, actor, ticket.id, window.id, ticket.queue_id, {"number": ticket.number})
+    _log_and_commit(hub, uow, ticket, event, day)
     return ticket, event, ticket_view(hub, uow, ticket)
 
 
@@ -261,8 +291,9 @@ def _act_on_current(hub: Hub, window_id: str, actor: Actor,
     """``then(uow, ticket)``: what else the change does in its transaction (a case opened).
     ``guards``: the change may be made in one statement (PostgreSQL) when it gives the
     checks that stand for ``then`` and the view's look-ups (``_act_in_one_statement``)."""
-    if guards is not None and hub.db.dialect == "postgresql":
-        done = _act_in_one_statement(hub, window_id, actor, act, guards)
+    if guards is not None:
+        one = _act_in_one_statement if hub.db.dialect == "postgresql" else _act_in_one_unit
+        done = one(hub, window_id, actor, act, guards)
         if done is not None:
             return done
     with hub.uow() as uow:
@@ -312,6 +343,41 @@ def _act_in_one_statement(hub: Hub, window_id: str, actor: Actor,
             return None
     # No look-up is left: not waiting, no appointment, no rating, no case (the checks).
     view = ticket_view(hub, None, ticket)
+    hub.publish([event], views={ticket.id: view})
+    return view
+
+
+def _act_in_one_unit(hub: Hub, window_id: str, actor: Actor,
+                     act: Callable[[Ticket], DomainEvent], guards: Guards) -> dict | None:
+    """SQLite, in a unit of work (the writer lock held): ``_act_in_one_statement``'s way —
+    the window and its ticket read in one statement, the core's change, then the change
+    written by one conditional ``UPDATE`` (``tickets.change_at_window_sqlite``, the same
+    checks: the ticket as read, the window the clerk's, no rating, no case) and its event
+    row, one commit: no look-up of a case or a rating, no full row written. None: nothing
+    was written (another case, a refusal); the unit of work in steps then makes the
+    change or says why."""
+    hub.center.window(window_id)  # unknown window → 404
+    with hub.uow() as uow:
+        state, ticket = with_current(uow.conn, window_id)
+        if state is None or ticket is None or not _is_clerk(state, actor):
+            return None
+        checks = guards(ticket)
+        if checks is None or not _is_unfollowed_walk_in(hub, uow, ticket):
+            return None
+        was = values(ticket)
+        try:
+            event = act(ticket)
+        except QueueingError:
+            return None
+        day = hub.today(event.at)
+        if not uow.tickets.change_at_window_sqlite(was, ticket, state.clerk_id, record_of(event, day)._asdict(),
+                                                   checks):
+            return None
+        uow.outbox.unfollowed(ticket.id)
+        for observe in uow.events.observers:  # the outbox, as ``EventLog.append`` tells it
+            observe([event])
+        uow.commit()
+    view = ticket_view(hub, None, ticket)  # no look-up is left (the checks)
     hub.publish([event], views={ticket.id: view})
     return view
 
