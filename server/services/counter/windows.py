@@ -313,6 +313,27 @@ def _act_on_current(hub: Hub, window_id: str, actor: Actor,
     return view
 
 
+def _decide_at_window(hub: Hub, repos, window_id: str, actor: Actor,
+                      act: Callable[[Ticket], DomainEvent], guards: Guards):
+    """The short paths' first half, on the caller's connection: the window and its ticket
+    read in one statement, the core's change decided on them. ``(state, ticket, the
+    ticket's values as read, the event, the statement's checks)``, or None where a short
+    path does not apply (no ticket, another clerk, another case, a refusal: the unit of
+    work in steps then says why)."""
+    state, ticket = with_current(repos.conn, window_id)
+    if state is None or ticket is None or not _is_clerk(state, actor):
+        return None
+    checks = guards(ticket)
+    if checks is None or not _is_unfollowed_walk_in(hub, repos, ticket):
+        return None
+    was = values(ticket)
+    try:
+        event = act(ticket)
+    except QueueingError:
+        return None
+    return state, ticket, was, event, checks
+
+
 def _act_in_one_statement(hub: Hub, window_id: str, actor: Actor,
                           act: Callable[[Ticket], DomainEvent], guards: Guards) -> dict | None:
     """PostgreSQL, in autocommit: the window and its ticket read in one statement, the
@@ -327,17 +348,10 @@ def _act_in_one_statement(hub: Hub, window_id: str, actor: Actor,
     window changed meanwhile); the unit of work in steps then makes it or says why."""
     hub.center.window(window_id)  # unknown window → 404
     with hub.single_statements() as repos:
-        state, ticket = with_current(repos.conn, window_id)
-        if state is None or ticket is None or not _is_clerk(state, actor):
+        decided = _decide_at_window(hub, repos, window_id, actor, act, guards)
+        if decided is None:
             return None
-        checks = guards(ticket)
-        if checks is None or not _is_unfollowed_walk_in(hub, repos, ticket):
-            return None
-        was = values(ticket)
-        try:
-            event = act(ticket)
-        except QueueingError:
-            return None
+        state, ticket, was, event, checks = decided
         row = record_of(event, hub.today(event.at))._asdict()
         if not repos.tickets.change_at_window_pg(was, ticket, state.clerk_id, row, checks):
             return None
@@ -358,17 +372,10 @@ def _act_in_one_unit(hub: Hub, window_id: str, actor: Actor,
     change or says why."""
     hub.center.window(window_id)  # unknown window → 404
     with hub.uow() as uow:
-        state, ticket = with_current(uow.conn, window_id)
-        if state is None or ticket is None or not _is_clerk(state, actor):
+        decided = _decide_at_window(hub, uow, window_id, actor, act, guards)
+        if decided is None:
             return None
-        checks = guards(ticket)
-        if checks is None or not _is_unfollowed_walk_in(hub, uow, ticket):
-            return None
-        was = values(ticket)
-        try:
-            event = act(ticket)
-        except QueueingError:
-            return None
+        state, ticket, was, event, checks = decided
         day = hub.today(event.at)
         if not uow.tickets.change_at_window_sqlite(was, ticket, state.clerk_id, record_of(event, day)._asdict(),
                                                    checks):
