@@ -88,6 +88,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     init_security_headers(app)
     _trust_proxies(app)
     hub.publisher.start()
+    hub.tasks.spawn(hub.db.warm)  # PostgreSQL: the pools' connections opened ahead of the first burst
     hub.tasks.spawn(_close_days_forever, hub)
     from server.services.booking import housekeeping
 

@@ -9,6 +9,7 @@ share a lock, row locks and conditional updates keep them apart.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -22,6 +23,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, NoSuchModuleError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+log = logging.getLogger(__name__)
 
 IDLE_PING_S = 2.0  # PostgreSQL: a pooled connection idle this long is pinged before use
 SQLITE_READERS = 4  # SQLite: reader connections kept checked out between reads
@@ -259,6 +262,50 @@ class Database:
         finally:
             gate.release()
 
+    def warm(self) -> int:
+        """PostgreSQL: open every connection of both bounded pools now, held at once and
+        given back: the first burst after a start (a day's slots released at 08:00) then
+        finds them open instead of opening up to 24 server sessions while it waits (a few
+        ms of the hub's and the server's CPU each, on the cores the burst needs). Run in
+        the background at start; each connection is taken at its pool's gate, so a request
+        meanwhile waits its turn. Stops at the first failure (the server's
+        ``max_connections`` reached, the database away): the pools open the rest when
+        needed, as before. Answers how many were held."""
+        with PoolNesting.allowed():  # holding many at once is the point here
+            return self._warm()
+
+    def _warm(self) -> int:
+        held_in_all = 0
+        for engine in (self._autocommit, self.engine):
+            gate = self._gates.get(engine)
+            if gate is None:
+                continue
+            held: list[Connection] = []
+            try:
+                for _ in range(engine.pool.size()):
+                    gate.acquire(PG_POOL_TIMEOUT_S)
+                    try:
+                        held.append(engine.connect())
+                    except Exception:
+                        gate.release()
+                        raise
+            except Exception as exc:  # noqa: BLE001 - the pools open the rest on demand
+                log.info("opened %d database connections ahead; the rest on demand (%s)",
+                         held_in_all + len(held), str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
+                self._give_back(held, gate)
+                return held_in_all + len(held)
+            self._give_back(held, gate)
+            held_in_all += len(held)
+        return held_in_all
+
+    @staticmethod
+    def _give_back(held: list[Connection], gate: FairGate) -> None:
+        for conn in held:
+            try:
+                conn.close()
+            finally:
+                gate.release()
+
     def _ping_when_idle(self, engine: Engine) -> None:
         """A pooled connection is pinged before use only when it lay idle ``IDLE_PING_S``
         or more (a server restart, a firewall's idle timeout): not on every checkout as
@@ -425,6 +472,21 @@ class PoolNesting:
     is allowed: a holder of an autocommit connection never waits for the other pool."""
 
     _held: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # greenlet → [(kind, record id)]
+    _allowed: weakref.WeakSet = weakref.WeakSet()  # greenlets that hold several on purpose
+
+    @classmethod
+    @contextmanager
+    def allowed(cls):
+        """Around code that holds several connections of one pool on purpose, each taken
+        at the pool's gate (``Database.warm``)."""
+        import greenlet
+
+        me = greenlet.getcurrent()
+        cls._allowed.add(me)
+        try:
+            yield
+        finally:
+            cls._allowed.discard(me)
 
     @classmethod
     def watch(cls, engine: Engine, kind: str) -> None:
@@ -434,9 +496,12 @@ class PoolNesting:
 
         @event.listens_for(engine, "checkout")
         def _out(dbapi_conn, record, proxy):  # noqa: ANN001
-            held = cls._held.setdefault(greenlet.getcurrent(), [])
+            me = greenlet.getcurrent()
+            held = cls._held.setdefault(me, [])
             kinds = {k for k, _ in held}
-            if kind in kinds or (kind == "transaction" and "autocommit" in kinds):
+            if me in cls._allowed:
+                pass
+            elif kind in kinds or (kind == "transaction" and "autocommit" in kinds):
                 POOL_NESTINGS.append(f"{'an' if kind == 'autocommit' else 'a'} {kind} connection taken while holding "
                                      f"{sorted(kinds)}:\n" + "".join(traceback.format_stack(limit=30)))
             held.append((kind, id(record)))
