@@ -11,6 +11,7 @@
   var t = Yimen.translator(config.texts);
   var label = Yimen.labeller(config.labels);   // status names, priority reasons: the hub's
   var refused = Yimen.refusal(config.labels.errors, t);  // a refusal in the page's language
+  var local = Yimen.localName(config.language);  // the center file's names, in English where it has them
   var esc = Yimen.esc;
   var TOKEN_KEY = "yimen.counter.token";
   var WINDOW_KEY = "yimen.counter.window";   // the window this terminal stands at (kept across logins)
@@ -101,10 +102,10 @@
     windows.forEach(function (w) { (byZone[w.zone_id] = byZone[w.zone_id] || []).push(w); });
     var html = "";
     S.center.zones.forEach(function (zone) {
-      html += '<h2>' + esc(zone.name) + "</h2><div class=\"grid\">";
+      html += '<h2>' + esc(local(zone)) + "</h2><div class=\"grid\">";
       byZone[zone.id].forEach(function (w) {
         var taken = w.status !== "closed" && w.clerk && w.clerk.id !== S.user.id;
-        var queues = w.queue_ids.map(function (id) { return S.queues[id] ? S.queues[id].name : id; }).join("、");
+        var queues = w.queue_ids.map(function (id) { return S.queues[id] ? local(S.queues[id]) : id; }).join("、");
         html += '<button type="button" class="win-tile ' + w.status + (w.id === last ? " last" : "") + '" data-window="' +
           esc(w.id) + '"' + (taken ? " disabled" : "") + '><b>' + esc(w.number) + "</b><span class=\"q\">" + esc(queues) +
           "</span><span class=\"s\">" + (taken ? esc(t("由 {name} 使用", { name: w.clerk.name || "" })) : esc(label("window_statuses", w.status))) +
@@ -220,10 +221,10 @@
     var post = win && win.clerk && win.clerk.post;
     var dutyUnit = win && win.duty_unit && S.center.units.filter(function (u) { return u.id === win.duty_unit; })[0];
     $("window-title").innerHTML = centerWindow
-      ? "<b>" + esc(centerWindow.name) + "</b><span class=\"wstatus " + esc(win ? win.status : "") + "\">" +
+      ? "<b>" + esc(local(centerWindow)) + "</b><span class=\"wstatus " + esc(win ? win.status : "") + "\">" +
         esc(win ? label("window_statuses", win.status) : t("加载中…")) + "</span>" +
         (post ? "<span class=\"wpost\">" + esc(t("{post}岗", { post: post })) + "</span>" : "") +
-        (dutyUnit ? "<span class=\"wduty\">" + esc(t("本月值班：{unit}", { unit: dutyUnit.name })) + "</span>" : "")
+        (dutyUnit ? "<span class=\"wduty\">" + esc(t("本月值班：{unit}", { unit: local(dutyUnit) })) + "</span>" : "")
       : "";
     renderCurrent(state ? state.current : null);
     renderWaiting(state ? state.waiting : []);
@@ -259,7 +260,7 @@
   function renderGuide(matter) {
     var box = $("guide");
     if (!matter || !matter.guide) { box.innerHTML = ""; return; }
-    var g = matter.guide, html = "<h3>" + esc(matter.name) + "</h3><dl>";
+    var g = matter.guide, html = "<h3>" + esc(local(matter)) + "</h3><dl>";
     if (g.time_limit_days) html += "<dt>" + esc(t("办理时限")) + "</dt><dd>" + esc(g.time_limit_days) + " " + esc(t("个工作日")) + "</dd>";
     if (g.on_the_spot !== undefined && g.on_the_spot !== null) html += "<dt>" + esc(t("当场可办")) + "</dt><dd>" + esc(t(g.on_the_spot ? "是" : "否")) + "</dd>";
     if (g.fees) html += "<dt>" + esc(t("收费标准")) + "</dt><dd>" + esc(g.fees) + "</dd>";
@@ -418,7 +419,7 @@
       var keys = q.name + " " + (q.name_en || "") + " " + q.prefix + " " + ((config.queue_keys || {})[q.id] || "");
       return !words || keys.toLowerCase().indexOf(words) !== -1;
     }).map(function (q) {
-      return "<button type=\"button\" class=\"queue-choice\" data-queue=\"" + esc(q.id) + "\"><b>" + esc(q.prefix) + "</b>" + esc(q.name) + "</button>";
+      return "<button type=\"button\" class=\"queue-choice\" data-queue=\"" + esc(q.id) + "\"><b>" + esc(q.prefix) + "</b>" + esc(local(q)) + "</button>";
     }).join("");
     $("transfer-list").innerHTML = html;
   }

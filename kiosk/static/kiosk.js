@@ -8,6 +8,7 @@
 
   var BOOT = Yimen.boot("kiosk-boot");
   var LANG = BOOT.lang;
+  var local = Yimen.localName(LANG);  // a name in the page's language: the center file's English or Tibetan, else Chinese
   var KEY_STORE = "yimen.kiosk.key";
   var t = Yimen.translator(BOOT.texts);
   // Unit groups, priority reasons, printer problems and their severity: the hub's labels.
@@ -63,13 +64,6 @@
     return "kiosk-" + Array.prototype.map.call(bytes, function (b) {
       return ("0" + b.toString(16)).slice(-2);
     }).join("");
-  }
-  /** A name in the page's language: the center file's English or Tibetan, else Chinese. */
-  function local(obj, field) {
-    field = field || "name";
-    if (LANG === "en" && obj[field + "_en"]) return obj[field + "_en"];
-    if (LANG === "bo" && obj[field + "_bo"]) return obj[field + "_bo"];
-    return obj[field];
   }
   /* What a queue's or ticket's JSON says of the wait: the hub tells when nobody serves. */
   function waitOf(item) {

@@ -36,6 +36,19 @@
     };
   }
 
+  /** localName(lang)(obj, field?): a name of the center file in the page's language:
+   *  its English (``name_en``) or Tibetan (``name_bo``) where the file gives one, else
+   *  the Chinese (``field`` defaults to "name"). */
+  function localName(lang) {
+    return function (obj, field) {
+      field = field || "name";
+      if (!obj) return "";
+      if (lang === "en" && obj[field + "_en"]) return obj[field + "_en"];
+      if (lang === "bo" && obj[field + "_bo"]) return obj[field + "_bo"];
+      return obj[field];
+    };
+  }
+
   /** refusal(labels.errors, t)(error): a refusal of the hub in the page's language, for
    *  the staff's pages: the table's label for its code, or the page's "操作失败" with the
    *  code (support looks it up). The hub's own message is English, for support and logs. */
@@ -141,7 +154,7 @@
   }
 
   global.Yimen = {
-    API: API, boot: boot, translator: translator, labeller: labeller, refusal: refusal, esc: esc,
+    API: API, boot: boot, translator: translator, labeller: labeller, localName: localName, refusal: refusal, esc: esc,
     exchange: exchange, failure: failure, client: client, live: live, opening: opening
   };
 })(window);
