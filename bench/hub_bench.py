@@ -425,16 +425,20 @@ def issue_runs(db: str, seconds: int, hub_count: int = 1) -> list[Run]:
     return runs
 
 
-WAITING_AT_START = 1500
+WAITING_AT_START = 3000  # more than the fastest window calls in a run: none runs dry
 
 
 def fill_line(hub_url: str, windows: list[tuple[str, str]], total: int) -> None:
-    """Issue tickets for the windows' queues until ``total`` wait in them."""
+    """Issue tickets for the windows' queues until ``total`` wait in them, each queue a
+    share for each of the windows that call it (a queue two windows call empties twice as
+    fast: with one share each, its windows ran out before the run's end and their calls
+    were counted as failures)."""
     admin = Api(hub_url).login("admin")
     center = admin.get("/center").json()
     by_id = {w["id"]: w for w in center["windows"]}
-    queues = sorted({by_id[w]["queue_ids"][0] for w, _ in windows})
+    queues = [by_id[w]["queue_ids"][0] for w, _ in windows]  # one entry per window
     matters = [next(m["id"] for m in center["matters"] if m["queue_id"] == q) for q in queues]
+    queues = sorted(set(queues))
     waiting = sum(q["waiting"] for q in admin.get("/queues").json() if q["id"] in queues)
     keys = kiosks(hub_url, 4)
     need = max(0, total - waiting)
