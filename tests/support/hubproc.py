@@ -65,6 +65,10 @@ class HubProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("YIMEN_")}
         if self.cwd != ROOT:
             env.pop("PYTHONPATH", None)
+        if self.message_queue:
+            # Hubs started by one process share a channel of their own, so that two test
+            # or benchmark runs on the same Redis do not hear each other's hubs.
+            env["YIMEN_MQ_CHANNEL"] = f"yimen-{os.getpid()}"
         env.update(self.env)
         env.setdefault("YIMEN_LOG_LEVEL", "WARNING")
         with self.log_path.open("ab") as log:
