@@ -164,3 +164,153 @@ def test_flask_still_runs_async_views_and_callable_objects():
             assert wrapped is not coroutine
     thing = Unhashable()
     assert app.ensure_sync(thing) is thing
+
+
+# --- the environ and start_response of the hub's handler against pywsgi's own ---
+
+class _Server:
+    def __init__(self):
+        self.base = {"SERVER_NAME": "hub", "SERVER_PORT": "5300", "wsgi.url_scheme": "http",
+                     "GATEWAY_INTERFACE": "CGI/1.1"}
+
+    def get_environ(self):
+        return dict(self.base)
+
+
+def _handler(cls, block: bytes = b"Host: h\r\n\r\n", request_line: str = "GET /a%20b?x=1&y=%41 HTTP/1.1",
+             body: bytes = b"BODY"):
+    """A handler of ``cls`` that has read ``request_line`` and ``block`` as pywsgi does."""
+    handler = cls.__new__(cls)
+    handler.rfile = io.BufferedReader(io.BytesIO(block + body))
+    handler.socket = object()
+    handler.client_address = ("127.0.0.1", 40000)
+    handler.server = _Server()
+    handler.environ = {}
+    handler.result = None
+    handler.headers_sent = False
+    handler.read_request(request_line)
+    return handler
+
+
+def _environ(cls, block: bytes, request_line: str = "GET /a%20b?x=1&y=%41 HTTP/1.1"):
+    try:
+        handler = _handler(cls, block, request_line)
+    except Exception as exc:  # noqa: BLE001 - the refusal itself is compared
+        return type(exc), str(exc)
+    env = handler.get_environ()
+    stream = env.pop("wsgi.input")
+    try:
+        read = stream.read() if stream is not handler.rfile else ("rfile", stream.read())
+    except Exception as exc:  # noqa: BLE001 - a body shorter than its Content-Length, a bad chunk
+        read = type(exc), str(exc)
+    return env, type(stream).__name__, read, handler.headers.get("content-length")
+
+
+ENVIRON_BLOCKS = BLOCKS + [
+    b"Host: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n",
+    b"Transfer-Encoding: chunked\r\n\r\n",
+    b"Host: h\r\nContent-Type: a\r\nContent-Type: b\r\nContent-Length: 4\r\n\r\n",
+    b"X-Tricky: \x0bvalue\x0b\r\nHost: h\r\n\r\n",  # str.strip takes more than spaces
+]
+
+
+@pytest.mark.parametrize("block", ENVIRON_BLOCKS)
+@pytest.mark.parametrize("request_line", ["GET /a%20b?x=1&y=%41 HTTP/1.1", "POST /p%C3%A9 HTTP/1.0",
+                                          "GET /", "GET /x?y?z HTTP/1.1"])
+def test_the_same_environ_as_pywsgis(block, request_line):
+    ours = _environ(serve.FairHandler, block, request_line)
+    theirs = _environ(pywsgi.WSGIHandler, block, request_line)
+    assert ours == theirs
+
+
+def test_plain_headers_build_the_environ_the_quick_way(monkeypatch):
+    handler = _handler(serve.FairHandler, BLOCKS[3])
+    assert type(handler.headers) is serve.RequestHeaders
+    monkeypatch.setattr(pywsgi.WSGIHandler, "_headers", None)  # pywsgi's way is not taken
+    env = handler.get_environ()
+    assert env["HTTP_X_DEVICE_KEY"] == "demo-kiosk-1" and env["CONTENT_LENGTH"] == "30"
+
+
+RESPONSES = [
+    ("200 OK", [("Content-Type", "application/json"), ("Content-Length", "12")]),
+    ("201 CREATED", [("Content-Type", "text/html; charset=utf-8"), ("X-A", "1"), ("x-a", "2")]),
+    ("204 NO CONTENT", []),
+    ("204 NO CONTENT", [("Content-Length", "0")]),
+    ("304 NOT MODIFIED", [("Content-Length", "5")]),  # refused
+    ("200 OK", [("Connection", "close"), ("Date", "Tue, 01 Dec 2026 10:00:00 GMT")]),
+    ("200 OK", [("Connection", "keep-alive")]),
+    ("200 OK", [("X-Latin", "caf\xe9")]),  # latin-1, not ASCII
+    ("200 OK", [("X-Wide", "\u4e2d")]),  # refused: not latin-1
+    ("200 OK", [("X-Split", "a\r\nSet-Cookie: x")]),  # refused: a line break
+    ("200 OK", [("X-Split\n", "a")]),
+    ("200 OK", [("X-Bytes", b"a")]),  # refused: not a native string
+    ("200 OK", [(b"X-Bytes", "a")]),
+    ("200 OK", [("X-Short",)]),  # refused: not a pair
+    ("200 OK", [("X-Long", "a", "b")]),
+    ("200\r\nX: y OK", []),
+    (b"200 OK", []),
+    ("abc OK", []),  # refused: no status code
+    ("200 OK", ("Content-Length", "1")),  # not a list of pairs
+    ("200 OK", lambda: iter([("X-Iter", "1")])),  # an iterator: read once only
+    ("200 OK", lambda: (("X-Tuple", "1"), ("Content-Length", "3"))),
+]
+
+
+def _start(cls, status, headers, request_line="GET / HTTP/1.1", exc_info=None):
+    handler = _handler(cls, request_line=request_line)
+    handler.environ = handler.get_environ()
+    headers = headers() if callable(headers) else headers
+    try:
+        writer = handler.start_response(status, headers, exc_info)
+    except Exception as exc:  # noqa: BLE001 - the refusal itself is compared
+        return type(exc), exc.args
+    state = {name: getattr(handler, name, None) for name in (
+        "status", "_orig_status", "response_headers", "code", "provided_date", "provided_content_length",
+        "close_connection", "response_use_chunked")}
+    handler.result = [b"twelve bytes"]
+    handler.finalize_headers()
+    state["final"] = [(n, v) for n, v in handler.response_headers if n != b"Date"]
+    state["dated"] = sum(n == b"Date" for n, _ in handler.response_headers)
+    return state, writer.__name__
+
+
+class _PywsgiWebSocketHandler(serve.WebSocketHandler):
+    """geventwebsocket's handler as it is: pywsgi's start_response and finalize_headers."""
+
+
+@pytest.mark.parametrize("status, headers", RESPONSES)
+@pytest.mark.parametrize("request_line", ["GET / HTTP/1.1", "GET / HTTP/1.0"])
+def test_start_response_as_pywsgis(status, headers, request_line):
+    ours = _start(serve.FairHandler, status, headers, request_line)
+    theirs = _start(_PywsgiWebSocketHandler, status, headers, request_line)
+    assert ours == theirs
+
+
+def test_start_response_with_exc_info_as_pywsgis():
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        import sys
+
+        info = sys.exc_info()
+    assert _start(serve.FairHandler, "500 X", [], exc_info=info) == _start(
+        _PywsgiWebSocketHandler, "500 X", [], exc_info=info)
+
+
+def test_the_date_header_is_pywsgis_text():
+    import time
+
+    for now in (0.0, 1.5, 1_780_000_000.999, time.time()):
+        assert serve.http_date(now) == pywsgi.format_date_time(now)
+    assert serve.http_date(1_780_000_001.2) == pywsgi.format_date_time(1_780_000_001)
+
+
+def test_a_plain_answer_takes_the_quick_start_response(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("pywsgi's start_response was taken")
+
+    monkeypatch.setattr(pywsgi.WSGIHandler, "start_response", refuse)
+    state, _ = _start(serve.FairHandler, *RESPONSES[0])
+    assert state["response_headers"] == [(b"Content-Type", b"application/json"), (b"Content-Length", b"12")]
+    with pytest.raises(AssertionError):  # a refused header goes pywsgi's way
+        _start(serve.FairHandler, *RESPONSES[9])
