@@ -311,5 +311,5 @@ def test_a_plain_answer_takes_the_quick_start_response(monkeypatch):
 
     monkeypatch.setattr(pywsgi.WSGIHandler, "start_response", refuse)
     state, _ = _start(serve.FairHandler, *RESPONSES[0])
-    assert state["response_headers"] == [(b"Content-Type", b"application/json"), (b"Content-Length", b"12")]
+    assert state["final"] == [(b"Content-Type", b"application/json"), (b"Content-Length", b"12")]
     assert _start(serve.FairHandler, *RESPONSES[9])[0] is AssertionError  # a bad header: pywsgi's way
