@@ -226,7 +226,7 @@ class FairHandler(WebSocketHandler):
         provided_connection = None
         self.provided_date = None
         self.provided_content_length = None
-        for name, value in zip(names, values):
+        for name, value in zip(names, values, strict=True):
             name = name.lower()
             if name == "connection":
                 provided_connection = value
