@@ -9,6 +9,7 @@ algorithm waiting ~40 ms for the client's delayed ACK on keep-alive connections.
 from __future__ import annotations
 
 import email.parser
+import email.policy
 import gc
 import http.client
 import logging
@@ -104,12 +105,18 @@ def _plain_headers(text: str, count: int):
     message = RequestHeaders()
     index: dict[str, str] = {}
     plain = _PLAIN_HEADER.match
+    # email's set_raw stores what the policy's header_store_parse makes of the pair: the
+    # pair itself under compat32 (the policy of http.client's messages).
+    stored = message._headers if message.policy is email.policy.compat32 else None
     for line in parts[:-1]:
         if plain(line) is None:
             return None
         name, _, value = line.partition(":")
         value = value.lstrip(" \t").rstrip("\r\n")
-        message.set_raw(name, value)
+        if stored is not None:
+            stored.append((name, value))
+        else:
+            message.set_raw(name, value)
         index.setdefault(name.lower(), value)
     kind = index.get("content-type", "").lower()
     if "multipart" in kind or "message" in kind:

@@ -313,3 +313,12 @@ def test_a_plain_answer_takes_the_quick_start_response(monkeypatch):
     state, _ = _start(serve.FairHandler, *RESPONSES[0])
     assert state["final"] == [(b"Content-Type", b"application/json"), (b"Content-Length", b"12")]
     assert _start(serve.FairHandler, *RESPONSES[9])[0] is AssertionError  # a bad header: pywsgi's way
+
+
+def test_headers_stored_through_the_policy_when_it_is_not_compat32(monkeypatch):
+    import email.policy
+
+    quick = serve.read_request_headers(io.BufferedReader(io.BytesIO(BLOCKS[3])))
+    monkeypatch.setattr(email.policy, "compat32", email.policy.HTTP)  # the message's own is another
+    stored = serve.read_request_headers(io.BufferedReader(io.BytesIO(BLOCKS[3])))
+    assert stored._headers == quick._headers and stored.get("x-device-key") == "demo-kiosk-1"
