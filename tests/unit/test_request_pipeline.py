@@ -322,3 +322,69 @@ def test_headers_stored_through_the_policy_when_it_is_not_compat32(monkeypatch):
     monkeypatch.setattr(email.policy, "compat32", email.policy.HTTP)  # the message's own is another
     stored = serve.read_request_headers(io.BufferedReader(io.BytesIO(BLOCKS[3])))
     assert stored._headers == quick._headers and stored.get("x-device-key") == "demo-kiosk-1"
+
+
+# --- the security headers' answer against Werkzeug's own get_wsgi_response ---
+
+def _secured_app():
+    from flask import Flask
+
+    from server.api.security import init_security_headers
+
+    app = Flask(__name__)
+    init_security_headers(app)
+    return app
+
+
+def _answers(app):
+    json = {"mimetype": "application/json"}
+    yield app.response_class('{"ok":true}\n', status=200, **json)
+    yield app.response_class('{"id":1}\n', status=201, **json)
+    yield app.response_class("", status=204)
+    yield app.response_class("", status=304, headers={"ETag": "x", "Content-Type": "text/plain"})
+    yield app.response_class("moved", status=301, headers={"Location": "/ünï?x=1"})
+    yield app.response_class("here", status=200, headers={"Content-Location": "/a b"})
+    yield app.response_class("x", status=404, headers={"X-Frame-Options": "SAMEORIGIN", "x-a": "1", "X-A": "2"})
+    yield app.response_class("x", status=429, headers={"Retry-After": "7", "Content-Length": "1"})
+    yield app.response_class(iter([b"streamed", b" body"]), status=200)  # no Content-Length
+    yield app.response_class([b"a", b"b"], status=200)  # a sequence without one: Werkzeug sets it
+    yield app.response_class("early", status=103)
+    yield app.response_class("odd", status=600)
+    passthrough = app.response_class(iter([b"raw"]), status=200, headers={"Content-Length": "3"},
+                                     direct_passthrough=True)
+    yield passthrough
+    unsized = app.response_class("x", status=200)
+    del unsized.headers["Content-Length"]
+    yield unsized
+
+
+def _wsgi(response, environ):
+    app_iter, status, headers = response.get_wsgi_response(environ)
+    try:
+        return status, list(headers), b"".join(app_iter)
+    finally:
+        getattr(app_iter, "close", lambda: None)()
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
+def test_the_same_answer_as_werkzeugs(method, monkeypatch):
+    app = _secured_app()
+    environ = {"REQUEST_METHOD": method, "wsgi.url_scheme": "http", "HTTP_HOST": "hub:5300",
+               "SERVER_NAME": "hub", "SERVER_PORT": "5300", "PATH_INFO": "/a/b", "SCRIPT_NAME": "",
+               "QUERY_STRING": ""}
+    ours = [_wsgi(response, environ) for response in _answers(app)]
+    monkeypatch.setattr(app.response_class, "_plain_wsgi_headers", lambda self: None)
+    theirs = [_wsgi(response, environ) for response in _answers(app)]
+    assert ours == theirs
+    assert all(("X-Content-Type-Options", "nosniff") in headers for _, headers, _ in ours)
+
+
+def test_a_json_answer_takes_the_quick_way(monkeypatch):
+    import flask
+
+    monkeypatch.setattr(flask.Response, "get_wsgi_headers",
+                        lambda self, environ: pytest.fail("Werkzeug's get_wsgi_headers was taken"))
+    app = _secured_app()
+    response = app.response_class('{"ok":true}\n', status=201, mimetype="application/json")
+    _, headers, body = _wsgi(response, {"REQUEST_METHOD": "POST"})
+    assert body == b'{"ok":true}\n' and ("Content-Length", "12") in headers
