@@ -388,3 +388,73 @@ def test_a_json_answer_takes_the_quick_way(monkeypatch):
     response = app.response_class('{"ok":true}\n', status=201, mimetype="application/json")
     _, headers, body = _wsgi(response, {"REQUEST_METHOD": "POST"})
     assert body == b'{"ok":true}\n' and ("Content-Length", "12") in headers
+
+
+# --- the URL adapter HubFlask binds against Flask's own ---
+
+HOSTS = [
+    {"HTTP_HOST": "127.0.0.1:5300"},
+    {"HTTP_HOST": "Hub.Example:80"},  # the standard port: dropped by get_host
+    {"HTTP_HOST": "hub.example:443", "wsgi.url_scheme": "https"},
+    {"HTTP_HOST": "[::1]:5300"},
+    {"HTTP_HOST": "bücher.example"},  # not a host get_host takes: an empty name
+    {"HTTP_HOST": "xn--bcher-kva.example"},
+    {"HTTP_HOST": "a..b"},  # an empty label: BadHost
+    {"HTTP_HOST": "x" * 70 + ".example"},  # a label too long: BadHost
+    {},  # no Host header: the server's name and port
+    {"HTTP_HOST": "hub", "HTTP_CONNECTION": "keep-alive, Upgrade", "HTTP_UPGRADE": "WebSocket"},
+    {"HTTP_HOST": "hub", "HTTP_CONNECTION": "Upgrade", "HTTP_UPGRADE": "websocket", "wsgi.url_scheme": "https"},
+    {"HTTP_HOST": "hub", "HTTP_UPGRADE": "websocket"},  # no Connection: upgrade
+    {"HTTP_HOST": "hub", "HTTP_CONNECTION": "upgrade", "HTTP_UPGRADE": "h2c"},
+    {"HTTP_HOST": "hub", "PATH_INFO": "/caf\xc3\xa9/x", "QUERY_STRING": "a=\xc3\xa9&b", "SCRIPT_NAME": "/root"},
+    {"HTTP_HOST": "hub", "PATH_INFO": "/\xff", "QUERY_STRING": "\xff"},  # not UTF-8: replaced
+    {"HTTP_HOST": "hub", "SCRIPT_NAME": None, "PATH_INFO": None, "QUERY_STRING": None},
+]
+
+
+def _adapter(app, overrides: dict):
+    from werkzeug.exceptions import HTTPException
+
+    environ = {"REQUEST_METHOD": "POST", "wsgi.url_scheme": "http", "SERVER_NAME": "srv", "SERVER_PORT": "5300",
+               "SCRIPT_NAME": "", "PATH_INFO": "/api/v1/tickets", "QUERY_STRING": "x=1"}
+    environ.update(overrides)
+    environ = {key: value for key, value in environ.items() if value is not None}
+    request = app.request_class(environ)
+    try:
+        adapter = app.create_url_adapter(request)
+    except HTTPException as exc:
+        return type(exc), exc.code
+    return request.host, {name: getattr(adapter, name) for name in (
+        "server_name", "script_name", "subdomain", "url_scheme", "path_info", "default_method", "query_args")}
+
+
+def _apps(**config):
+    from flask import Flask
+
+    from server.app import HubFlask
+
+    ours, theirs = HubFlask(__name__), Flask(__name__)
+    for app in (ours, theirs):
+        app.config.update(config)
+        app.add_url_rule("/api/v1/tickets", "tickets", lambda: "", methods=["POST"])
+    return ours, theirs
+
+
+@pytest.mark.parametrize("overrides", HOSTS)
+@pytest.mark.parametrize("config", [{}, {"TRUSTED_HOSTS": ["hub", "127.0.0.1"]}, {"SERVER_NAME": "hub:5300"}])
+def test_the_same_url_adapter_as_flasks(overrides, config):
+    ours, theirs = _apps(**config)
+    for _ in range(2):  # the second time from the remembered name
+        assert _adapter(ours, overrides) == _adapter(theirs, overrides)
+
+
+def test_the_url_adapter_the_quick_way(monkeypatch):
+    from werkzeug.routing import Map
+
+    ours, _ = _apps()
+    monkeypatch.setattr(Map, "bind_to_environ", lambda *a, **k: pytest.fail("Werkzeug's way was taken"))
+    host, adapter = _adapter(ours, HOSTS[1])
+    assert adapter["server_name"] == "hub.example" and host == "Hub.Example"
+    for i in range(300):  # a bounded memory of hosts
+        _adapter(ours, {"HTTP_HOST": f"h{i}"})
+    assert len(ours._server_names) <= 256
