@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from types import FunctionType
 
-from flask import Flask, redirect, url_for
+from flask import Flask, Request, current_app, redirect, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_socketio import SocketIO
@@ -29,10 +29,37 @@ socketio = SocketIO()
 babel = Babel()
 
 
+class HubRequest(Request):
+    """Flask's request, reading ``MAX_CONTENT_LENGTH`` through one look-up of the app
+    instead of two proxy reads (Flask's property asks ``current_app`` whether it is there,
+    then for its config, whenever the body is read)."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is not None:  # set on this request (Flask 3.1)
+            return self._max_content_length
+        try:
+            app = _current_app()
+        except RuntimeError:  # no app context: Werkzeug's default, as Flask answers
+            return super(Request, self).max_content_length
+        return app.config["MAX_CONTENT_LENGTH"]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
+_current_app = current_app._get_current_object
+if not hasattr(Request, "_max_content_length"):  # pragma: no cover - a Flask that keeps it elsewhere
+    HubRequest = Request  # noqa: F811 - Flask's own request
+
+
 class HubFlask(Flask):
     """Flask, remembering which functions it has seen are not coroutines (it asks
     ``inspect.iscoroutinefunction`` for the view and every hook on every request), and
     binding a request's URL adapter with less work."""
+
+    request_class = HubRequest
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -260,7 +287,9 @@ def _count_round_trips(hub: Hub, path: Path) -> None:
 
     def write_forever() -> None:
         while True:
-            path.write_text(json.dumps(counter.snapshot(), indent=1))
+            written = path.with_name(path.name + ".tmp")  # whole, never half-written for a reader
+            written.write_text(json.dumps(counter.snapshot(), indent=1))
+            written.replace(path)
             if hub.stopping.wait(0.5):
                 return
 

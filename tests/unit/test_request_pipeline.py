@@ -458,3 +458,26 @@ def test_the_url_adapter_the_quick_way(monkeypatch):
     for i in range(300):  # a bounded memory of hosts
         _adapter(ours, {"HTTP_HOST": f"h{i}"})
     assert len(ours._server_names) <= 256
+
+
+def test_the_request_reads_max_content_length_as_flasks():
+    import flask
+
+    from server.app import HubFlask, HubRequest
+
+    environ = {"REQUEST_METHOD": "POST", "wsgi.url_scheme": "http", "SERVER_NAME": "h", "SERVER_PORT": "80",
+               "PATH_INFO": "/", "CONTENT_LENGTH": "3", "wsgi.input": io.BytesIO(b"abc")}
+    assert HubFlask.request_class is HubRequest
+    assert HubRequest(dict(environ)).max_content_length == flask.Request(dict(environ)).max_content_length
+    for limit in (None, 2, 10):
+        app = HubFlask(__name__)
+        app.config["MAX_CONTENT_LENGTH"] = limit
+        with app.app_context():
+            ours, theirs = HubRequest(dict(environ)), flask.Request(dict(environ))
+            assert ours.max_content_length == theirs.max_content_length == limit
+            ours.max_content_length = theirs.max_content_length = 1  # per request (Flask 3.1)
+            assert ours.max_content_length == theirs.max_content_length == 1
+    app = HubFlask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 2
+    app.add_url_rule("/", "body", lambda: flask.request.get_data(), methods=["POST"])
+    assert app.test_client().post("/", data=b"abc").status_code == 413
