@@ -481,3 +481,17 @@ def test_the_request_reads_max_content_length_as_flasks():
     app.config["MAX_CONTENT_LENGTH"] = 2
     app.add_url_rule("/", "body", lambda: flask.request.get_data(), methods=["POST"])
     assert app.test_client().post("/", data=b"abc").status_code == 413
+
+
+def test_the_helpers_outside_a_request_fail_as_flasks_proxies_do():
+    from flask import g, request
+
+    from server.api import parsing
+
+    for helper, proxy in ((parsing.current_request, lambda: request.headers), (parsing.current_g, lambda: g.get),
+                          (parsing.hub, lambda: parsing.current_app.extensions)):
+        with pytest.raises(RuntimeError) as ours:
+            helper()
+        with pytest.raises(RuntimeError) as theirs:
+            proxy()
+        assert str(ours.value) == str(theirs.value)
