@@ -9,12 +9,15 @@ algorithm waiting ~40 ms for the client's delayed ACK on keep-alive connections.
 from __future__ import annotations
 
 import email.parser
+import email.policy
 import gc
 import http.client
 import logging
 import re
 import signal
 import socket
+import time
+from urllib.parse import unquote
 
 import gevent
 from gevent import pywsgi
@@ -102,12 +105,18 @@ def _plain_headers(text: str, count: int):
     message = RequestHeaders()
     index: dict[str, str] = {}
     plain = _PLAIN_HEADER.match
+    # email's set_raw stores what the policy's header_store_parse makes of the pair: the
+    # pair itself under compat32 (the policy of http.client's messages).
+    stored = message._headers if message.policy is email.policy.compat32 else None
     for line in parts[:-1]:
         if plain(line) is None:
             return None
         name, _, value = line.partition(":")
         value = value.lstrip(" \t").rstrip("\r\n")
-        message.set_raw(name, value)
+        if stored is not None:
+            stored.append((name, value))
+        else:
+            message.set_raw(name, value)
         index.setdefault(name.lower(), value)
     kind = index.get("content-type", "").lower()
     if "multipart" in kind or "message" in kind:
@@ -115,6 +124,19 @@ def _plain_headers(text: str, count: int):
     message.set_payload("")  # what email's parser leaves: an empty body
     message._index, message._indexed, message._indexed_count = index, message._headers, len(message._headers)
     return message
+
+
+_date_second: int | None = None
+_date_text = b""
+
+
+def http_date(now: float) -> bytes:
+    """``pywsgi.format_date_time(now)``, formatted once a second (it reads whole seconds)."""
+    global _date_second, _date_text
+    second = int(now)
+    if second != _date_second:
+        _date_text, _date_second = pywsgi.format_date_time(second), second
+    return _date_text
 
 
 class FairHandler(WebSocketHandler):
@@ -136,6 +158,109 @@ class FairHandler(WebSocketHandler):
     if RequestHeaders is not None:
         def MessageClass(self, rfile, *args):  # noqa: N802 - pywsgi's name
             return read_request_headers(rfile)
+
+    if RequestHeaders is not None and hasattr(pywsgi, "Input"):
+        def get_environ(self):
+            """pywsgi's environ, built from the parsed headers themselves: pywsgi formats
+            each header as a ``Name: value`` line and splits it again (``_headers``).
+            The same keys and values: names with ``_`` dropped, ``Content-Type`` and
+            ``Content-Length`` under their CGI names only, repeated headers joined with
+            ``,`` (cookies with ``; ``). A message of email's parser (folded lines, odd
+            blocks) goes through pywsgi's own."""
+            headers = self.headers
+            if type(headers) is not RequestHeaders:
+                return super().get_environ()
+            env = self.server.get_environ()
+            env["REQUEST_METHOD"] = self.command
+            env["SCRIPT_NAME"] = ""
+            path, query = self.path.split("?", 1) if "?" in self.path else (self.path, "")
+            env["PATH_INFO"] = unquote(path, encoding="latin-1")
+            env["QUERY_STRING"] = query
+            get = headers.get
+            kind = get("content-type")
+            if kind is not None:
+                env["CONTENT_TYPE"] = kind
+            length = get("content-length")
+            if length:
+                env["CONTENT_LENGTH"] = length
+            env["SERVER_PROTOCOL"] = self.request_version
+            client_address = self.client_address
+            if isinstance(client_address, tuple):
+                env["REMOTE_ADDR"] = str(client_address[0])
+                env["REMOTE_PORT"] = str(client_address[1])
+            for name, value in headers._headers:
+                if "_" in name:
+                    continue  # pywsgi drops these
+                key = name.replace("-", "_").upper()
+                if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
+                    continue
+                key = "HTTP_" + key
+                value = value.strip()
+                if key in env:
+                    env[key] += ("; " if "COOKIE" in key else ",") + value
+                else:
+                    env[key] = value
+            sock = self.socket if env.get("HTTP_EXPECT") == "100-continue" else None
+            chunked = env.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
+            handling_reads = not self._connection_upgrade_requested()
+            self.wsgi_input = pywsgi.Input(self.rfile, self.content_length, socket=sock, chunked_input=chunked)
+            env["wsgi.input"] = self.wsgi_input if handling_reads else self.rfile
+            env["wsgi.input_terminated"] = handling_reads
+            return env
+
+    def start_response(self, status, headers, exc_info=None):
+        """pywsgi's ``start_response`` with its checks made at once on the joined names and
+        values (native strings, no CR or LF, latin-1) for the common answer: headers as
+        a list of pairs of ASCII strings, no ``exc_info``. Anything else (a bad header, which must be
+        refused with pywsgi's own error) goes through pywsgi's (and geventwebsocket's)."""
+        if (exc_info is not None or type(headers) is not list or type(status) is not str
+                or "\r" in status or "\n" in status):
+            return super().start_response(status, headers, exc_info)
+        try:
+            names = [name for name, _ in headers]
+            values = [value for _, value in headers]
+            joined = "".join(names) + "".join(values)
+        except (TypeError, ValueError):
+            return super().start_response(status, headers, exc_info)
+        if "\r" in joined or "\n" in joined or not joined.isascii():
+            return super().start_response(status, headers, exc_info)
+        code = int(status.split(" ", 1)[0])
+        response_headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+        self.status = status.encode("latin-1")
+        self._orig_status = status
+        self.response_headers = response_headers
+        self.code = code
+        provided_connection = None
+        self.provided_date = None
+        self.provided_content_length = None
+        for name, value in zip(names, values, strict=True):
+            name = name.lower()
+            if name == "connection":
+                provided_connection = value
+            elif name == "date":
+                self.provided_date = value
+            elif name == "content-length":
+                self.provided_content_length = value
+        if self.request_version == "HTTP/1.0" and provided_connection is None:
+            response_headers.append((b"Connection", b"close" if self.close_connection else b"keep-alive"))
+        elif provided_connection == "close":
+            self.close_connection = True
+        if code in (304, 204) and self.provided_content_length not in (None, "0"):
+            return super().start_response(status, headers, exc_info)  # pywsgi's refusal
+        self._prepare_response()  # geventwebsocket's, after pywsgi's
+        return self.write
+
+    if hasattr(pywsgi, "format_date_time"):
+        def finalize_headers(self):
+            # pywsgi formats the Date header for every answer; the same text, once a second.
+            if self.provided_date is None:
+                self.response_headers.append((b"Date", http_date(time.time())))
+                self.provided_date = b""  # pywsgi's: a date is there (nothing else reads it)
+                try:
+                    return super().finalize_headers()
+                finally:
+                    self.provided_date = None
+            return super().finalize_headers()
 
     def run_application(self):
         # geventwebsocket looks at every request for a WebSocket upgrade (two debug lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, request
+from flask import current_app, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -17,6 +17,11 @@ from server.services.accounts.login_guard import TooManyAttemptsError
 from server.services.partners.secret_box import SecretUnreadableError
 
 log = logging.getLogger(__name__)
+
+
+# The objects behind Flask's proxies (see parsing.current_request): one look-up, not one per attribute.
+_current_app = current_app._get_current_object
+_current_request = request._get_current_object
 
 HTTP_CODES = {
     400: "bad_request",
@@ -70,7 +75,7 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
     body = {"code": code, "message": message}
     if details:
         body["details"] = details
-    response = jsonify({"error": body})
+    response = _current_app().json.response({"error": body})  # jsonify, without its proxy look-up
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="yimen"'
@@ -78,7 +83,7 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 
 
 def _is_api() -> bool:
-    return request.path.startswith("/api/")
+    return _current_request().path.startswith("/api/")
 
 
 def register_error_handlers(app) -> None:

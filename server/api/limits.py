@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
@@ -45,7 +45,7 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from server.services.errors import ServiceError
 
 from .errors import error_response
-from .parsing import bearer_token, partner, request_device, staff
+from .parsing import bearer_token, current_g, current_request, partner, request_device, staff
 
 KINDS = ("read", "write")
 _MARK = "_yimen_limit"
@@ -69,17 +69,20 @@ def limited(kind: str) -> Callable[[View], View]:
 
 def caller() -> tuple[str, str]:
     """(``device`` | ``staff`` | ``address``, an identifier), resolved once per request."""
-    found = g.get("yimen_caller")
+    store = current_g()
+    found = store.get("yimen_caller")
     if found is None:
         found = _resolve_caller()
-        g.yimen_caller = found
+        store.yimen_caller = found
     return found
 
 
 def _resolve_caller() -> tuple[str, str]:
-    if partner() is not None:
-        return "device", str(partner().id)
-    if request.headers.get("X-Device-Key"):
+    signed = partner()
+    if signed is not None:
+        return "device", str(signed.id)
+    req = current_request()
+    if req.headers.get("X-Device-Key"):
         try:
             return "device", str(request_device().id)
         except ServiceError:
@@ -90,7 +93,7 @@ def _resolve_caller() -> tuple[str, str]:
             return "staff", hashlib.sha256(bearer_token().encode()).hexdigest()[:32]
         except ServiceError:
             pass
-    return "address", request.remote_addr or "unknown"
+    return "address", req.remote_addr or "unknown"
 
 
 class RateLimited(Exception):

@@ -15,13 +15,21 @@ from server.services.accounts.users import (
 from server.services.errors import AuthenticationError, ForbiddenError
 from server.services.hub import Hub
 
+# The objects behind Flask's proxies, taken once where a helper reads them: every attribute
+# read through a proxy (``request.headers``, ``g.get``) resolves the context again (~1.5 µs
+# here), ``_get_current_object()`` (Flask's documented way to the object) ~0.2 µs. Outside
+# a request they raise the same RuntimeError as the proxies.
+current_request = request._get_current_object
+current_g = g._get_current_object
+current_flask_app = current_app._get_current_object
+
 
 def hub() -> Hub:
-    return current_app.extensions["yimen"]
+    return current_flask_app().extensions["yimen"]
 
 
 def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
+    header = current_request().headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
@@ -31,10 +39,11 @@ def bearer_token() -> str | None:
 def staff(*roles: str) -> Actor:
     """The logged-in staff member; 401 without a valid token, 403 without the role.
     Checked against the database once per request (a revoked token fails at once)."""
-    actor = g.get("yimen_staff")
+    store = current_g()
+    actor = store.get("yimen_staff")
     if actor is None:
         actor = authenticate_token(hub(), bearer_token())
-        g.yimen_staff = actor
+        store.yimen_staff = actor
     if roles:
         require_role(actor, *roles)
     return actor
@@ -42,10 +51,11 @@ def staff(*roles: str) -> Actor:
 
 def request_device(kind: str | None = None) -> DeviceIdentity:
     """The device of ``X-Device-Key``, looked up once per request; 403 if of another kind."""
-    device = g.get("yimen_device")
+    store = current_g()
+    device = store.get("yimen_device")
     if device is None:
-        device = authenticate_device(hub(), request.headers.get("X-Device-Key"))
-        g.yimen_device = device
+        device = authenticate_device(hub(), current_request().headers.get("X-Device-Key"))
+        store.yimen_device = device
     if kind is not None and device.kind != kind:
         raise ForbiddenError(f"this needs a {kind} device")
     return device
@@ -53,15 +63,16 @@ def request_device(kind: str | None = None) -> DeviceIdentity:
 
 def partner():
     """The partner that signed this request (``api/partner_routes.py``), or None."""
-    return g.get("partner")
+    return current_g().get("partner")
 
 
 def kiosk_or_staff() -> tuple[Actor, str | None]:
     """A kiosk (``X-Device-Key``), a partner (a signed request: a remote ticket) or any
     logged-in staff member."""
-    if partner() is not None:
-        return partner().actor(), str(partner().id)
-    key = request.headers.get("X-Device-Key")
+    signed = partner()
+    if signed is not None:
+        return signed.actor(), str(signed.id)
+    key = current_request().headers.get("X-Device-Key")
     if key is not None:  # sent, even empty: it must be a kiosk's key
         device = request_device("kiosk")
         return device.actor(), str(device.id)

@@ -13,7 +13,7 @@ from server.services.errors import ForbiddenError
 from server.services.partners import access, delivery
 
 from . import bp
-from .parsing import hub
+from .parsing import current_g, current_request, hub
 from .schemas import Answer
 from .spec import ADMINS, MANAGERS, operation
 from .validation import Integer
@@ -48,8 +48,9 @@ def partner_may_call(method: str, rule: str) -> bool:
 @bp.before_request
 def verify_partner_request():
     """A request with ``X-Partner-Key`` is a partner's: verified, then held to the list."""
-    g.partner = None
-    if "X-Partner-Key" not in request.headers or request.url_rule is None:
+    store = current_g()  # one proxy look-up each (parsing.current_request)
+    store.partner = None
+    if "X-Partner-Key" not in current_request().headers or request.url_rule is None:
         return None
     path_qs = request.full_path if request.query_string else request.path
     g.partner = access.verify_request(hub(), request.headers, request.method, path_qs,

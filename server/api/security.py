@@ -56,14 +56,41 @@ def init_security_headers(app: Flask) -> None:
     headers = tuple((name.lower(), name, value)
                     for name, value in security_headers(app.config.get("CONTENT_SECURITY_POLICY")).items())
 
-    class SecuredResponse(app.response_class):
+    base = app.response_class
+    wsgi_headers_of = base.get_wsgi_headers
+
+    class SecuredResponse(base):
         def get_wsgi_response(self, environ):
-            app_iter, status, wsgi_headers = super().get_wsgi_response(environ)
+            wsgi_headers = self._plain_wsgi_headers()
+            if wsgi_headers is None:
+                app_iter, status, wsgi_headers = super().get_wsgi_response(environ)
+            else:
+                app_iter, status = self.get_app_iter(environ), self.status
             present = {key.lower() for key, _ in wsgi_headers}
             for lower, name, value in headers:
                 if lower not in present:
                     wsgi_headers.append((name, value))
             return app_iter, status, wsgi_headers
 
-    SecuredResponse.__qualname__ = SecuredResponse.__name__ = f"Secured{app.response_class.__name__}"
+        def _plain_wsgi_headers(self):
+            """The answer's headers as Werkzeug's ``get_wsgi_headers`` would hand them on,
+            for the common answer it leaves as they are: a status of 200-599 other than
+            204 and 304, its Content-Length set, no Location or Content-Location to make
+            absolute. Werkzeug copies them into a new ``Headers`` (checking each value
+            again) to change nothing; None for every other answer, which takes its way."""
+            status = self.status_code
+            if (status < 200 or status == 204 or status == 304 or status > 599
+                    or type(self).get_wsgi_headers is not wsgi_headers_of):
+                return None
+            wsgi_headers = list(self.headers)
+            sized = False
+            for key, _ in wsgi_headers:
+                lower = key.lower()
+                if lower == "content-length":
+                    sized = True
+                elif lower == "location" or lower == "content-location":
+                    return None
+            return wsgi_headers if sized else None
+
+    SecuredResponse.__qualname__ = SecuredResponse.__name__ = f"Secured{base.__name__}"
     app.response_class = SecuredResponse

@@ -164,3 +164,334 @@ def test_flask_still_runs_async_views_and_callable_objects():
             assert wrapped is not coroutine
     thing = Unhashable()
     assert app.ensure_sync(thing) is thing
+
+
+# --- the environ and start_response of the hub's handler against pywsgi's own ---
+
+class _Server:
+    def __init__(self):
+        self.base = {"SERVER_NAME": "hub", "SERVER_PORT": "5300", "wsgi.url_scheme": "http",
+                     "GATEWAY_INTERFACE": "CGI/1.1"}
+
+    def get_environ(self):
+        return dict(self.base)
+
+
+def _handler(cls, block: bytes = b"Host: h\r\n\r\n", request_line: str = "GET /a%20b?x=1&y=%41 HTTP/1.1",
+             body: bytes = b"BODY"):
+    """A handler of ``cls`` that has read ``request_line`` and ``block`` as pywsgi does."""
+    handler = cls.__new__(cls)
+    handler.rfile = io.BufferedReader(io.BytesIO(block + body))
+    handler.socket = object()
+    handler.client_address = ("127.0.0.1", 40000)
+    handler.server = _Server()
+    handler.environ = {}
+    handler.result = None
+    handler.headers_sent = False
+    handler.read_request(request_line)
+    return handler
+
+
+def _environ(cls, block: bytes, request_line: str = "GET /a%20b?x=1&y=%41 HTTP/1.1"):
+    try:
+        handler = _handler(cls, block, request_line)
+    except Exception as exc:  # noqa: BLE001 - the refusal itself is compared
+        return type(exc), str(exc)
+    env = handler.get_environ()
+    stream = env.pop("wsgi.input")
+    try:
+        read = stream.read() if stream is not handler.rfile else ("rfile", stream.read())
+    except Exception as exc:  # noqa: BLE001 - a body shorter than its Content-Length, a bad chunk
+        read = type(exc), str(exc)
+    return env, type(stream).__name__, read, handler.headers.get("content-length")
+
+
+ENVIRON_BLOCKS = BLOCKS + [
+    b"Host: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n",
+    b"Transfer-Encoding: chunked\r\n\r\n",
+    b"Host: h\r\nContent-Type: a\r\nContent-Type: b\r\nContent-Length: 4\r\n\r\n",
+    b"X-Tricky: \x0bvalue\x0b\r\nHost: h\r\n\r\n",  # str.strip takes more than spaces
+]
+
+
+@pytest.mark.parametrize("block", ENVIRON_BLOCKS)
+@pytest.mark.parametrize("request_line", ["GET /a%20b?x=1&y=%41 HTTP/1.1", "POST /p%C3%A9 HTTP/1.0",
+                                          "GET /", "GET /x?y?z HTTP/1.1"])
+def test_the_same_environ_as_pywsgis(block, request_line):
+    ours = _environ(serve.FairHandler, block, request_line)
+    theirs = _environ(pywsgi.WSGIHandler, block, request_line)
+    assert ours == theirs
+
+
+def test_plain_headers_build_the_environ_the_quick_way(monkeypatch):
+    handler = _handler(serve.FairHandler, BLOCKS[3])
+    assert type(handler.headers) is serve.RequestHeaders
+    monkeypatch.setattr(pywsgi.WSGIHandler, "_headers", None)  # pywsgi's way is not taken
+    env = handler.get_environ()
+    assert env["HTTP_X_DEVICE_KEY"] == "demo-kiosk-1" and env["CONTENT_LENGTH"] == "30"
+
+
+RESPONSES = [
+    ("200 OK", [("Content-Type", "application/json"), ("Content-Length", "12")]),
+    ("201 CREATED", [("Content-Type", "text/html; charset=utf-8"), ("X-A", "1"), ("x-a", "2")]),
+    ("204 NO CONTENT", []),
+    ("204 NO CONTENT", [("Content-Length", "0")]),
+    ("304 NOT MODIFIED", [("Content-Length", "5")]),  # refused
+    ("200 OK", [("Connection", "close"), ("Date", "Tue, 01 Dec 2026 10:00:00 GMT")]),
+    ("200 OK", [("Connection", "keep-alive")]),
+    ("200 OK", [("X-Latin", "caf\xe9")]),  # latin-1, not ASCII
+    ("200 OK", [("X-Wide", "\u4e2d")]),  # refused: not latin-1
+    ("200 OK", [("X-Split", "a\r\nSet-Cookie: x")]),  # refused: a line break
+    ("200 OK", [("X-Split\n", "a")]),
+    ("200 OK", [("X-Bytes", b"a")]),  # refused: not a native string
+    ("200 OK", [(b"X-Bytes", "a")]),
+    ("200 OK", [("X-Short",)]),  # refused: not a pair
+    ("200 OK", [("X-Long", "a", "b")]),
+    ("200\r\nX: y OK", []),
+    (b"200 OK", []),
+    ("abc OK", []),  # refused: no status code
+    ("200 OK", ("Content-Length", "1")),  # not a list of pairs
+    ("200 OK", lambda: iter([("X-Iter", "1")])),  # an iterator: read once only
+    ("200 OK", lambda: (("X-Tuple", "1"), ("Content-Length", "3"))),
+]
+
+
+def _start(cls, status, headers, request_line="GET / HTTP/1.1", exc_info=None):
+    handler = _handler(cls, request_line=request_line)
+    handler.environ = handler.get_environ()
+    headers = headers() if callable(headers) else headers
+    try:
+        writer = handler.start_response(status, headers, exc_info)
+    except Exception as exc:  # noqa: BLE001 - the refusal itself is compared
+        return type(exc), exc.args
+    state = {name: getattr(handler, name, None) for name in (
+        "status", "_orig_status", "response_headers", "code", "provided_date", "provided_content_length",
+        "close_connection", "response_use_chunked")}
+    handler.result = [b"twelve bytes"]
+    handler.finalize_headers()
+    state["final"] = [(n, v) for n, v in handler.response_headers if n != b"Date"]
+    state["dated"] = sum(n == b"Date" for n, _ in handler.response_headers)
+    return state, writer.__name__
+
+
+class _PywsgiWebSocketHandler(serve.WebSocketHandler):
+    """geventwebsocket's handler as it is: pywsgi's start_response and finalize_headers."""
+
+
+@pytest.mark.parametrize("status, headers", RESPONSES)
+@pytest.mark.parametrize("request_line", ["GET / HTTP/1.1", "GET / HTTP/1.0"])
+def test_start_response_as_pywsgis(status, headers, request_line):
+    ours = _start(serve.FairHandler, status, headers, request_line)
+    theirs = _start(_PywsgiWebSocketHandler, status, headers, request_line)
+    assert ours == theirs
+
+
+def test_start_response_with_exc_info_as_pywsgis():
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        import sys
+
+        info = sys.exc_info()
+    assert _start(serve.FairHandler, "500 X", [], exc_info=info) == _start(
+        _PywsgiWebSocketHandler, "500 X", [], exc_info=info)
+
+
+def test_the_date_header_is_pywsgis_text():
+    import time
+
+    for now in (0.0, 1.5, 1_780_000_000.999, time.time()):
+        assert serve.http_date(now) == pywsgi.format_date_time(now)
+    assert serve.http_date(1_780_000_001.2) == pywsgi.format_date_time(1_780_000_001)
+
+
+def test_a_plain_answer_takes_the_quick_start_response(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("pywsgi's start_response was taken")
+
+    monkeypatch.setattr(pywsgi.WSGIHandler, "start_response", refuse)
+    state, _ = _start(serve.FairHandler, *RESPONSES[0])
+    assert state["final"] == [(b"Content-Type", b"application/json"), (b"Content-Length", b"12")]
+    assert _start(serve.FairHandler, *RESPONSES[9])[0] is AssertionError  # a bad header: pywsgi's way
+
+
+def test_headers_stored_through_the_policy_when_it_is_not_compat32(monkeypatch):
+    import email.policy
+
+    quick = serve.read_request_headers(io.BufferedReader(io.BytesIO(BLOCKS[3])))
+    monkeypatch.setattr(email.policy, "compat32", email.policy.HTTP)  # the message's own is another
+    stored = serve.read_request_headers(io.BufferedReader(io.BytesIO(BLOCKS[3])))
+    assert stored._headers == quick._headers and stored.get("x-device-key") == "demo-kiosk-1"
+
+
+# --- the security headers' answer against Werkzeug's own get_wsgi_response ---
+
+def _secured_app():
+    from flask import Flask
+
+    from server.api.security import init_security_headers
+
+    app = Flask(__name__)
+    init_security_headers(app)
+    return app
+
+
+def _answers(app):
+    json = {"mimetype": "application/json"}
+    yield app.response_class('{"ok":true}\n', status=200, **json)
+    yield app.response_class('{"id":1}\n', status=201, **json)
+    yield app.response_class("", status=204)
+    yield app.response_class("", status=304, headers={"ETag": "x", "Content-Type": "text/plain"})
+    yield app.response_class("moved", status=301, headers={"Location": "/ünï?x=1"})
+    yield app.response_class("here", status=200, headers={"Content-Location": "/a b"})
+    yield app.response_class("x", status=404, headers={"X-Frame-Options": "SAMEORIGIN", "x-a": "1", "X-A": "2"})
+    yield app.response_class("x", status=429, headers={"Retry-After": "7", "Content-Length": "1"})
+    yield app.response_class(iter([b"streamed", b" body"]), status=200)  # no Content-Length
+    yield app.response_class([b"a", b"b"], status=200)  # a sequence without one: Werkzeug sets it
+    yield app.response_class("early", status=103)
+    yield app.response_class("odd", status=600)
+    passthrough = app.response_class(iter([b"raw"]), status=200, headers={"Content-Length": "3"},
+                                     direct_passthrough=True)
+    yield passthrough
+    unsized = app.response_class("x", status=200)
+    del unsized.headers["Content-Length"]
+    yield unsized
+
+
+def _wsgi(response, environ):
+    app_iter, status, headers = response.get_wsgi_response(environ)
+    try:
+        return status, list(headers), b"".join(app_iter)
+    finally:
+        getattr(app_iter, "close", lambda: None)()
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
+def test_the_same_answer_as_werkzeugs(method, monkeypatch):
+    app = _secured_app()
+    environ = {"REQUEST_METHOD": method, "wsgi.url_scheme": "http", "HTTP_HOST": "hub:5300",
+               "SERVER_NAME": "hub", "SERVER_PORT": "5300", "PATH_INFO": "/a/b", "SCRIPT_NAME": "",
+               "QUERY_STRING": ""}
+    ours = [_wsgi(response, environ) for response in _answers(app)]
+    monkeypatch.setattr(app.response_class, "_plain_wsgi_headers", lambda self: None)
+    theirs = [_wsgi(response, environ) for response in _answers(app)]
+    assert ours == theirs
+    assert all(("X-Content-Type-Options", "nosniff") in headers for _, headers, _ in ours)
+
+
+def test_a_json_answer_takes_the_quick_way(monkeypatch):
+    import flask
+
+    monkeypatch.setattr(flask.Response, "get_wsgi_headers",
+                        lambda self, environ: pytest.fail("Werkzeug's get_wsgi_headers was taken"))
+    app = _secured_app()
+    response = app.response_class('{"ok":true}\n', status=201, mimetype="application/json")
+    _, headers, body = _wsgi(response, {"REQUEST_METHOD": "POST"})
+    assert body == b'{"ok":true}\n' and ("Content-Length", "12") in headers
+
+
+# --- the URL adapter HubFlask binds against Flask's own ---
+
+HOSTS = [
+    {"HTTP_HOST": "127.0.0.1:5300"},
+    {"HTTP_HOST": "Hub.Example:80"},  # the standard port: dropped by get_host
+    {"HTTP_HOST": "hub.example:443", "wsgi.url_scheme": "https"},
+    {"HTTP_HOST": "[::1]:5300"},
+    {"HTTP_HOST": "bücher.example"},  # not a host get_host takes: an empty name
+    {"HTTP_HOST": "xn--bcher-kva.example"},
+    {"HTTP_HOST": "a..b"},  # an empty label: BadHost
+    {"HTTP_HOST": "x" * 70 + ".example"},  # a label too long: BadHost
+    {},  # no Host header: the server's name and port
+    {"HTTP_HOST": "hub", "HTTP_CONNECTION": "keep-alive, Upgrade", "HTTP_UPGRADE": "WebSocket"},
+    {"HTTP_HOST": "hub", "HTTP_CONNECTION": "Upgrade", "HTTP_UPGRADE": "websocket", "wsgi.url_scheme": "https"},
+    {"HTTP_HOST": "hub", "HTTP_UPGRADE": "websocket"},  # no Connection: upgrade
+    {"HTTP_HOST": "hub", "HTTP_CONNECTION": "upgrade", "HTTP_UPGRADE": "h2c"},
+    {"HTTP_HOST": "hub", "PATH_INFO": "/caf\xc3\xa9/x", "QUERY_STRING": "a=\xc3\xa9&b", "SCRIPT_NAME": "/root"},
+    {"HTTP_HOST": "hub", "PATH_INFO": "/\xff", "QUERY_STRING": "\xff"},  # not UTF-8: replaced
+    {"HTTP_HOST": "hub", "SCRIPT_NAME": None, "PATH_INFO": None, "QUERY_STRING": None},
+]
+
+
+def _adapter(app, overrides: dict):
+    from werkzeug.exceptions import HTTPException
+
+    environ = {"REQUEST_METHOD": "POST", "wsgi.url_scheme": "http", "SERVER_NAME": "srv", "SERVER_PORT": "5300",
+               "SCRIPT_NAME": "", "PATH_INFO": "/api/v1/tickets", "QUERY_STRING": "x=1"}
+    environ.update(overrides)
+    environ = {key: value for key, value in environ.items() if value is not None}
+    request = app.request_class(environ)
+    try:
+        adapter = app.create_url_adapter(request)
+    except HTTPException as exc:
+        return type(exc), exc.code
+    return request.host, {name: getattr(adapter, name) for name in (
+        "server_name", "script_name", "subdomain", "url_scheme", "path_info", "default_method", "query_args")}
+
+
+def _apps(**config):
+    from flask import Flask
+
+    from server.app import HubFlask
+
+    ours, theirs = HubFlask(__name__), Flask(__name__)
+    for app in (ours, theirs):
+        app.config.update(config)
+        app.add_url_rule("/api/v1/tickets", "tickets", lambda: "", methods=["POST"])
+    return ours, theirs
+
+
+@pytest.mark.parametrize("overrides", HOSTS)
+@pytest.mark.parametrize("config", [{}, {"TRUSTED_HOSTS": ["hub", "127.0.0.1"]}, {"SERVER_NAME": "hub:5300"}])
+def test_the_same_url_adapter_as_flasks(overrides, config):
+    ours, theirs = _apps(**config)
+    for _ in range(2):  # the second time from the remembered name
+        assert _adapter(ours, overrides) == _adapter(theirs, overrides)
+
+
+def test_the_url_adapter_the_quick_way(monkeypatch):
+    from werkzeug.routing import Map
+
+    ours, _ = _apps()
+    monkeypatch.setattr(Map, "bind_to_environ", lambda *a, **k: pytest.fail("Werkzeug's way was taken"))
+    host, adapter = _adapter(ours, HOSTS[1])
+    assert adapter["server_name"] == "hub.example" and host == "Hub.Example"
+    for i in range(300):  # a bounded memory of hosts
+        _adapter(ours, {"HTTP_HOST": f"h{i}"})
+    assert len(ours._server_names) <= 256
+
+
+def test_the_request_reads_max_content_length_as_flasks():
+    import flask
+
+    from server.app import HubFlask, HubRequest
+
+    environ = {"REQUEST_METHOD": "POST", "wsgi.url_scheme": "http", "SERVER_NAME": "h", "SERVER_PORT": "80",
+               "PATH_INFO": "/", "CONTENT_LENGTH": "3", "wsgi.input": io.BytesIO(b"abc")}
+    assert HubFlask.request_class is HubRequest
+    assert HubRequest(dict(environ)).max_content_length == flask.Request(dict(environ)).max_content_length
+    for limit in (None, 2, 10):
+        app = HubFlask(__name__)
+        app.config["MAX_CONTENT_LENGTH"] = limit
+        with app.app_context():
+            ours, theirs = HubRequest(dict(environ)), flask.Request(dict(environ))
+            assert ours.max_content_length == theirs.max_content_length == limit
+            ours.max_content_length = theirs.max_content_length = 1  # per request (Flask 3.1)
+            assert ours.max_content_length == theirs.max_content_length == 1
+    app = HubFlask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 2
+    app.add_url_rule("/", "body", lambda: flask.request.get_data(), methods=["POST"])
+    assert app.test_client().post("/", data=b"abc").status_code == 413
+
+
+def test_the_helpers_outside_a_request_fail_as_flasks_proxies_do():
+    from flask import g, request
+
+    from server.api import parsing
+
+    for helper, proxy in ((parsing.current_request, lambda: request.headers), (parsing.current_g, lambda: g.get),
+                          (parsing.hub, lambda: parsing.current_app.extensions)):
+        with pytest.raises(RuntimeError) as ours:
+            helper()
+        with pytest.raises(RuntimeError) as theirs:
+            proxy()
+        assert str(ours.value) == str(theirs.value)
