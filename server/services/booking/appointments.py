@@ -190,6 +190,20 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
                 if idempotency_key and (existing := repo.get(idempotency_key=idempotency_key)):
                     return appointment_view(hub, existing), False
                 slot_plan.slot_at(queue, start, now)
+            else:
+                # The read above allowed the seat: take it if the facts still allow it,
+                # in one statement (on SQLite the facts are not read a second time under
+                # the writer lock). No row: read them again to know why.
+                values = _new_row(hub, matter, queue, slot, person, number, clear_name,
+                                  clear_phone, now, idempotency_key, channel, device_id)
+                if repo.take_seat_if_free(
+                        queue_id=queue.id, slot_start=slot.start, capacity=slot_plan.capacity(queue),
+                        idempotency_key=idempotency_key, service_day=slot.day, id_hash=person,
+                        today=hub.today(now)) is not None:
+                    row = repo.add_row(**values)
+                    tell_partner(hub, uow, row, "booked", now)
+                    uow.commit()
+                    return appointment_view(hub, row), True
             facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
             if facts.keyed is not None:
                 return appointment_view(hub, repo.get(id=facts.keyed)), False
