@@ -378,6 +378,8 @@ def report(argv) -> int:
                         help="load-generator processes of --client procs (default 2)")
     parser.add_argument("--timeline", action="store_true",
                         help="per 250 ms of the burst: answers, p50, p99, to stderr")
+    parser.add_argument("--bucket", type=float, default=0.25,
+                        help="the timeline's bucket in seconds (default 0.25)")
     parser.add_argument("--profile", type=Path, default=None, help="py-spy each hub into this folder")
     args = parser.parse_args(argv)
     env = {"YIMEN_RATELIMIT": "0", "YIMEN_LOG_LEVEL": "WARNING"}
@@ -409,7 +411,7 @@ def report(argv) -> int:
                   f"own: {(time.process_time() - client + result['generator_cpu']) * 1000 / args.requests:.2f} ms",
                   file=sys.stderr)
             if args.timeline:
-                timeline(result)
+                timeline(result, args.bucket)
             if spies:
                 stop_profiles(spies)
                 spies = []

@@ -24,7 +24,7 @@ from server.queueing.booking_errors import (
     SlotFullError,
     TooLateToCancelError,
 )
-from server.queueing.errors import InvalidFieldError, MissingFieldError
+from server.queueing.errors import InvalidFieldError, MissingFieldError, QueueingError
 from server.queueing.identity import (
     MAX_NAME,
     check_id_number,
@@ -158,15 +158,21 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
     slot_plan, now = plan(hub), hub.now()
     raced = False
     if start.tzinfo is not None:
+        refused = None
         with hub.db.reading() as conn:
             repo = AppointmentRepository(conn)
             facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
             if facts.keyed is not None:
                 return appointment_view(hub, repo.get(id=facts.keyed)), False
-            slot = _check(hub, slot_plan, queue, start, now, facts)
-            if (facts.booked or 0) >= slot_plan.capacity(queue):
-                raise SlotFullError()
-            if not hub.db.is_sqlite and device_id is None:
+            try:
+                slot = _check(hub, slot_plan, queue, start, now, facts)
+                if (facts.booked or 0) >= slot_plan.capacity(queue):
+                    raise SlotFullError()
+            except QueueingError as exc:
+                # raised once the read is over: a connection left by an error is not
+                # kept for the next read (SQLite), and most requests of a burst are refused
+                refused = exc
+            if refused is None and not hub.db.is_sqlite and device_id is None:
                 # PostgreSQL, no partner to tell (no webhook row to write with it): the
                 # seat and the booking in one statement on this autocommit connection, a
                 # round trip instead of a transaction's five, each of which waited for the
@@ -181,6 +187,8 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
                         return appointment_view(hub, row), True
                 except IntegrityError:
                     raced = True  # answered below, on a connection of its own
+        if refused is not None:
+            raise refused
     if raced:
         return _raced(hub, idempotency_key)
     try:
@@ -268,7 +276,9 @@ def _check(hub: Hub, slot_plan: SlotPlan, queue, start: datetime, now: datetime,
 
 
 def _code() -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    """Eight random digits: one draw of a number below 10^8, zero-padded (the same
+    distribution as eight draws of a digit, with one read of the system's randomness)."""
+    return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
 def get_appointment(hub: Hub, token: str) -> dict:
