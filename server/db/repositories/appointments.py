@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, column, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from ..appointment_tables import ACTIVE
@@ -121,17 +121,39 @@ _SEAT_IF_FREE = Prepared(_typed(text(_seat_if_free()), (
 
 
 def _book_in_one():
-    """PostgreSQL: a booking in one statement (autocommit: one round trip, atomic): the
-    seat, taken only if the refusals' facts still allow it (``_seat_if_free``), and the
-    appointment, inserted only with the seat. No row: something changed since the read,
-    or the slot is full; a unique key refused rolls the seat back with the statement.
-    Text: SQLAlchemy 2.0 compiles the dialect's upsert again on every call (see ``_SEAT``)."""
+    """PostgreSQL: a booking's read and its booking in one statement (autocommit: one
+    round trip, atomic): the refusals' facts (``_facts``, the same six), then the seat,
+    taken only if those facts allow it and the slot had one left when they were read
+    (a full slot's row is not even locked), and the appointment, inserted only with the
+    seat; one row: the facts and the new appointment's columns (NULL when none was
+    booked). A unique key refused rolls the seat back with the statement. Text:
+    SQLAlchemy 2.0 compiles the dialect's upsert again on every call (see ``_SEAT``)."""
     statement = text(
-        f"WITH seat AS ({_seat_if_free()}) "
-        f"INSERT INTO {a.name} ({', '.join(NEW_COLUMNS)}) "
+        f"WITH f AS (SELECT "
+        f"(SELECT id FROM {a.name} WHERE idempotency_key = :idempotency_key) AS keyed, "
+        f"(SELECT booked FROM {sc.name} WHERE queue_id = :queue_id AND slot_start = :slot_start) "
+        f"AS booked, "
+        f"(SELECT count(*) FROM {cl.name} WHERE day = :service_day AND slot_start IS NULL) "
+        f"AS day_closed, "
+        f"(SELECT count(*) FROM {cl.name} WHERE day = :service_day AND slot_start = :slot_start) "
+        f"AS slot_closed, "
+        f"(SELECT max(until) FROM {bb.name} WHERE id_hash = :id_hash AND lifted_at IS NULL "
+        f"AND until > :today) AS blocked_until, "
+        f"(SELECT id FROM {a.name} WHERE id_hash = :id_hash AND service_day = :service_day "
+        f"AND {ACTIVE} LIMIT 1) AS active), "
+        f"seat AS (INSERT INTO {sc.name} AS s (queue_id, slot_start, booked) "
+        f"SELECT :queue_id, :slot_start, 1 FROM f WHERE f.keyed IS NULL AND f.day_closed = 0 "
+        f"AND f.slot_closed = 0 AND f.blocked_until IS NULL AND f.active IS NULL "
+        f"AND coalesce(f.booked, 0) < :capacity "
+        f"ON CONFLICT (queue_id, slot_start) DO UPDATE SET booked = s.booked + 1 "
+        f"WHERE s.booked < :capacity RETURNING booked), "
+        f"booked AS (INSERT INTO {a.name} ({', '.join(NEW_COLUMNS)}) "
         f"SELECT {', '.join(':' + name for name in NEW_COLUMNS)} FROM seat "
-        f"RETURNING {', '.join(c.name for c in a.c)}")
-    return _typed(statement, [*NEW_COLUMNS, "today", "capacity"]).columns(*a.c)
+        f"RETURNING {', '.join(c.name for c in a.c)}) "
+        f"SELECT f.keyed, f.booked, f.day_closed, f.slot_closed, f.blocked_until, f.active, "
+        f"{', '.join('booked.' + c.name for c in a.c)} FROM f LEFT JOIN booked ON true")
+    facts = [column(c.key, c.type) for c in _FACTS.exported_columns]
+    return _typed(statement, [*NEW_COLUMNS, "today", "capacity"]).columns(*facts, *a.c)
 
 
 _BOOK_IN_ONE = Prepared(_book_in_one())
@@ -191,12 +213,13 @@ class AppointmentRepository:
             "today": today, "idempotency_key": idempotency_key})[0])
 
     def book_in_one(self, *, capacity: int, today: date, **values: Any):
-        """PostgreSQL, on a connection in autocommit: the seat and the appointment in one
-        statement (``_book_in_one``); the row as ``get`` would return it, or None."""
-        if capacity <= 0:
-            return None
-        rows = _BOOK_IN_ONE.fetch(self.conn, {**values, "capacity": capacity, "today": today})
-        return AppointmentRow(*rows[0]) if rows else None
+        """PostgreSQL, on a connection in autocommit: the booking's facts, and the seat
+        and the appointment if they allow it, in one statement (``_book_in_one``):
+        (``Facts`` as ``booking_facts`` gives them, the new row as ``get`` would return
+        it or None)."""
+        row = _BOOK_IN_ONE.fetch(self.conn, {**values, "capacity": capacity, "today": today})[0]
+        n = len(Facts._fields)
+        return Facts(*row[:n]), (AppointmentRow(*row[n:]) if row[n] is not None else None)
 
     # --- appointments ---------------------------------------------------------------
     def add(self, **values: Any) -> int:

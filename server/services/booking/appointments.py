@@ -22,6 +22,7 @@ from server.queueing.booking_errors import (
     AppointmentStateError,
     BookingBlockedError,
     SlotFullError,
+    SlotUnavailableError,
     TooLateToCancelError,
 )
 from server.queueing.errors import InvalidFieldError, MissingFieldError, QueueingError
@@ -159,34 +160,51 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
     raced = False
     if start.tzinfo is not None:
         refused = None
+        # PostgreSQL, no partner to tell (no webhook row to write with it), a slot the
+        # plan offers: the read and the booking in one statement on the read's autocommit
+        # connection, a round trip for a seat as for a refusal, where a transaction took
+        # five, each waiting for the hub's loop to come round again under a burst.
+        # A slot this hub saw full is read first (a refusal's read is cheaper than the
+        # one statement's, whose new row is drawn and bound whether or not it is booked):
+        # only a hint of which way to go, each decides alike.
+        one_statement = not hub.db.is_sqlite and device_id is None
+        seen_full = _seen_full(hub) if one_statement else None
+        slot = (_offered(slot_plan, queue, start, now)
+                if one_statement and (queue.id, start) not in seen_full else None)
         with hub.db.reading() as conn:
             repo = AppointmentRepository(conn)
-            facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
-            if facts.keyed is not None:
-                return appointment_view(hub, repo.get(id=facts.keyed)), False
-            try:
-                slot = _check(hub, slot_plan, queue, start, now, facts)
-                if (facts.booked or 0) >= slot_plan.capacity(queue):
-                    raise SlotFullError()
-            except QueueingError as exc:
-                # raised once the read is over: a connection left by an error is not
-                # kept for the next read (SQLite), and most requests of a burst are refused
-                refused = exc
-            if refused is None and not hub.db.is_sqlite and device_id is None:
-                # PostgreSQL, no partner to tell (no webhook row to write with it): the
-                # seat and the booking in one statement on this autocommit connection, a
-                # round trip instead of a transaction's five, each of which waited for the
-                # hub's loop to come round again under a burst. No row: the facts changed
-                # since the read, or the slot filled; the transaction below decides.
+            facts = None
+            if slot is not None:
                 try:
-                    row = repo.book_in_one(
+                    facts, row = repo.book_in_one(
                         capacity=slot_plan.capacity(queue), today=hub.today(now),
                         **_new_row(hub, matter, queue, slot, person, number, clear_name,
                                    clear_phone, now, idempotency_key, channel, device_id))
-                    if row is not None:
-                        return appointment_view(hub, row), True
                 except IntegrityError:
                     raced = True  # answered below, on a connection of its own
+                else:
+                    if row is not None:
+                        return appointment_view(hub, row), True
+            else:
+                facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
+            if facts is not None:
+                if seen_full is not None:
+                    _note_seats(seen_full, (queue.id, start),
+                                (facts.booked or 0) >= slot_plan.capacity(queue))
+                if facts.keyed is not None:
+                    return appointment_view(hub, repo.get(id=facts.keyed)), False
+                try:
+                    slot = _check(hub, slot_plan, queue, start, now, facts)
+                    if (facts.booked or 0) >= slot_plan.capacity(queue):
+                        raise SlotFullError()
+                except QueueingError as exc:
+                    # raised once the read is over: a connection left by an error is not
+                    # kept for the next read (SQLite), and most requests of a burst are
+                    # refused
+                    refused = exc
+                # Otherwise the facts allow the seat: SQLite takes it in the transaction
+                # below; on PostgreSQL the slot filled after the facts were read in the
+                # one statement, or a seat was freed since: the transaction decides.
         if refused is not None:
             raise refused
     if raced:
@@ -256,6 +274,35 @@ def _facts(hub: Hub, repo: AppointmentRepository, queue_id: str, start: datetime
     return repo.booking_facts(queue_id=queue_id, slot_start=start,
                               day=start.astimezone(hub.tz).date(), id_hash=person,
                               today=hub.today(now), idempotency_key=idempotency_key)
+
+
+_SEEN_FULL: WeakKeyDictionary[Hub, set] = WeakKeyDictionary()
+SEEN_FULL_KEPT = 20_000  # slots (queue, start) a hub remembers it saw full
+
+
+def _seen_full(hub: Hub) -> set:
+    """The slots this hub last saw full (PostgreSQL's choice of a booking's first step)."""
+    seen = _SEEN_FULL.get(hub)
+    if seen is None:
+        seen = _SEEN_FULL[hub] = set()
+    return seen
+
+
+def _note_seats(seen_full: set, key: tuple, full: bool) -> None:
+    if not full:
+        seen_full.discard(key)
+        return
+    if len(seen_full) >= SEEN_FULL_KEPT:
+        seen_full.clear()
+    seen_full.add(key)
+
+
+def _offered(slot_plan: SlotPlan, queue, start: datetime, now: datetime):
+    """The slot beginning at ``start`` if the plan offers it now (closures aside), or None."""
+    try:
+        return slot_plan.slot_at(queue, start, now)
+    except SlotUnavailableError:
+        return None
 
 
 def _check(hub: Hub, slot_plan: SlotPlan, queue, start: datetime, now: datetime, facts):
