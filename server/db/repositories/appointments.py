@@ -1,8 +1,9 @@
 """Appointments, the per-slot counters, closures, strikes and blocks.
 
-``take_seat`` is the one guard of capacity: a single ``INSERT ... ON CONFLICT DO UPDATE
+The seat is the one guard of capacity: a single ``INSERT ... ON CONFLICT DO UPDATE
 SET booked = booked + 1 WHERE booked < capacity RETURNING booked`` on the (queue, slot)
-row. PostgreSQL locks the row and re-checks the condition for a second writer, SQLite
+row (``take_seat``; ``take_seat_if_free`` and ``book_in_one`` run the same upsert with
+the refusals' conditions). PostgreSQL locks the row and re-checks the condition for a second writer, SQLite
 has one writer at a time: however many requests and hubs, no slot goes over capacity.
 """
 

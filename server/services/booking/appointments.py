@@ -2,7 +2,8 @@
 
 Identity data never leaves ``book`` in clear: the ID number becomes its keyed hash
 (``hub``'s SECRET_KEY) and its masked form, the name and phone their masked forms.
-Capacity is held by the repository's ``take_seat`` (one conditional upsert per booking);
+Capacity is held by the repository's seat (one conditional upsert per booking, ``WHERE
+booked < capacity``, in ``take_seat``, ``take_seat_if_free`` and ``book_in_one`` alike);
 one active booking per person and day by a partial unique index.
 """
 
@@ -148,9 +149,10 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
     A refusal (the slot unavailable or full, the person blocked or already booked that
     day) and a repeated idempotency key are answered from one read, without the write
     transaction (on SQLite, without the writer lock): under a release burst most requests
-    find their slot full. Otherwise the same checks run again inside the write
-    transaction, which takes the seat and writes the booking; on PostgreSQL (no partner
-    to tell) they run inside the one statement that does both, on the read's connection."""
+    find their slot full. Otherwise the write transaction takes the seat only if the same
+    facts still allow it (one statement) and writes the booking, or reads them again to
+    refuse as they call for. On PostgreSQL (no partner to tell) the read, the seat and the
+    booking are one statement on the read's connection."""
     matter = hub.center.matter(matter_id)
     queue = hub.center.queue(matter.queue_id)
     clear_name, number, clear_phone = _person(name, id_number, phone)
