@@ -2,7 +2,7 @@
 
     python -m bench.booking_burst [--requests 5000] [--clients 100] [--seats 500] [--pg] [--write]
                                   [--client procs|raw|requests] [--procs 2] [--timeline]
-                                  [--port 5450] [--profile DIR]
+                                  [--bucket 0.25] [--port 5450] [--profile DIR]
 
 Starts a real hub (SQLite), or with ``--pg`` two hubs on PostgreSQL over Redis, on the
 demo hall with appointments on, 5-minute slots of one seat each, open around the clock
@@ -17,7 +17,8 @@ no GIL shared by 100 threads between an answer and its timestamp, and the least 
 the three on the hub's two cores. ``--client raw`` runs them as threads of this process
 (the figures before 2026-12-01 19:30), ``--client requests`` as a ``requests.Session``
 each (before 16:00). ``--timeline`` prints, per 250 ms of the burst, the answers, the
-seats taken, p50, p99 and the slowest, and which requests made the slowest 1 %. The
+seats taken, p50, p99 and the slowest, and which requests made the slowest 1 %
+(``--bucket`` seconds instead of 250 ms). The
 hubs' CPU split into user and system, the load generator's own CPU and, with ``--pg``,
 the PostgreSQL sessions opened go to stderr. ``--profile DIR`` records each hub with
 py-spy over the burst (raw stacks in ``DIR/hub-<port>.txt``, the functions with the most
@@ -378,6 +379,8 @@ def report(argv) -> int:
                         help="load-generator processes of --client procs (default 2)")
     parser.add_argument("--timeline", action="store_true",
                         help="per 250 ms of the burst: answers, p50, p99, to stderr")
+    parser.add_argument("--bucket", type=float, default=0.25,
+                        help="the timeline's bucket in seconds (default 0.25)")
     parser.add_argument("--profile", type=Path, default=None, help="py-spy each hub into this folder")
     args = parser.parse_args(argv)
     env = {"YIMEN_RATELIMIT": "0", "YIMEN_LOG_LEVEL": "WARNING"}
@@ -409,7 +412,7 @@ def report(argv) -> int:
                   f"own: {(time.process_time() - client + result['generator_cpu']) * 1000 / args.requests:.2f} ms",
                   file=sys.stderr)
             if args.timeline:
-                timeline(result)
+                timeline(result, args.bucket)
             if spies:
                 stop_profiles(spies)
                 spies = []

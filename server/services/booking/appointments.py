@@ -2,7 +2,8 @@
 
 Identity data never leaves ``book`` in clear: the ID number becomes its keyed hash
 (``hub``'s SECRET_KEY) and its masked form, the name and phone their masked forms.
-Capacity is held by the repository's ``take_seat`` (one conditional upsert per booking);
+Capacity is held by the repository's seat (one conditional upsert per booking, ``WHERE
+booked < capacity``, in ``take_seat``, ``take_seat_if_free`` and ``book_in_one`` alike);
 one active booking per person and day by a partial unique index.
 """
 
@@ -22,9 +23,10 @@ from server.queueing.booking_errors import (
     AppointmentStateError,
     BookingBlockedError,
     SlotFullError,
+    SlotUnavailableError,
     TooLateToCancelError,
 )
-from server.queueing.errors import InvalidFieldError, MissingFieldError
+from server.queueing.errors import InvalidFieldError, MissingFieldError, QueueingError
 from server.queueing.identity import (
     MAX_NAME,
     check_id_number,
@@ -147,9 +149,10 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
     A refusal (the slot unavailable or full, the person blocked or already booked that
     day) and a repeated idempotency key are answered from one read, without the write
     transaction (on SQLite, without the writer lock): under a release burst most requests
-    find their slot full. Otherwise the same checks run again inside the write
-    transaction, which takes the seat and writes the booking; on PostgreSQL (no partner
-    to tell) they run inside the one statement that does both, on the read's connection."""
+    find their slot full. Otherwise the write transaction takes the seat only if the same
+    facts still allow it (one statement) and writes the booking, or reads them again to
+    refuse as they call for. On PostgreSQL (no partner to tell) the read, the seat and the
+    booking are one statement on the read's connection."""
     matter = hub.center.matter(matter_id)
     queue = hub.center.queue(matter.queue_id)
     clear_name, number, clear_phone = _person(name, id_number, phone)
@@ -158,29 +161,54 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
     slot_plan, now = plan(hub), hub.now()
     raced = False
     if start.tzinfo is not None:
+        refused = None
+        # PostgreSQL, no partner to tell (no webhook row to write with it), a slot the
+        # plan offers: the read and the booking in one statement on the read's autocommit
+        # connection, a round trip for a seat as for a refusal, where a transaction took
+        # five, each waiting for the hub's loop to come round again under a burst.
+        # A slot this hub saw full is read first (a refusal's read is cheaper than the
+        # one statement's, whose new row is drawn and bound whether or not it is booked):
+        # only a hint of which way to go, each decides alike.
+        one_statement = not hub.db.is_sqlite and device_id is None
+        seen_full = _seen_full(hub) if one_statement else None
+        slot = (_offered(slot_plan, queue, start, now)
+                if one_statement and (queue.id, start) not in seen_full else None)
         with hub.db.reading() as conn:
             repo = AppointmentRepository(conn)
-            facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
-            if facts.keyed is not None:
-                return appointment_view(hub, repo.get(id=facts.keyed)), False
-            slot = _check(hub, slot_plan, queue, start, now, facts)
-            if (facts.booked or 0) >= slot_plan.capacity(queue):
-                raise SlotFullError()
-            if not hub.db.is_sqlite and device_id is None:
-                # PostgreSQL, no partner to tell (no webhook row to write with it): the
-                # seat and the booking in one statement on this autocommit connection, a
-                # round trip instead of a transaction's five, each of which waited for the
-                # hub's loop to come round again under a burst. No row: the facts changed
-                # since the read, or the slot filled; the transaction below decides.
+            facts = None
+            if slot is not None:
                 try:
-                    row = repo.book_in_one(
+                    facts, row = repo.book_in_one(
                         capacity=slot_plan.capacity(queue), today=hub.today(now),
                         **_new_row(hub, matter, queue, slot, person, number, clear_name,
                                    clear_phone, now, idempotency_key, channel, device_id))
-                    if row is not None:
-                        return appointment_view(hub, row), True
                 except IntegrityError:
                     raced = True  # answered below, on a connection of its own
+                else:
+                    if row is not None:
+                        return appointment_view(hub, row), True
+            else:
+                facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
+            if facts is not None:
+                if seen_full is not None:
+                    _note_seats(seen_full, (queue.id, start),
+                                (facts.booked or 0) >= slot_plan.capacity(queue))
+                if facts.keyed is not None:
+                    return appointment_view(hub, repo.get(id=facts.keyed)), False
+                try:
+                    slot = _check(hub, slot_plan, queue, start, now, facts)
+                    if (facts.booked or 0) >= slot_plan.capacity(queue):
+                        raise SlotFullError()
+                except QueueingError as exc:
+                    # raised once the read is over: a connection left by an error is not
+                    # kept for the next read (SQLite), and most requests of a burst are
+                    # refused
+                    refused = exc
+                # Otherwise the facts allow the seat: SQLite takes it in the transaction
+                # below; on PostgreSQL the slot filled after the facts were read in the
+                # one statement, or a seat was freed since: the transaction decides.
+        if refused is not None:
+            raise refused
     if raced:
         return _raced(hub, idempotency_key)
     try:
@@ -190,6 +218,20 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
                 if idempotency_key and (existing := repo.get(idempotency_key=idempotency_key)):
                     return appointment_view(hub, existing), False
                 slot_plan.slot_at(queue, start, now)
+            else:
+                # The read above allowed the seat: take it if the facts still allow it,
+                # in one statement (on SQLite the facts are not read a second time under
+                # the writer lock). No row: read them again to know why.
+                values = _new_row(hub, matter, queue, slot, person, number, clear_name,
+                                  clear_phone, now, idempotency_key, channel, device_id)
+                if repo.take_seat_if_free(
+                        queue_id=queue.id, slot_start=slot.start, capacity=slot_plan.capacity(queue),
+                        idempotency_key=idempotency_key, service_day=slot.day, id_hash=person,
+                        today=hub.today(now)) is not None:
+                    row = repo.add_row(**values)
+                    tell_partner(hub, uow, row, "booked", now)
+                    uow.commit()
+                    return appointment_view(hub, row), True
             facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
             if facts.keyed is not None:
                 return appointment_view(hub, repo.get(id=facts.keyed)), False
@@ -236,6 +278,35 @@ def _facts(hub: Hub, repo: AppointmentRepository, queue_id: str, start: datetime
                               today=hub.today(now), idempotency_key=idempotency_key)
 
 
+_SEEN_FULL: WeakKeyDictionary[Hub, set] = WeakKeyDictionary()
+SEEN_FULL_KEPT = 20_000  # slots (queue, start) a hub remembers it saw full
+
+
+def _seen_full(hub: Hub) -> set:
+    """The slots this hub last saw full (PostgreSQL's choice of a booking's first step)."""
+    seen = _SEEN_FULL.get(hub)
+    if seen is None:
+        seen = _SEEN_FULL[hub] = set()
+    return seen
+
+
+def _note_seats(seen_full: set, key: tuple, full: bool) -> None:
+    if not full:
+        seen_full.discard(key)
+        return
+    if len(seen_full) >= SEEN_FULL_KEPT:
+        seen_full.clear()
+    seen_full.add(key)
+
+
+def _offered(slot_plan: SlotPlan, queue, start: datetime, now: datetime):
+    """The slot beginning at ``start`` if the plan offers it now (closures aside), or None."""
+    try:
+        return slot_plan.slot_at(queue, start, now)
+    except SlotUnavailableError:
+        return None
+
+
 def _check(hub: Hub, slot_plan: SlotPlan, queue, start: datetime, now: datetime, facts):
     """The slot, or the refusal the facts call for, in this order: the slot unavailable
     (closed, ended, not offered), the person blocked, the person booked that day."""
@@ -254,7 +325,9 @@ def _check(hub: Hub, slot_plan: SlotPlan, queue, start: datetime, now: datetime,
 
 
 def _code() -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    """Eight random digits: one draw of a number below 10^8, zero-padded (the same
+    distribution as eight draws of a digit, with one read of the system's randomness)."""
+    return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
 def get_appointment(hub: Hub, token: str) -> dict:

@@ -226,3 +226,98 @@ def test_one_person_booking_many_slots_of_a_day_at_once_gets_one(booking_hub, ma
         # the two bookings' seats, and no seat taken by a refused insert
         assert len(repos.conn.execute(select(appointment_rows.c.id)).all()) == 2
         assert sum(repos.conn.execute(select(slot_counts.c.booked)).scalars().all()) == 2
+
+
+def _change_before_the_write(monkeypatch, hub, change) -> None:
+    """Run ``change`` once, after the booking's read of its facts and before its write
+    transaction (PostgreSQL: the one-statement booking answers as when the slot it saw
+    with a seat left filled before its seat was taken, so that the transaction decides)."""
+    from server.db.repositories.appointments import AppointmentRepository, Facts
+
+    monkeypatch.setattr(AppointmentRepository, "book_in_one",
+                        lambda self, **values: (Facts(None, 0, 0, 0, None, None), None))
+    opened = hub.uow
+    pending = [change]
+
+    def uow():
+        if pending:
+            pending.pop()()
+        return opened()
+
+    monkeypatch.setattr(hub, "uow", uow)
+
+
+@pytest.mark.parametrize("change", ["same_day", "same_key", "slot_closed", "day_closed", "blocked",
+                                    "filled", "none"])
+def test_what_changed_between_the_read_and_the_write_decides(booking_hub, matter_id, monkeypatch,
+                                                             change):
+    """The read before the write transaction allowed the seat; by the time the
+    transaction takes it the facts have changed: the seat is taken only if they still
+    allow it, in one statement, and otherwise refused as they call for, with no seat taken."""
+    from server.db.repositories.appointments import AppointmentRepository
+    from server.queueing.identity import id_hash
+
+    slot = first_slot(booking_hub, matter_id)
+    start = datetime.fromisoformat(slot["start"])
+    if change == "filled":
+        for n in (11, 12, 13):
+            book(booking_hub, matter_id, slot["start"], n)
+    keyed = {}
+
+    def block() -> None:
+        with booking_hub.uow() as uow:
+            AppointmentRepository(uow.conn).block(id_hash(id_number(1), "test-secret"),
+                                                  booking_hub.now(), start.date() + timedelta(days=9))
+            uow.commit()
+
+    later = (start + timedelta(hours=1)).isoformat()
+    changes = {
+        "same_day": lambda: book(booking_hub, matter_id, later, 1),
+        "same_key": lambda: keyed.update(token=book(booking_hub, matter_id, later, 2,
+                                                    idempotency_key="k-1")[0]["token"]),
+        "slot_closed": lambda: closures.close(booking_hub, MANAGER, day=start.date(), start=start,
+                                              reason="停电"),
+        "day_closed": lambda: closures.close(booking_hub, MANAGER, day=start.date(), start=None,
+                                             reason="全体会议"),
+        "blocked": block,
+        "filled": lambda: book(booking_hub, matter_id, slot["start"], 14),
+        "none": lambda: None,
+    }
+    _change_before_the_write(monkeypatch, booking_hub, changes[change])
+    refusal = {"same_day": AlreadyBookedError, "slot_closed": SlotUnavailableError,
+               "day_closed": SlotUnavailableError, "blocked": BookingBlockedError,
+               "filled": SlotFullError}.get(change)
+    if refusal is not None:
+        with pytest.raises(refusal):
+            book(booking_hub, matter_id, slot["start"], 1, idempotency_key="k-1")
+    else:
+        answer, created = book(booking_hub, matter_id, slot["start"], 1, idempotency_key="k-1")
+        assert created == (change == "none")
+        if change == "same_key":
+            assert answer["token"] == keyed["token"]
+    with booking_hub.reading() as repos:
+        rows = repos.conn.execute(select(appointment_rows.c.slot_start, appointment_rows.c.status)).all()
+        seats = dict(repos.conn.execute(select(slot_counts.c.slot_start, slot_counts.c.booked)).all())
+    booked = [s for s, status in rows if status == "booked"]
+    assert sum(seats.values()) == len(booked)  # no seat taken by a refused booking
+    assert seats.get(start, 0) == sum(1 for s in booked if s == start) <= 4
+
+
+def test_a_seat_freed_in_a_slot_seen_full_is_booked(booking_hub, matter_id):
+    """PostgreSQL reads a slot this hub saw full before it books (a hint of which way to
+    go): a seat freed since, by a cancellation here or on another hub, is still booked."""
+    slot = first_slot(booking_hub, matter_id)
+    answers = [book(booking_hub, matter_id, slot["start"], n)[0] for n in (1, 2, 3, 4)]
+    for _ in range(2):
+        with pytest.raises(SlotFullError):
+            book(booking_hub, matter_id, slot["start"], 5)
+    seen = appointments._SEEN_FULL.get(booking_hub, set())
+    assert ((booking_hub.db.is_sqlite and not seen)
+            or seen == {("tax", datetime.fromisoformat(slot["start"]))})
+    appointments.cancel(booking_hub, answers[0]["token"])
+    answer, created = book(booking_hub, matter_id, slot["start"], 5)
+    assert created and answer["status"] == "booked"
+    assert not appointments._SEEN_FULL.get(booking_hub, set())
+    with pytest.raises(SlotFullError):
+        book(booking_hub, matter_id, slot["start"], 6)
+    assert first_slot(booking_hub, matter_id)["booked"] == 4
