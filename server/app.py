@@ -163,6 +163,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None) -> F
     hub.publisher.start()
     hub.tasks.spawn(hub.db.warm)  # PostgreSQL: the pools' connections opened ahead of the first burst
     hub.tasks.spawn(_close_days_forever, hub)
+    # SQLite: the WAL copied back into the database file in a thread, off the hub's loop
+    hub.tasks.spawn(hub.db.checkpoint_forever, hub.tasks.blocking, hub.stopping)
     from server.services.booking import housekeeping
 
     hub.tasks.spawn(housekeeping.run_forever, hub)  # no-shows, strikes, the purge
@@ -227,7 +229,7 @@ def _build_hub(app: Flask, clock: Clock) -> Hub:
     from server.services.reporting.monitor import ManagerMonitor
 
     config = app.config
-    db = Database(config["DATABASE_URL"])
+    db = Database(config["DATABASE_URL"], checkpoint_aside=True)  # hub.tasks runs the checkpoints
     db.check_connection()
     center_file = config.get("CENTER_FILE")
     if center_file:
