@@ -1,9 +1,10 @@
 """A counter's actions as they are now made (``services/counter/windows.py``) against the
 steps they replace: on PostgreSQL call-next in one statement under the window's lock and
-start, finish, recall and no-show each in one statement in autocommit; on SQLite, under
-the writer lock, call-next in one ``UPDATE … RETURNING`` and the others by one
-conditional ``UPDATE`` and the event's row. The same rows, the same events, the same
-refusals, and nothing lost when the clerk's requests cross."""
+start, finish, recall and no-show each in one statement with its event in autocommit;
+on SQLite, under the writer lock, call-next in one ``UPDATE … RETURNING`` and the others
+by one conditional ``UPDATE … RETURNING`` (no read first) and the event's row. The same
+rows, the same events, the same refusals, and nothing lost when the clerk's requests
+cross."""
 
 from __future__ import annotations
 
