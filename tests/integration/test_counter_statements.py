@@ -265,3 +265,24 @@ def test_a_ticket_the_one_change_may_not_make_is_changed_in_steps(service_hub, c
         assert (done["id"], done["status"]) == (ticket["id"], "done")
         assert [r["kind"] for r in event_rows(service_hub, ticket["id"])][-2:] == ["service_started",
                                                                                    "ticket_finished"]
+
+
+def test_crossing_finishes_finish_once(service_hub, clerk_actor):
+    """The clerk's double click on finish (six at once, real threads): the ticket is
+    finished once, with one event; the others are refused (nothing at the window)."""
+    clerk = clerk_actor()
+    ticket = issue(service_hub)
+    windows.open_window(service_hub, "w16", clerk)
+    windows.call_next(service_hub, "w16", clerk)
+    windows.start_service(service_hub, "w16", clerk)
+
+    def finish(_):
+        try:
+            return windows.finish(service_hub, "w16", clerk, "completed")["status"]
+        except QueueingError:
+            return None
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(finish, range(6)))
+    assert answers.count("done") == 1 and answers.count(None) == 5
+    assert [r["kind"] for r in event_rows(service_hub, ticket["id"])].count("ticket_finished") == 1
