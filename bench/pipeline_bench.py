@@ -155,7 +155,8 @@ def in_process(args) -> None:
             results[name] = spent * 1e6 / n
             calls[name] = python_calls(run, 200)
         if not args.only or args.only == "clerk":
-            results["clerk cycle"], calls["clerk cycle"] = clerk_cycles(app, matters, args.requests // 4)
+            profile = args.profile if args.profile and args.profile_what == "clerk" else None
+            results["clerk cycle"], calls["clerk cycle"] = clerk_cycles(app, matters, args.requests // 4, profile)
         print(f"in-process, {args.db}, {args.requests} requests each: CPU per request, Python calls per request")
         for name, us in results.items():
             print(f"  {name:<12} {us:8.0f} µs {calls[name]:8.0f} calls")
@@ -183,8 +184,9 @@ def python_calls(run, n: int) -> float:
     return pstats.Stats(profiler).total_calls / n
 
 
-def clerk_cycles(app, matters: list[str], cycles: int) -> tuple[float, float]:
-    """CPU per call-next + start + finish at one window, its queue filled beforehand."""
+def clerk_cycles(app, matters: list[str], cycles: int, profile: str | None = None) -> tuple[float, float]:
+    """CPU per call-next + start + finish at one window, its queue filled beforehand;
+    ``profile``: a cProfile (CPU clock) of the counted cycles written there."""
     center = json.loads(call(app, environ("GET", "/api/v1/center"))[1])
     window = center["windows"][0]
     matter = next(m["id"] for m in center["matters"] if m["queue_id"] == window["queue_ids"][0])
@@ -206,10 +208,18 @@ def clerk_cycles(app, matters: list[str], cycles: int) -> tuple[float, float]:
 
     for _ in range(20):
         cycle()
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
     started = time.process_time()
     for _ in range(cycles):
         cycle()
     spent = (time.process_time() - started) * 1e6 / cycles
+    if profile:
+        profiler.disable()
+        profiler.dump_stats(profile)
     return spent, python_calls(cycle, 10)
 
 
@@ -380,7 +390,7 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", help="write a cProfile (CPU clock) of the issuing loop here")
-    parser.add_argument("--profile-what", default="issue", help="the scenario --profile profiles")
+    parser.add_argument("--profile-what", default="issue", help="the scenario --profile profiles (clerk: the counter's cycles)")
     parser.add_argument("--only", help="one scenario: issue, refused, not-found, healthz, clerk")
     parser.add_argument("--http", action="store_true", help="a real hub and a raw keep-alive client")
     parser.add_argument("--server", action="store_true",

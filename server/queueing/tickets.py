@@ -61,6 +61,38 @@ TICKET_ACTIONS: dict[str, frozenset[TicketStatus]] = {
 }
 
 
+@dataclass(frozen=True)
+class FirstSet:
+    """A column's new value: the first of these columns of the ticket that is set."""
+
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Increased:
+    """A column's new value: its own, plus one."""
+
+    column: str
+
+
+def at_window_change(action: str, at: datetime, outcome: Outcome | None = None) -> dict[str, object]:
+    """What ``action`` (recall, start, finish, no_show) sets on a ticket at a window,
+    column by column: a value, or a ``FirstSet`` / ``Increased`` of the ticket's own
+    columns. The transitions below apply it; a store may apply it to the row in one
+    conditional statement, from the statuses ``TICKET_ACTIONS`` allows, without reading
+    the ticket first."""
+    if action == "recall":
+        return {"recalls": Increased("recalls")}
+    if action == "start":
+        return {"status": TicketStatus.SERVING, "started_at": at}
+    if action == "finish":  # not started: its service counts from the call
+        return {"started_at": FirstSet(("started_at", "called_at")), "status": TicketStatus.DONE,
+                "outcome": outcome, "finished_at": at}
+    if action == "no_show":
+        return {"status": TicketStatus.NO_SHOW, "finished_at": at}
+    raise ValueError(f"no change at a window for {action!r}")
+
+
 def parse_outcome(value: object) -> Outcome:
     try:
         return Outcome(str(value))
@@ -120,37 +152,51 @@ class Ticket:
         self.called_at = at
         return TicketCalled(at, actor, self.id, window_id, self.queue_id, {"number": self.number})
 
+    def _apply(self, change: dict[str, object]) -> None:
+        """Set the columns of an ``at_window_change``, each from the ticket as it was."""
+        values = {}
+        for name, value in change.items():
+            if isinstance(value, FirstSet):
+                value = next((getattr(self, c) for c in value.columns if getattr(self, c) is not None), None)
+            elif isinstance(value, Increased):
+                value = getattr(self, value.column) + 1
+            values[name] = value
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def changed_event(self, action: str, at: datetime, actor: Actor):
+        """The event of an ``at_window_change`` (recall, start, finish, no_show), from the
+        ticket as the change left it."""
+        args = (at, actor, self.id, self.window_id, self.queue_id)
+        if action == "recall":
+            return TicketRecalled(*args, {"number": self.number, "recalls": self.recalls})
+        if action == "start":
+            return ServiceStarted(*args, {"number": self.number})
+        if action == "finish":
+            return TicketFinished(*args, {"number": self.number, "outcome": self.outcome.value})
+        if action == "no_show":
+            return TicketNoShow(*args, {"number": self.number})
+        raise ValueError(f"no change at a window for {action!r}")
+
     def recall(self, at: datetime, actor: Actor) -> TicketRecalled:
         self._require("recall")
-        self.recalls += 1
-        return TicketRecalled(
-            at, actor, self.id, self.window_id, self.queue_id,
-            {"number": self.number, "recalls": self.recalls},
-        )
+        self._apply(at_window_change("recall", at))
+        return self.changed_event("recall", at, actor)
 
     def start(self, at: datetime, actor: Actor) -> ServiceStarted:
         self._require("start")
-        self.status = TicketStatus.SERVING
-        self.started_at = at
-        return ServiceStarted(at, actor, self.id, self.window_id, self.queue_id, {"number": self.number})
+        self._apply(at_window_change("start", at))
+        return self.changed_event("start", at, actor)
 
     def finish(self, outcome: Outcome, at: datetime, actor: Actor) -> TicketFinished:
         self._require("finish")
-        if self.started_at is None:
-            self.started_at = self.called_at
-        self.status = TicketStatus.DONE
-        self.outcome = outcome
-        self.finished_at = at
-        return TicketFinished(
-            at, actor, self.id, self.window_id, self.queue_id,
-            {"number": self.number, "outcome": outcome.value},
-        )
+        self._apply(at_window_change("finish", at, outcome))
+        return self.changed_event("finish", at, actor)
 
     def no_show(self, at: datetime, actor: Actor) -> TicketNoShow:
         self._require("no_show")
-        self.status = TicketStatus.NO_SHOW
-        self.finished_at = at
-        return TicketNoShow(at, actor, self.id, self.window_id, self.queue_id, {"number": self.number})
+        self._apply(at_window_change("no_show", at))
+        return self.changed_event("no_show", at, actor)
 
     def transfer(self, queue_id: str, at: datetime, actor: Actor) -> TicketTransferred:
         self._require("transfer")

@@ -122,7 +122,8 @@ class SocketPublisher:
                 self._emit_call(hub, event, views.get(event.ticket_id) if views else None)
             if isinstance(event, TicketTransferred) and event.window_id in hub.center.windows:
                 self._emit_withdrawn(hub, event)
-            if isinstance(event, PAD_EVENTS) and event.window_id and ratings.has_pad(hub, event.window_id):
+            if (isinstance(event, PAD_EVENTS) and event.window_id and ratings.has_pad(hub, event.window_id)
+                    and self._may_hear(names.RATING, names.rating_pad_room(event.window_id))):
                 self._emit_to_pad(hub, event)
             self._mark(hub, event)
 
@@ -176,6 +177,19 @@ class SocketPublisher:
         payload = {"number": event.data["number"], "window_id": window.id, "zone_id": window.zone_id}
         for room in (names.HALL_ROOM, names.zone_room(window.zone_id)):
             self.socketio.emit(names.CALL_WITHDRAWN, payload, namespace=names.DISPLAY, to=room)
+
+    def _may_hear(self, namespace: str, room: str) -> bool:
+        """Whether an emit to ``room`` may reach anyone: False only without a message
+        queue (every client is this hub's) when none of this hub's clients is in it, so
+        that what the message would need is not read for nobody (a pad's window whose pad
+        is not connected)."""
+        manager = getattr(getattr(self.socketio, "server", None), "manager", None)
+        if manager is None or isinstance(manager, socketio_pkg.PubSubManager):
+            return True
+        rooms = getattr(manager, "rooms", None)
+        if not isinstance(rooms, dict):
+            return True
+        return bool(rooms.get(namespace, {}).get(room))
 
     def _emit_to_pad(self, hub: Hub, event: DomainEvent) -> None:
         """好差评 pads: ask for a rating when their window finishes a ticket; close the

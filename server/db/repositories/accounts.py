@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..tables import devices, sessions, users, window_posts
@@ -53,6 +53,9 @@ def _device(row) -> DeviceRecord:
                         m["active"])
 
 
+_USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))  # a pad's clerk, on every finish
+
+
 class UserRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -62,7 +65,7 @@ class UserRepository:
         return _user(row) if row else None
 
     def by_id(self, user_id: int) -> UserRecord | None:
-        row = self.conn.execute(select(users).where(users.c.id == user_id)).first()
+        row = self.conn.execute(_USER_BY_ID, {"user_id": user_id}).first()
         return _user(row) if row else None
 
     def add(self, username: str, name: str | None, role: str, password_hash: str, at: datetime,

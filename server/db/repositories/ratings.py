@@ -234,6 +234,14 @@ class RectificationRepository:
         return built
 
 
+# Asked on every call and finish at a window with a pad: built once.
+_LAST_FINISHED = (select(tickets)
+                  .where(tickets.c.window_id == bindparam("window_id"), tickets.c.service_day == bindparam("day"),
+                         tickets.c.status == "done")
+                  .order_by(tickets.c.finished_at.desc(), tickets.c.id.desc())
+                  .limit(1))
+
+
 class RatingPadRepository:
     """Which window each rating pad faces."""
 
@@ -245,13 +253,7 @@ class RatingPadRepository:
 
     def last_finished(self, window_id: str, day: date) -> Ticket | None:
         """The ticket the window finished last on the service day."""
-        row = self.conn.execute(
-            select(tickets)
-            .where(tickets.c.window_id == window_id, tickets.c.service_day == day,
-                   tickets.c.status == "done")
-            .order_by(tickets.c.finished_at.desc(), tickets.c.id.desc())
-            .limit(1)
-        ).first()
+        row = self.conn.execute(_LAST_FINISHED, {"window_id": window_id, "day": day}).first()
         return row_to_ticket(row) if row else None
 
     def windows(self) -> set[str]:

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from enum import Enum
 
-from sqlalchemy import Text, bindparam, exists, func, insert, literal, select, text, update
+from sqlalchemy import (
+    Text,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection, Row
 
 from server.queueing.numbering import MIN_DIGITS
@@ -19,11 +32,20 @@ from server.queueing.policy import (
     newcomer,
     term_value,
 )
-from server.queueing.tickets import AT_WINDOW_STATUSES, Outcome, Ticket, TicketStatus
+from server.queueing.tickets import (
+    AT_WINDOW_STATUSES,
+    TICKET_ACTIONS,
+    FirstSet,
+    Increased,
+    Outcome,
+    Ticket,
+    TicketStatus,
+)
 from server.queueing.windows import WindowStatus
 
 from ..prepared import Prepared
 from ..tables import cases as c
+from ..tables import devices as d
 from ..tables import events as e
 from ..tables import ratings as r
 from ..tables import tickets as t
@@ -148,43 +170,90 @@ SELECT id, sequence, number FROM issued"""
 
 _ISSUE_PG = Prepared(_issue_in_one_statement())
 
-# --- a counter's action in one statement (PostgreSQL) -------------------------------------
+# --- a counter's action in one statement ------------------------------------------------
 _EVENT_COLUMNS = ("at", "service_day", "kind", "actor", "ticket_id", "window_id", "queue_id", "data")
-_CLERKS_WINDOW = (select(w.c.window_id)
-                  .where(w.c.window_id == bindparam("the_window"), w.c.clerk_id == bindparam("the_clerk"))
-                  .with_for_update())
 
 
-# What may change on a ticket at a window while its status stays (a recall): a change
-# decided on a ticket read earlier is written only if these are still as read.
-_EXPECTED = ("status", "recalls", "window_id", "called_at")
+def _data_of_row(template: str, marks: dict[str, str], source):
+    """PostgreSQL: an event's JSON text (``json_text`` of its data) with the values the
+    changed row gives put where ``marks`` (mark → column of ``source``) stand: a text
+    column as a JSON string (a ticket's number: no character to escape), an integer as
+    its digits."""
+    pieces: list = [template]
+    for mark, name in marks.items():
+        column = source.c[name]
+        value = (literal('"', Text()) + column + literal('"', Text())) if name == "number" else cast(column, Text())
+        split = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                parts = piece.split(json_text(mark))
+                for i, part in enumerate(parts):
+                    if i:
+                        split.append(value)
+                    split.append(part)
+            else:
+                split.append(piece)
+        pieces = split
+    expr = None
+    for piece in pieces:
+        if isinstance(piece, str):
+            if not piece:
+                continue
+            piece = literal(piece, Text())
+        expr = piece if expr is None else expr + piece
+    return expr
 
 
-def _change_of_ticket(columns: tuple[str, ...], guards: tuple[str, ...]):
-    """The columns a change of the ticket at a window changed written, only if the
-    ticket's ``_EXPECTED`` columns are still the ones the change was decided on and the
-    window (its row locked on PostgreSQL) is still the clerk's; ``guards``: ``no_rating``,
-    ``no_pickup_case`` — no rating of the ticket and no decided case it collects, so that
-    the caller may leave them out of what it looks up."""
-    where = [t.c.id == bindparam("ticket_id"), _CLERKS_WINDOW.exists()]
-    where += [t.c[name].is_not_distinct_from(bindparam(f"was_{name}", type_=t.c[name].type))
-              for name in _EXPECTED]
+def _change_current(action: str, change: dict, guards: tuple[str, ...], pickup: bool, *,
+                    postgres: bool, data: tuple[str, tuple[tuple[str, str], ...]] | None = None):
+    """The ticket now at the window ``:window_id`` (the newest called, as ``at_window``
+    picks it) changed as the core's ``at_window_change`` says, in one statement, without
+    reading it first: only if its status is one ``action`` may start from
+    (``TICKET_ACTIONS``), the window is the clerk's (``:clerk_id``; its row locked on
+    PostgreSQL), it is a walk-in's no partner follows (no slot; no device or a kiosk),
+    not of the pickup queue (``:pickup``, when the center has one) and, by ``guards``,
+    has no rating and no decided case waiting for it. Returns the changed row, or no row.
+
+    PostgreSQL: the event's insert in the same statement (``data``: the event's JSON
+    text and its marks, ``_data_of_row``); it runs in autocommit: a change that waited
+    for the ticket's row lock is checked again on the row as it then is."""
+    current = (select(t.c.id).where(t.c.window_id == bindparam("window_id"), at_window_status())
+               .order_by(t.c.called_at.desc()).limit(1).scalar_subquery())
+    kiosks = select(cast(d.c.id, Text())).where(d.c.kind == "kiosk")
+    where = [t.c.id == current, fixed_in(t.c.status, sorted(s.value for s in TICKET_ACTIONS[action])),
+             t.c.slot_start.is_(None), or_(t.c.device_id.is_(None), t.c.device_id.in_(kiosks))]
+    if postgres:
+        where.append(select(w.c.window_id)
+                     .where(w.c.window_id == bindparam("window_id"), w.c.clerk_id == bindparam("clerk_id"))
+                     .with_for_update().exists())
+    else:
+        where.append(exists().where(w.c.window_id == bindparam("window_id"),
+                                    w.c.clerk_id == bindparam("clerk_id")))
+    if pickup:
+        where.append(t.c.queue_id != bindparam("pickup", type_=t.c.queue_id.type))
     if "no_rating" in guards:
-        where.append(~exists().where(r.c.ticket_id == bindparam("ticket_id")))
+        where.append(~exists().where(r.c.ticket_id == t.c.id))
     if "no_pickup_case" in guards:
-        where.append(~exists().where(c.c.pickup_ticket_id == bindparam("ticket_id"),
-                                     c.c.status == "decided"))
-    return update(t).where(*where).values({name: bindparam(name, type_=t.c[name].type) for name in columns})
-
-
-def _change_at_window(columns: tuple[str, ...], guards: tuple[str, ...]):
-    """PostgreSQL: ``_change_of_ticket`` and the event's insert in one statement. Returns
-    the ticket's id, or no row when nothing was written."""
-    changed = _change_of_ticket(columns, guards).returning(t.c.id).cte("changed")
-    logged = insert(e).from_select(_EVENT_COLUMNS, select(*[
-        changed.c.id if name == "ticket_id" else bindparam(f"ev_{name}", type_=e.c[name].type)
-        for name in _EVENT_COLUMNS])).cte("logged")
-    return select(changed.c.id).add_cte(logged)
+        where.append(~exists().where(c.c.pickup_ticket_id == t.c.id, c.c.status == "decided"))
+    sets = {}
+    for name, value in change.items():
+        if isinstance(value, FirstSet):
+            sets[name] = func.coalesce(*(t.c[n] for n in value.columns))
+        elif isinstance(value, Increased):
+            sets[name] = t.c[value.column] + 1
+        else:
+            sets[name] = bindparam(f"set_{name}", type_=t.c[name].type)
+    changed = update(t).where(*where).values(sets).returning(*t.c)
+    if not postgres:
+        return changed
+    changed = changed.cte("changed")
+    template, marks = data
+    logged = insert(e).from_select(_EVENT_COLUMNS, select(
+        bindparam("ev_at", type_=e.c.at.type), bindparam("ev_service_day", type_=e.c.service_day.type),
+        bindparam("ev_kind", type_=e.c.kind.type), bindparam("ev_actor", type_=e.c.actor.type), changed.c.id,
+        changed.c.window_id, changed.c.queue_id, _data_of_row(template, dict(marks), changed),
+    )).cte("logged")
+    return select(changed).add_cte(logged)
 
 
 def _call_in_one_statement(waiting_in, order):
@@ -274,11 +343,6 @@ def _count_waiting_bound(name: str, descending: bool):
                    t.c.service_day == bindparam("day"), bound))
 
 
-def values(ticket: Ticket) -> dict:
-    """The ticket's columns as written (``change_at_window_pg``'s ``was``)."""
-    return _values(ticket)
-
-
 def _values(ticket: Ticket) -> dict:
     values = {name: getattr(ticket, name) for name in _COLUMNS}
     values["status"] = ticket.status.value
@@ -329,36 +393,26 @@ class TicketRepository:
         if result.rowcount != 1:
             raise ConcurrentUpdateError(f"ticket {ticket.number} changed concurrently")
 
-    def change_at_window_pg(self, was: dict, ticket: Ticket, clerk_id: int, event_row: dict,
-                            guards: tuple[str, ...] = ()) -> bool:
-        """PostgreSQL, in autocommit: the change of the ticket at a window from ``was``
-        (``values(ticket)`` when it was read) and the event's insert in one atomic
-        statement, on the conditions of ``_change_at_window``; False: nothing written."""
-        now = _values(ticket)
-        columns = tuple(name for name in _COLUMNS if now[name] != was[name])
-        stmt = _shaped(("at_window", columns, guards), lambda: Prepared(_change_at_window(columns, guards)))
-        params = {**{name: now[name] for name in columns}, "ticket_id": ticket.id,
-                  **{f"was_{name}": was[name] for name in _EXPECTED},
-                  "the_window": event_row["window_id"], "the_clerk": clerk_id,
-                  **{f"ev_{k}": v for k, v in event_row.items()}}
-        return bool(stmt.fetch(self.conn, params))
-
-    def change_at_window_sqlite(self, was: dict, ticket: Ticket, clerk_id: int, event_row: dict,
-                                guards: tuple[str, ...] = ()) -> bool:
-        """SQLite, in a unit of work (the writer lock held): ``change_at_window_pg``'s
-        change on the same conditions (``_change_of_ticket``), then its event's row only if
-        the change was written; False: nothing written."""
-        now = _values(ticket)
-        columns = tuple(name for name in _COLUMNS if now[name] != was[name])
-        stmt = _shaped(("at_window_sqlite", columns, guards),
-                       lambda: Prepared(_change_of_ticket(columns, guards)))
-        params = {**{name: now[name] for name in columns}, "ticket_id": ticket.id,
-                  **{f"was_{name}": was[name] for name in _EXPECTED},
-                  "the_window": event_row["window_id"], "the_clerk": clerk_id}
-        if stmt.count(self.conn, params) != 1:
-            return False
-        _LOG_EVENT.rows(self.conn, event_row)
-        return True
+    def change_current(self, action: str, change: dict, *, window_id: str, clerk_id: int,
+                       pickup: str | None, guards: tuple[str, ...] = (), event: dict | None = None,
+                       data: tuple[str, tuple[tuple[str, str], ...]] | None = None) -> Ticket | None:
+        """The ticket at the window changed by ``change`` (``at_window_change``) in one
+        statement on the conditions of ``_change_current``; the changed ticket, or None
+        when nothing was written. PostgreSQL, in autocommit: with its event's row
+        (``event``: ``ev_at``, ``ev_service_day``, ``ev_kind``, ``ev_actor``; ``data``: the
+        event's JSON text with marks, ``_data_of_row``). SQLite: the caller writes the
+        event's row in the same unit of work."""
+        postgres = self.is_postgres
+        stmt = _shaped(("current", action, tuple(change), guards, pickup is not None, postgres, data),
+                       lambda: Prepared(_change_current(action, change, guards, pickup is not None,
+                                                        postgres=postgres, data=data)))
+        params = {f"set_{name}": value.value if isinstance(value, Enum) else value
+                  for name, value in change.items() if not isinstance(value, FirstSet | Increased)}
+        params.update(window_id=window_id, clerk_id=clerk_id, pickup=pickup)
+        if event:
+            params.update(event)
+        rows = stmt.fetch_dicts(self.conn, params)
+        return ticket_of(rows[0]) if rows else None
 
     def call_next_sqlite(self, queue_ids: Sequence[str], day: date, *, now: datetime, window_id: str,
                          clerk_id: int) -> Ticket | None:

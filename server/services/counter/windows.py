@@ -6,21 +6,21 @@ the event rows, commits once, then publishes.
 
 On PostgreSQL the counter's busiest actions take fewer round trips: call-next writes
 the pick, the call and its event in one statement under the window's lock
-(``_call_in_one_statement``); start, finish, recall and no-show of a walk-in's ticket
-read the window and its ticket, let the core decide, and write the change and its
-event in one statement in autocommit that checks nothing changed meanwhile
-(``_act_in_one_statement``). On SQLite, under the writer lock, call-next checks the
-window and calls the pick in one ``UPDATE … RETURNING`` (``_call_in_one_update``), and
-the others write the change by one conditional ``UPDATE`` on the same checks and the
-event's row (``_act_in_one_unit``). Whenever that statement does nothing, the unit of
-work above runs as before and decides, so every refusal is the one it always was.
+(``_call_in_one_statement``). On SQLite, under the writer lock, call-next checks the
+window and calls the pick in one ``UPDATE … RETURNING`` (``_call_in_one_update``). On
+both, start, finish, recall and no-show of a walk-in's ticket are one conditional
+``UPDATE … RETURNING`` without a read first: the core's change (``at_window_change``)
+applied to the ticket at the window from the statuses the core allows, with its event in
+the same statement (PostgreSQL, autocommit) or after it in the unit of work (SQLite)
+(``_act_in_one_change``). Whenever such a statement does nothing, the unit of work above
+runs as before and decides, so every refusal is the one it always was.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from server.db.repositories.tickets import ConcurrentUpdateError, values
+from server.db.repositories.tickets import ConcurrentUpdateError
 from server.db.repositories.windows import with_current
 from server.db.types import json_text
 from server.queueing.actors import Actor
@@ -28,12 +28,18 @@ from server.queueing.errors import (
     InvalidTransitionError,
     NoCurrentTicketError,
     QueueEmptyError,
-    QueueingError,
     TicketNotFoundError,
 )
-from server.queueing.events import DomainEvent, TicketCalled
+from server.queueing.events import (
+    DomainEvent,
+    ServiceStarted,
+    TicketCalled,
+    TicketFinished,
+    TicketNoShow,
+    TicketRecalled,
+)
 from server.queueing.facts import record_of
-from server.queueing.tickets import Outcome, Ticket, TicketStatus, parse_outcome
+from server.queueing.tickets import Outcome, Ticket, TicketStatus, at_window_change, parse_outcome
 from server.queueing.windows import WindowState
 
 from ..accounts.users import device_kind
@@ -281,19 +287,16 @@ def call_ticket(hub: Hub, window_id: str, actor: Actor, ticket_id: int) -> dict:
     return view
 
 
-Guards = Callable[[Ticket], tuple[str, ...] | None]
-
-
 def _act_on_current(hub: Hub, window_id: str, actor: Actor,
                     act: Callable[[Ticket], DomainEvent],
                     then: Callable[[object, Ticket], list[DomainEvent]] | None = None,
-                    *, guards: Guards | None = None) -> dict:
+                    *, change: tuple | None = None) -> dict:
     """``then(uow, ticket)``: what else the change does in its transaction (a case opened).
-    ``guards``: the change may be made in one statement (PostgreSQL) when it gives the
-    checks that stand for ``then`` and the view's look-ups (``_act_in_one_statement``)."""
-    if guards is not None:
-        one = _act_in_one_statement if hub.db.dialect == "postgresql" else _act_in_one_unit
-        done = one(hub, window_id, actor, act, guards)
+    ``change``: ``(action, outcome, guards)`` when the change may be made in one statement
+    (``_act_in_one_change``) on ``guards``, the checks that stand for ``then`` and the
+    view's look-ups."""
+    if change is not None:
+        done = _act_in_one_change(hub, window_id, actor, *change)
         if done is not None:
             return done
     with hub.uow() as uow:
@@ -313,124 +316,97 @@ def _act_on_current(hub: Hub, window_id: str, actor: Actor,
     return view
 
 
-def _decide_at_window(hub: Hub, repos, window_id: str, actor: Actor,
-                      act: Callable[[Ticket], DomainEvent], guards: Guards):
-    """The short paths' first half, on the caller's connection: the window and its ticket
-    read in one statement, the core's change decided on them. ``(state, ticket, the
-    ticket's values as read, the event, the statement's checks)``, or None where a short
-    path does not apply (no ticket, another clerk, another case, a refusal: the unit of
-    work in steps then says why)."""
-    state, ticket = with_current(repos.conn, window_id)
-    if state is None or ticket is None or not _is_clerk(state, actor):
-        return None
-    checks = guards(ticket)
-    if checks is None or not _is_unfollowed_walk_in(hub, repos, ticket):
-        return None
-    was = values(ticket)
-    try:
-        event = act(ticket)
-    except QueueingError:
-        return None
-    return state, ticket, was, event, checks
+# The event's JSON text of each change at a window, with marks where the changed row's
+# values go (PostgreSQL writes the event in the change's statement).
+_DATA_MARKS = (("@number@", "number"), ("@recalls@", "recalls"))
 
 
-def _act_in_one_statement(hub: Hub, window_id: str, actor: Actor,
-                          act: Callable[[Ticket], DomainEvent], guards: Guards) -> dict | None:
-    """PostgreSQL, in autocommit: the window and its ticket read in one statement, the
-    core's change decided on them, then the change and its event written in one
-    statement, only if the ticket and the window are still as read (its row locked
-    meanwhile; ``tickets.change_at_window_pg``): two round trips instead of six.
+def _event_data(action: str, outcome: Outcome | None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    data = {"number": "@number@"}
+    if action == "recall":
+        data["recalls"] = "@recalls@"
+    elif action == "finish":
+        data["outcome"] = outcome.value
+    return json_text(data), _DATA_MARKS if action == "recall" else _DATA_MARKS[:1]
 
-    Only for a walk-in's ticket no partner follows (no outbox row, no appointment to
-    show) and when ``guards(ticket)`` gives the statement's checks that make the rest of
-    the unit of work and the view's look-ups come to nothing (no rating, no case).
-    None: the change was not made here (another case, a refusal, or the ticket or the
-    window changed meanwhile); the unit of work in steps then makes it or says why."""
+
+def _act_in_one_change(hub: Hub, window_id: str, actor: Actor, action: str,
+                       outcome: Outcome | None, guards: tuple[str, ...]) -> dict | None:
+    """Recall, start, finish or no-show of a walk-in's ticket no partner follows in one
+    statement, without reading the window or the ticket first (``tickets.change_current``):
+    the core's change (``at_window_change``) applied to the ticket at the window only if
+    its status allows the action, the window is the clerk's, the ticket is not the
+    pickup queue's and, by ``guards``, has no rating and no decided case waiting for it.
+    PostgreSQL: in autocommit, the event's row in the same statement; SQLite: in a unit
+    of work (the writer lock held), the event's row after it, one commit. The event and
+    the answer come from the changed row as the core makes them (``changed_event``).
+
+    None: nothing was written (a refusal, another clerk, another case): the unit of
+    work in steps then makes the change or says why, as it always did."""
     hub.center.window(window_id)  # unknown window → 404
-    with hub.single_statements() as repos:
-        decided = _decide_at_window(hub, repos, window_id, actor, act, guards)
-        if decided is None:
-            return None
-        state, ticket, was, event, checks = decided
-        row = record_of(event, hub.today(event.at))._asdict()
-        if not repos.tickets.change_at_window_pg(was, ticket, state.clerk_id, row, checks):
-            return None
+    if actor.kind != "user":
+        return None
+    now = hub.now()
+    day = hub.today(now)
+    change = at_window_change(action, now, outcome)
+    pickup = hub.center.rules.pickup_queue
+    if hub.db.dialect == "postgresql":
+        with hub.single_statements() as repos:
+            ticket = repos.tickets.change_current(
+                action, change, window_id=window_id, clerk_id=_user_id(actor), pickup=pickup, guards=guards,
+                event={"ev_at": now, "ev_service_day": day, "ev_kind": _KINDS[action], "ev_actor": str(actor)},
+                data=_event_data(action, outcome))
+            if ticket is None:
+                return None
+            event = ticket.changed_event(action, now, actor)
+    else:
+        with hub.uow() as uow:
+            ticket = uow.tickets.change_current(action, change, window_id=window_id, clerk_id=_user_id(actor),
+                                                pickup=pickup, guards=guards)
+            if ticket is None:
+                return None
+            event = ticket.changed_event(action, now, actor)
+            uow.outbox.unfollowed(ticket.id)
+            uow.tickets.log_event(record_of(event, day)._asdict())
+            for observe in uow.events.observers:  # the outbox, as ``EventLog.append`` tells it
+                observe([event])
+            uow.commit()
     # No look-up is left: not waiting, no appointment, no rating, no case (the checks).
     view = ticket_view(hub, None, ticket)
     hub.publish([event], views={ticket.id: view})
     return view
 
 
-def _act_in_one_unit(hub: Hub, window_id: str, actor: Actor,
-                     act: Callable[[Ticket], DomainEvent], guards: Guards) -> dict | None:
-    """SQLite, in a unit of work (the writer lock held): ``_act_in_one_statement``'s way —
-    the window and its ticket read in one statement, the core's change, then the change
-    written by one conditional ``UPDATE`` (``tickets.change_at_window_sqlite``, the same
-    checks: the ticket as read, the window the clerk's, no rating, no case) and its event
-    row, one commit: no look-up of a case or a rating, no full row written. None: nothing
-    was written (another case, a refusal); the unit of work in steps then makes the
-    change or says why."""
-    hub.center.window(window_id)  # unknown window → 404
-    with hub.uow() as uow:
-        decided = _decide_at_window(hub, uow, window_id, actor, act, guards)
-        if decided is None:
-            return None
-        state, ticket, was, event, checks = decided
-        day = hub.today(event.at)
-        if not uow.tickets.change_at_window_sqlite(was, ticket, state.clerk_id, record_of(event, day)._asdict(),
-                                                   checks):
-            return None
-        uow.outbox.unfollowed(ticket.id)
-        for observe in uow.events.observers:  # the outbox, as ``EventLog.append`` tells it
-            observe([event])
-        uow.commit()
-    view = ticket_view(hub, None, ticket)  # no look-up is left (the checks)
-    hub.publish([event], views={ticket.id: view})
-    return view
-
-
-def _no_case(hub: Hub):
-    """Guards of a change after which the ticket has no case to show or to act on."""
-    pickup = hub.center.rules.pickup_queue
-
-    def guards(ticket: Ticket) -> tuple[str, ...] | None:
-        return None if ticket.queue_id == pickup else ()
-
-    return guards
+_KINDS = {"recall": TicketRecalled.kind, "start": ServiceStarted.kind, "finish": TicketFinished.kind,
+          "no_show": TicketNoShow.kind}
 
 
 def recall(hub: Hub, window_id: str, actor: Actor) -> dict:
     now = hub.now()
-    return _act_on_current(hub, window_id, actor, lambda t: t.recall(now, actor), guards=_no_case(hub))
+    return _act_on_current(hub, window_id, actor, lambda t: t.recall(now, actor), change=("recall", None, ()))
 
 
 def start_service(hub: Hub, window_id: str, actor: Actor) -> dict:
     now = hub.now()
-    return _act_on_current(hub, window_id, actor, lambda t: t.start(now, actor), guards=_no_case(hub))
+    return _act_on_current(hub, window_id, actor, lambda t: t.start(now, actor), change=("start", None, ()))
 
 
 def finish(hub: Hub, window_id: str, actor: Actor, outcome: object) -> dict:
     parsed = parse_outcome(outcome)
     now = hub.now()
-    pickup = hub.center.rules.pickup_queue
-
-    def guards(ticket: Ticket) -> tuple[str, ...] | None:
-        """An accepted ticket opens a case, a pickup ticket closes one: in steps. Else the
-        statement checks that no decided case waits for this ticket and that it has no
-        rating (a done ticket's view shows one)."""
-        if parsed is Outcome.ACCEPTED or ticket.queue_id == pickup:
-            return None
-        return ("no_rating", "no_pickup_case")
-
+    # An accepted ticket opens a case, a pickup ticket closes one: in steps. Else the
+    # statement checks that no decided case waits for this ticket and that it has no
+    # rating (a done ticket's view shows one).
+    change = None if parsed is Outcome.ACCEPTED else ("finish", parsed, ("no_rating", "no_pickup_case"))
     view = _act_on_current(hub, window_id, actor, lambda t: t.finish(parsed, now, actor),
-                           lambda uow, t: cases_after_finish(hub, uow, t, now, actor), guards=guards)
+                           lambda uow, t: cases_after_finish(hub, uow, t, now, actor), change=change)
     hub.load.invalidate_service_times()
     return view
 
 
 def no_show(hub: Hub, window_id: str, actor: Actor) -> dict:
     now = hub.now()
-    return _act_on_current(hub, window_id, actor, lambda t: t.no_show(now, actor), guards=_no_case(hub))
+    return _act_on_current(hub, window_id, actor, lambda t: t.no_show(now, actor), change=("no_show", None, ()))
 
 
 def transfer(hub: Hub, window_id: str, actor: Actor, queue_id: str) -> dict:
