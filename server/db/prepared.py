@@ -29,7 +29,6 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-
 _CURSOR = "yimen.prepared_cursor"
 
 
