@@ -29,6 +29,26 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+_CURSOR = "yimen.prepared_cursor"
+
+
+def _cursor_of(fairy):
+    """The cursor prepared statements run on for this DBAPI connection, made once and
+    kept in the pool's record of it (``PoolProxiedConnection.info``: kept across
+    checkouts, emptied when the connection is invalidated and replaced): a new cursor
+    and its close for every statement were a fifth of a statement's Python on
+    PostgreSQL (psycopg builds its adapters and state per cursor). Every statement run
+    on it reads all its rows before the next, and a checked-out connection serves one
+    unit of work at a time, so one cursor is enough. The DBAPI connection it was made
+    on is kept with it and compared, in case the record ever kept the dict across a
+    reconnect."""
+    dbapi = fairy.dbapi_connection
+    info = fairy.info
+    kept = info.get(_CURSOR)
+    if kept is None or kept[0] is not dbapi:
+        kept = info[_CURSOR] = (dbapi, dbapi.cursor())
+    return kept[1]
+
 
 class Prepared:
     def __init__(self, statement, column_keys: list[str] | None = None) -> None:
@@ -96,32 +116,45 @@ class Prepared:
         description; None, the rows (the statement returns some)."""
         dialect = conn.dialect
         sql, positional, steps = self._compiled.get(dialect.name) or self._compile(dialect)
+        get = params.get
         if positional:
-            args = []
+            values = []
             for _, name, process, literal in steps:
-                value = params.get(name, literal)
-                args.append(process(value) if process is not None and value is not None else value)
-            args = tuple(args)
+                value = get(name, literal)
+                values.append(value if process is None or value is None else process(value))
+            args = tuple(values)
         else:
             args = {}
             for key, name, process, literal in steps:
-                value = params.get(name, literal)
-                args[key] = process(value) if process is not None and value is not None else value
-        cursor = conn.connection.driver_connection.cursor()
-        try:
-            conn.dispatch.before_cursor_execute(conn, cursor, sql, args, None, False)
+                value = get(name, literal)
+                args[key] = value if process is None or value is None else process(value)
+        fairy = conn.connection
+        if rowcount:
+            # A count's statement may leave rows unread (an UPDATE … RETURNING): its own
+            # cursor, closed after it, as before.
+            cursor = fairy.dbapi_connection.cursor()
             try:
-                cursor.execute(sql, args)
-                if rowcount:
-                    return cursor.rowcount
-                if rowcount is None:
-                    return cursor.fetchall()
-                return cursor.fetchall() if cursor.description else []
-            except dialect.loaded_dbapi.Error as exc:
-                raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error,
-                                          dialect=dialect) from exc
-        finally:
-            cursor.close()
+                self._execute(conn, cursor, sql, args)
+                return cursor.rowcount
+            finally:
+                cursor.close()
+        cursor = _cursor_of(fairy)
+        self._execute(conn, cursor, sql, args)
+        if rowcount is None:
+            return cursor.fetchall()
+        return cursor.fetchall() if cursor.description else []
+
+    @staticmethod
+    def _execute(conn: Connection, cursor, sql: str, args) -> None:
+        listeners = conn.dispatch.before_cursor_execute
+        if listeners:  # the round-trip counter, when installed
+            listeners(conn, cursor, sql, args, None, False)
+        try:
+            cursor.execute(sql, args)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            dialect = conn.dialect
+            raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error,
+                                      dialect=dialect) from exc
 
     def scalar(self, conn: Connection, params: dict):
         return self.rows(conn, params)[0][0]

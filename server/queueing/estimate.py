@@ -55,17 +55,27 @@ def mean_service_s(recent_service_s: Sequence[float], fallback_s: float | None) 
 def estimate_wait_s(ahead: int, load: QueueLoad, *, now: datetime | None = None,
                     hours: ServiceHours | None = None) -> int:
     """Seconds until a ticket with ``ahead`` before it is called; ``now`` (local, aware)
-    and ``hours`` make it skip closed hours."""
-    return wait_estimator(load, now=now, hours=hours)(ahead)
+    and ``hours`` make it skip closed hours. ``wait_estimator(...)(ahead)``, for one
+    ticket: the same steps without laying out the day for a whole line."""
+    servers, residual = _servers_and_residual(load)
+    work_s = ahead * load.service_s / servers + residual
+    if hours and now is not None:
+        return round(hours.wall_seconds(now, work_s))
+    return round(work_s)
+
+
+def _servers_and_residual(load: QueueLoad) -> tuple[int, float]:
+    servers = (load.open_windows + load.paused_windows) or load.total_windows or 1
+    all_busy = load.open_windows > 0 and load.busy_windows >= load.open_windows
+    residual = load.service_s / (servers + 1) if (all_busy or load.open_windows == 0) else 0.0
+    return servers, residual
 
 
 def wait_estimator(load: QueueLoad, *, now: datetime | None = None,
                    hours: ServiceHours | None = None):
     """``ahead → estimate_wait_s(ahead, load, now=now, hours=hours)``, the one rule, for a
     whole waiting line of one queue at one moment: what the line shares is worked out once."""
-    servers = (load.open_windows + load.paused_windows) or load.total_windows or 1
-    all_busy = load.open_windows > 0 and load.busy_windows >= load.open_windows
-    residual = load.service_s / (servers + 1) if (all_busy or load.open_windows == 0) else 0.0
+    servers, residual = _servers_and_residual(load)
     service_s = load.service_s
     if hours and now is not None:
         wall = hours.wall_clock(now)

@@ -56,8 +56,32 @@ class ServiceHours:
     def wall_seconds(self, start: datetime, work_s: float) -> float:
         """Wall-clock seconds from ``start`` (local, aware) until ``work_s`` seconds of
         service time have passed, skipping the time before opening and the breaks (the
-        last period is served out: the line is finished however late it gets)."""
-        return self.wall_clock(start)(work_s)
+        last period is served out: the line is finished however late it gets).
+
+        ``wall_clock(start)(work_s)`` worked out for one work alone (a ticket just
+        issued): the periods are walked only up to the one the work ends in, with no
+        layout kept for other works; the same steps, so the same seconds."""
+        if not self.periods:
+            return max(work_s, 0.0)
+        if work_s <= 0 and not self._closed_at(start):
+            return max(work_s, 0.0)
+        remaining = max(work_s, 0.0)
+        tz = start.tzinfo
+        cursor = start
+        day = start.date()
+        last = len(self.periods) - 1
+        for index, (begins, ends) in enumerate(self.periods):
+            period_end = (datetime.max.replace(tzinfo=tz) if index == last
+                          else datetime.combine(day, ends, tz))
+            if period_end <= cursor:
+                continue
+            cursor = max(cursor, datetime.combine(day, begins, tz))
+            available = (period_end - cursor).total_seconds()
+            if remaining <= available:
+                return (cursor - start).total_seconds() + remaining
+            remaining -= available
+            cursor = period_end
+        return remaining
 
     def wall_clock(self, start: datetime):
         """``work_s → wall_seconds(start, work_s)`` for many works from one start (a whole

@@ -20,11 +20,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
 from server.db.database import Database
 from server.db.migrate import upgrade
 from server.db.repositories.tickets import TicketRepository, _values
+from server.db.tables import number_counters
 from server.db.tables import tickets as tickets_table
 from server.queueing.actors import Actor
 from server.queueing.policy import (
@@ -144,6 +145,14 @@ def check_same_answers(db: Database, windows, tickets, now, order) -> None:
             booked = newcomer(queue_id, DAY, 0, T0)  # a checked-in appointment about to be issued
             assert repo.ahead_of_new(queue_id, DAY, 0, now=now, slot_start=T0) == ahead_of(
                 booked, today, now=now, order=order)
+            if db.is_sqlite:  # the number drawn with the count: the same count, the next number
+                for priority, slot in ((0, None), (2, None), (0, T0)):
+                    drawn = repo.draw_and_count_sqlite(queue_id, DAY, "P", priority, now=now, slot_start=slot)
+                    if drawn is not None:
+                        number = conn.execute(select(number_counters.c.last_number).where(
+                            number_counters.c.service_day == DAY, number_counters.c.prefix == "P")).scalar_one()
+                        assert drawn == (number, repo.ahead_of_new(queue_id, DAY, priority, now=now,
+                                                                   slot_start=slot))
         tx.rollback()
 
 

@@ -107,3 +107,54 @@ def test_fetched_rows_are_sqlalchemys_values(service_hub):
         fetched = Prepared(stmt).fetch_dicts(conn, {"kind": "fetch_kind"})
     assert fetched == expected and len(fetched) == 2
     assert fetched[0]["when"] == AT and fetched[0]["data"] == {"号": "B007"} and fetched[1]["data"] is None
+
+
+def test_one_cursor_per_connection_and_a_fresh_one_after_it_is_replaced(service_hub):
+    """Statements that read their rows run on one cursor kept for the DBAPI connection
+    (``prepared._cursor_of``), across checkouts; when the connection is invalidated and
+    replaced, the next statement runs on a cursor of the new one. Rows stay right
+    throughout, and a changing statement (``count``) still has a cursor of its own."""
+    from server.db import prepared
+
+    db = service_hub.db
+    count = Prepared(select(func.count()).select_from(events).where(events.c.kind == bindparam("kind")))
+    log = Prepared(insert(events).returning(events.c.id),
+                   column_keys=["at", "service_day", "kind", "actor", "queue_id", "data"])
+    keep = Prepared(number_counters.update().where(number_counters.c.prefix == bindparam("the_prefix"))
+                    .values(last_number=bindparam("n")))
+    row = {"at": AT, "service_day": DAY, "kind": "cursor_kind", "actor": "t", "queue_id": "q", "data": {}}
+    with db.engine.connect() as conn:
+        with conn.begin():
+            log.rows(conn, row)
+            first = conn.connection.info[prepared._CURSOR]
+            log.rows(conn, row)
+            assert count.scalar(conn, {"kind": "cursor_kind"}) == 2
+            assert conn.connection.info[prepared._CURSOR] is first  # the same cursor each time
+            assert first[0] is conn.connection.dbapi_connection
+            conn.execute(insert(number_counters), {"service_day": DAY, "prefix": "C", "last_number": 1})
+            assert keep.count(conn, {"the_prefix": "C", "n": 5}) == 1
+            assert conn.connection.info[prepared._CURSOR] is first
+        old_dbapi = conn.connection.dbapi_connection
+        conn.invalidate()  # as after a broken connection: the pool opens a new one
+        with conn.begin():
+            assert count.scalar(conn, {"kind": "cursor_kind"}) == 2
+            kept = conn.connection.info[prepared._CURSOR]
+            assert kept[0] is conn.connection.dbapi_connection and kept[0] is not old_dbapi
+            log.rows(conn, row)
+            assert count.scalar(conn, {"kind": "cursor_kind"}) == 3
+    # a stale entry (a record that kept its dict across a reconnect) is not used either
+    with db.engine.connect() as conn:
+        conn.connection.info[prepared._CURSOR] = (object(), None)
+        assert count.scalar(conn, {"kind": "cursor_kind"}) == 3
+        assert conn.connection.info[prepared._CURSOR][0] is conn.connection.dbapi_connection
+
+
+def test_the_round_trip_counter_sees_statements_on_the_kept_cursor(service_hub):
+    db = service_hub.db
+    count = Prepared(select(func.count()).select_from(tickets).where(tickets.c.service_day == bindparam("day")))
+    with db.engine.connect() as conn:
+        count.scalar(conn, {"day": DAY})  # the cursor kept before the counter is installed
+        trips = db.count_round_trips(lambda: "test")
+        count.scalar(conn, {"day": DAY})
+        count.scalar(conn, {"day": DAY})
+    assert trips.snapshot()["by_kind"]["statement"] == 2

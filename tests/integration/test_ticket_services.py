@@ -88,6 +88,21 @@ def test_ahead_and_estimate_follow_the_line(service_hub, clerk_actor):
     assert tickets.get_ticket(service_hub, third["token"])["ahead"] == 3
 
 
+def test_a_walk_ins_ticket_is_three_statements_on_sqlite_and_two_on_postgresql(service_hub):
+    """SQLite draws the number and counts those ahead in one statement (the counter's
+    upsert returns the count), then the ticket and its event: three statements and the
+    commit. PostgreSQL: the count, then the one statement. The same answers either way
+    (the line test above; the property test holds the count to the core's)."""
+    issue(service_hub)  # the statements' first compilation, the loads read
+    service_hub.load._loads_until = float("inf")  # no re-read of the windows' loads in between
+    trips = service_hub.db.count_round_trips(lambda: "issue")
+    second = issue(service_hub)
+    third = issue(service_hub, priority=True, priority_reason="elderly")
+    by_kind = trips.snapshot()["by_kind"]
+    assert by_kind["statement"] == (6 if service_hub.db.is_sqlite else 4)
+    assert (second["number"], second["ahead"], third["number"], third["ahead"]) == ("B002", 1, "B003", 0)
+
+
 def test_call_serve_finish_and_the_event_log(service_hub, clerk_actor, clock):
     clerk = clerk_actor()
     ticket = issue(service_hub)

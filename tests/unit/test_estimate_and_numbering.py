@@ -92,3 +92,39 @@ def test_estimate_runs_through_the_opening_hours():
     assert estimate_wait_s(4, load(busy=2), now=before_lunch, hours=hours) == work + 2 * 3600
     morning = datetime(2026, 3, 2, 10, 0, tzinfo=tz)
     assert estimate_wait_s(4, load(busy=2), now=morning, hours=hours) == work
+
+
+def test_one_estimate_is_the_whole_lines_rule():
+    """A ticket's estimate (``estimate_wait_s``, ``ServiceHours.wall_seconds``, worked out
+    for one work alone) is exactly what the line's rule (``wait_estimator``,
+    ``wall_clock``) gives: any hours, any moment of the day (before opening, in a break,
+    after closing), any load, any work, including none."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from server.queueing.estimate import wait_estimator
+    from server.queueing.hours import ServiceHours
+
+    tz = ZoneInfo("Asia/Shanghai")
+    minutes = st.lists(st.integers(0, 24 * 60 - 1), min_size=0, max_size=6, unique=True)
+    loads = st.builds(QueueLoad, st.just("q"), st.integers(0, 6), st.integers(0, 8), st.integers(0, 6),
+                      st.floats(1.0, 3600.0), st.integers(0, 3))
+
+    @settings(max_examples=400, deadline=None)
+    @given(minutes, st.integers(0, 24 * 3600 - 1), st.integers(0, 999_999), st.integers(0, 500),
+           st.floats(-100.0, 200_000.0), loads)
+    def check(bounds, second, micro, ahead, work, queue_load):
+        bounds = sorted(bounds)
+        periods = tuple((time(a // 60, a % 60), time(b // 60, b % 60))
+                        for a, b in zip(bounds[::2], bounds[1::2], strict=False))
+        hours = ServiceHours(periods)
+        start = datetime(2026, 3, 2, tzinfo=tz) + timedelta(seconds=second, microseconds=micro)
+        assert hours.wall_seconds(start, work) == hours.wall_clock(start)(work)
+        assert (estimate_wait_s(ahead, queue_load, now=start, hours=hours)
+                == wait_estimator(queue_load, now=start, hours=hours)(ahead))
+        assert estimate_wait_s(ahead, queue_load) == wait_estimator(queue_load)(ahead)
+
+    check()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
 
 from server.queueing.numbering import MIN_DIGITS
@@ -47,6 +48,7 @@ from ..prepared import Prepared
 from ..tables import cases as c
 from ..tables import devices as d
 from ..tables import events as e
+from ..tables import number_counters as nc
 from ..tables import ratings as r
 from ..tables import tickets as t
 from ..tables import window_states as w
@@ -343,6 +345,19 @@ def _count_waiting_bound(name: str, descending: bool):
                    t.c.service_day == bindparam("day"), bound))
 
 
+def _draw_and_count(name: str, descending: bool):
+    """SQLite: the number counter's upsert (``numbering._upsert``) returning, beside the
+    number, the count of ``_count_waiting_bound`` (a subquery in ``RETURNING``, which
+    SQLite 3.35+ evaluates like any other; the counter's row is no ticket, so the count
+    is the one the two steps would give)."""
+    counted = _count_waiting_bound(name, descending).scalar_subquery()
+    stmt = sqlite_insert(nc).values(service_day=bindparam("day"), prefix=bindparam("prefix"), last_number=1)
+    return stmt.on_conflict_do_update(
+        index_elements=[nc.c.service_day, nc.c.prefix],
+        set_={"last_number": nc.c.last_number + 1},
+    ).returning(nc.c.last_number, counted)
+
+
 def _values(ticket: Ticket) -> dict:
     values = {name: getattr(ticket, name) for name in _COLUMNS}
     values["status"] = ticket.status.value
@@ -548,6 +563,25 @@ class TicketRepository:
         name, descending, mine = simple
         stmt = _shaped(("ahead_new", name, descending), lambda: Prepared(_count_waiting_bound(name, descending)))
         return stmt.scalar(self.conn, {"queue_id": queue_id, "day": day, "mine": mine})
+
+    def draw_and_count_sqlite(self, queue_id: str, day: date, prefix: str, priority: int, *,
+                              now: datetime, slot_start: datetime | None = None) -> tuple[int, int] | None:
+        """SQLite, in a unit of work (under the writer lock): the day's next number for
+        ``prefix`` drawn (``NumberCounter.next``) and, in the same statement, the waiting
+        tickets called before a ticket about to be issued to the queue counted
+        (``ahead_of_new``): the counter's upsert returns the count beside the number, one
+        call into SQLite instead of two. (number, ahead); None when the calling order does
+        not collapse to one bound for the newcomer (then the two steps run)."""
+        ticket = newcomer(queue_id, day, priority, slot_start)
+        simple = _newcomer_bound(ticket, CallContext((queue_id,), now), self.order)
+        if simple is None:
+            return None
+        name, descending, mine = simple
+        stmt = _shaped(("draw_and_count", name, descending),
+                       lambda: Prepared(_draw_and_count(name, descending)))
+        ((number, ahead),) = stmt.rows(self.conn, {"day": day, "prefix": prefix, "queue_id": queue_id,
+                                                    "mine": mine})
+        return number, ahead
 
     def waiting_summary(self, day: date) -> dict[str, tuple[int, object]]:
         """queue_id → (waiting count, earliest issue time) for the day."""

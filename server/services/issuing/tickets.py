@@ -120,9 +120,18 @@ def issue_ticket(
                 # Everyone waiting with the same or a higher priority goes first. Counted
                 # before the number is drawn: the counter row stays locked (PostgreSQL)
                 # from the draw to the commit, so that stretch is kept short.
-                ahead = uow.tickets.ahead_of_new(queue.id, day, level, now=now, slot_start=slot_start)
+                # SQLite: the number drawn and those ahead counted in one statement when the
+                # calling order allows (``draw_and_count_sqlite``), else the two steps.
+                drawn = (uow.tickets.draw_and_count_sqlite(queue.id, day, queue.prefix, level, now=now,
+                                                           slot_start=slot_start)
+                         if hub.db.is_sqlite else None)
+                if drawn is None:
+                    ahead = uow.tickets.ahead_of_new(queue.id, day, level, now=now, slot_start=slot_start)
+                    sequence = None
+                else:
+                    sequence, ahead = drawn
                 load = queue_loads(hub, uow, [queue.id])[queue.id]
-                ticket = new_ticket(uow.numbers.next(day, queue.prefix))
+                ticket = new_ticket(uow.numbers.next(day, queue.prefix) if sequence is None else sequence)
                 ticket.quoted_wait_s = estimate(hub, ahead, load, now)
                 uow.tickets.add(ticket)
                 events = [issued(ticket), *(then(uow, ticket) if then else ())]
