@@ -93,6 +93,11 @@ def at_window_change(action: str, at: datetime, outcome: Outcome | None = None) 
     raise ValueError(f"no change at a window for {action!r}")
 
 
+# The event each ``at_window_change`` action makes (``Ticket.changed_event``).
+CHANGE_EVENTS = {"recall": TicketRecalled, "start": ServiceStarted, "finish": TicketFinished,
+                 "no_show": TicketNoShow}
+
+
 def parse_outcome(value: object) -> Outcome:
     try:
         return Outcome(str(value))
@@ -167,16 +172,15 @@ class Ticket:
     def changed_event(self, action: str, at: datetime, actor: Actor):
         """The event of an ``at_window_change`` (recall, start, finish, no_show), from the
         ticket as the change left it."""
-        args = (at, actor, self.id, self.window_id, self.queue_id)
+        kind = CHANGE_EVENTS.get(action)
+        if kind is None:
+            raise ValueError(f"no change at a window for {action!r}")
+        data: dict[str, object] = {"number": self.number}
         if action == "recall":
-            return TicketRecalled(*args, {"number": self.number, "recalls": self.recalls})
-        if action == "start":
-            return ServiceStarted(*args, {"number": self.number})
-        if action == "finish":
-            return TicketFinished(*args, {"number": self.number, "outcome": self.outcome.value})
-        if action == "no_show":
-            return TicketNoShow(*args, {"number": self.number})
-        raise ValueError(f"no change at a window for {action!r}")
+            data["recalls"] = self.recalls
+        elif action == "finish":
+            data["outcome"] = self.outcome.value
+        return kind(at, actor, self.id, self.window_id, self.queue_id, data)
 
     def recall(self, at: datetime, actor: Actor) -> TicketRecalled:
         self._require("recall")

@@ -434,36 +434,32 @@ class TicketRepository:
         """SQLite, in a unit of work (the writer lock held): call the ticket the calling
         order picks for the window, if the window is open, ``clerk_id``'s and free, in one
         statement (``_call_in_one_update``); None when nothing was called."""
-        if not queue_ids:
-            return None
-        queue_ids = tuple(queue_ids)
-
-        def build():
-            context = CallContext(queue_ids, now)
-            return Prepared(_call_in_one_update(self._waiting_in(queue_ids), order_by(context, self.order)))
-
-        stmt = _shaped(("call_sqlite", self.order, queue_ids), build)
-        rows = stmt.fetch_dicts(self.conn, {"day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id})
-        return ticket_of(rows[0]) if rows else None
+        return self._call_in_one(_call_in_one_update, "call_sqlite", queue_ids, now, {
+            "day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id})
 
     def call_next_pg(self, queue_ids: Sequence[str], day: date, *, now: datetime, window_id: str,
                      clerk_id: int | None, actor: str, number_json: tuple[str, str]) -> Ticket | None:
         """PostgreSQL: call the ticket the calling order picks for the window, unless a
         ticket is at the window, in one statement (``_call_in_one_statement``); None when
         nothing was called (nobody waiting, every one locked, or the window busy)."""
+        return self._call_in_one(_call_in_one_statement, "call", queue_ids, now, {
+            "day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id,
+            "ev_service_day": day, "ev_actor": actor,
+            "data_head": number_json[0], "data_tail": number_json[1]})
+
+    def _call_in_one(self, make, kind: str, queue_ids: Sequence[str], now: datetime,
+                     params: dict) -> Ticket | None:
+        """Run the dialect's one-statement call (``make``: its builder over the waiting
+        tickets of the queues and the calling order), compiled once per order and queues."""
         if not queue_ids:
             return None
         queue_ids = tuple(queue_ids)
 
         def build():
             context = CallContext(queue_ids, now)
-            return Prepared(_call_in_one_statement(self._waiting_in(queue_ids), order_by(context, self.order)))
+            return Prepared(make(self._waiting_in(queue_ids), order_by(context, self.order)))
 
-        stmt = _shaped(("call", self.order, queue_ids), build)
-        rows = stmt.fetch_dicts(self.conn, {
-            "day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id,
-            "ev_service_day": day, "ev_actor": actor,
-            "data_head": number_json[0], "data_tail": number_json[1]})
+        rows = _shaped((kind, self.order, queue_ids), build).fetch_dicts(self.conn, params)
         return ticket_of(rows[0]) if rows else None
 
     def get(self, ticket_id: int) -> Ticket | None:

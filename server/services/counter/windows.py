@@ -30,16 +30,16 @@ from server.queueing.errors import (
     QueueEmptyError,
     TicketNotFoundError,
 )
-from server.queueing.events import (
-    DomainEvent,
-    ServiceStarted,
-    TicketCalled,
-    TicketFinished,
-    TicketNoShow,
-    TicketRecalled,
-)
+from server.queueing.events import DomainEvent, TicketCalled
 from server.queueing.facts import record_of
-from server.queueing.tickets import Outcome, Ticket, TicketStatus, at_window_change, parse_outcome
+from server.queueing.tickets import (
+    CHANGE_EVENTS,
+    Outcome,
+    Ticket,
+    TicketStatus,
+    at_window_change,
+    parse_outcome,
+)
 from server.queueing.windows import WindowState
 
 from ..accounts.users import device_kind
@@ -354,7 +354,7 @@ def _act_in_one_change(hub: Hub, window_id: str, actor: Actor, action: str,
         with hub.single_statements() as repos:
             ticket = repos.tickets.change_current(
                 action, change, window_id=window_id, clerk_id=_user_id(actor), pickup=pickup, guards=guards,
-                event={"ev_at": now, "ev_service_day": day, "ev_kind": _KINDS[action], "ev_actor": str(actor)},
+                event={"ev_at": now, "ev_service_day": day, "ev_kind": CHANGE_EVENTS[action].kind, "ev_actor": str(actor)},
                 data=_event_data(action, outcome))
             if ticket is None:
                 return None
@@ -377,8 +377,6 @@ def _act_in_one_change(hub: Hub, window_id: str, actor: Actor, action: str,
     return view
 
 
-_KINDS = {"recall": TicketRecalled.kind, "start": ServiceStarted.kind, "finish": TicketFinished.kind,
-          "no_show": TicketNoShow.kind}
 
 
 def recall(hub: Hub, window_id: str, actor: Actor) -> dict:
