@@ -138,7 +138,7 @@ def test_without_gevents_adapter_the_handler_parses_as_gevent_does(monkeypatch):
 
 
 def test_flask_still_runs_async_views_and_callable_objects():
-    from server.app import HubFlask
+    from server.flask_app import HubFlask
 
     app = HubFlask(__name__)
 
@@ -431,7 +431,7 @@ def _adapter(app, overrides: dict):
 def _apps(**config):
     from flask import Flask
 
-    from server.app import HubFlask
+    from server.flask_app import HubFlask
 
     ours, theirs = HubFlask(__name__), Flask(__name__)
     for app in (ours, theirs):
@@ -463,7 +463,7 @@ def test_the_url_adapter_the_quick_way(monkeypatch):
 def test_the_request_reads_max_content_length_as_flasks():
     import flask
 
-    from server.app import HubFlask, HubRequest
+    from server.flask_app import HubFlask, HubRequest
 
     environ = {"REQUEST_METHOD": "POST", "wsgi.url_scheme": "http", "SERVER_NAME": "h", "SERVER_PORT": "80",
                "PATH_INFO": "/", "CONTENT_LENGTH": "3", "wsgi.input": io.BytesIO(b"abc")}
