@@ -321,11 +321,6 @@ def open_windows(hub_url: str, count: int, tag: str, any_queue: bool = False) ->
 # --- round trips ---------------------------------------------------------------------------
 def read_counts(path: Path) -> dict:
     time.sleep(1.2)  # the hub rewrites the file every 0.5 s
-    for _ in range(20):  # caught between its truncation and its write: read it again
-        try:
-            return json.loads(path.read_text())["by_label"]
-        except json.JSONDecodeError:
-            time.sleep(0.05)
     return json.loads(path.read_text())["by_label"]
 
 
