@@ -58,7 +58,7 @@ def test_lookup_by_number_in_api_and_page(chromium, hub, artifacts):
         # and on the page itself, where the supervisor reads it
         page.fill("#l-number", "Z999")
         page.click("#l-run")
-        page.wait_for_function("document.querySelector('#l-error').textContent.length > 0")
+        page.wait_for_function("() => document.querySelector('#l-error').textContent.length > 0")
         assert page.inner_text("#l-error") == "未找到该号票"
         page.screenshot(path=str(folder / "ticket-lookup-unknown.png"))
     finally:

@@ -62,7 +62,7 @@ def test_pad_flow_after_a_real_clerk_finishes(hub, browser_pages, shots):
     assert clerk.post(f"/windows/{WINDOW}/open").status_code == 200
     pad = browser_pages(f"{hub.url}/rate/?key={key}", *PAD, touch=True)
     pad.wait_for_selector('body[data-live="1"]')
-    pad.wait_for_function("document.getElementById('clerk-number').textContent === 'clerk1'")
+    pad.wait_for_function("() => document.getElementById('clerk-number').textContent === 'clerk1'")
     assert pad.inner_text("#window-number") == "16"
     pad.screenshot(path=str(shots / "pad-idle.png"))
 
