@@ -79,7 +79,7 @@ AppointmentRow = namedtuple("AppointmentRow", [c.name for c in a.c])
 _COUNTS = select(sc.c.slot_start, sc.c.booked).where(
     sc.c.queue_id == bindparam("queue_id"), sc.c.slot_start >= bindparam("first"),
     sc.c.slot_start <= bindparam("last"))
-# The columns of a new appointment (``services.booking.appointments._new_row``); the
+# The columns of a new appointment (``services.booking.appointments._Asked.new_row``); the
 # others are empty until the appointment changes.
 NEW_COLUMNS = [c.name for c in a.c if c.name not in ("id", "checked_in_at", "cancelled_at",
                                                      "cancel_reason", "missed_at", "ticket_id",

@@ -10,6 +10,7 @@ one active booking per person and day by a partial unique index.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
@@ -154,109 +155,156 @@ def book(hub: Hub, *, matter_id: str, start: datetime, name: object, id_number: 
     refuse as they call for. On PostgreSQL (no partner to tell) the read, the seat and the
     booking are one statement on the read's connection."""
     matter = hub.center.matter(matter_id)
-    queue = hub.center.queue(matter.queue_id)
     clear_name, number, clear_phone = _person(name, id_number, phone)
-    person = id_hash(number, secret(hub))
-    idempotency_key = idempotency_key or None
-    slot_plan, now = plan(hub), hub.now()
-    raced = False
-    if start.tzinfo is not None:
-        refused = None
-        # PostgreSQL, no partner to tell (no webhook row to write with it), a slot the
-        # plan offers: the read and the booking in one statement on the read's autocommit
-        # connection, a round trip for a seat as for a refusal, where a transaction took
-        # five, each waiting for the hub's loop to come round again under a burst.
-        # A slot this hub saw full is read first (a refusal's read is cheaper than the
-        # one statement's, whose new row is drawn and bound whether or not it is booked):
-        # only a hint of which way to go, each decides alike.
-        one_statement = not hub.db.is_sqlite and device_id is None
-        seen_full = _seen_full(hub) if one_statement else None
-        slot = (_offered(slot_plan, queue, start, now)
-                if one_statement and (queue.id, start) not in seen_full else None)
-        with hub.db.reading() as conn:
-            repo = AppointmentRepository(conn)
-            facts = None
-            if slot is not None:
-                try:
-                    facts, row = repo.book_in_one(
-                        capacity=slot_plan.capacity(queue), today=hub.today(now),
-                        **_new_row(hub, matter, queue, slot, person, number, clear_name,
-                                   clear_phone, now, idempotency_key, channel, device_id))
-                except IntegrityError:
-                    raced = True  # answered below, on a connection of its own
-                else:
-                    if row is not None:
-                        return appointment_view(hub, row), True
-            else:
-                facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
-            if facts is not None:
-                if seen_full is not None:
-                    _note_seats(seen_full, (queue.id, start),
-                                (facts.booked or 0) >= slot_plan.capacity(queue))
-                if facts.keyed is not None:
-                    return appointment_view(hub, repo.get(id=facts.keyed)), False
-                try:
-                    slot = _check(hub, slot_plan, queue, start, now, facts)
-                    if (facts.booked or 0) >= slot_plan.capacity(queue):
-                        raise SlotFullError()
-                except QueueingError as exc:
-                    # raised once the read is over: a connection left by an error is not
-                    # kept for the next read (SQLite), and most requests of a burst are
-                    # refused
-                    refused = exc
-                # Otherwise the facts allow the seat: SQLite takes it in the transaction
-                # below; on PostgreSQL the slot filled after the facts were read in the
-                # one statement, or a seat was freed since: the transaction decides.
-        if refused is not None:
-            raise refused
-    if raced:
-        return _raced(hub, idempotency_key)
+    asked = _Asked(hub=hub, matter=matter, queue=hub.center.queue(matter.queue_id), start=start,
+                   person=id_hash(number, secret(hub)), number=number, clear_name=clear_name,
+                   clear_phone=clear_phone, idempotency_key=idempotency_key or None,
+                   channel=channel, device_id=device_id, slot_plan=plan(hub), now=hub.now())
+    if start.tzinfo is not None:  # a naive start is refused in the transaction, by slot_at
+        answered = _from_the_read(asked)
+        if answered is not None:
+            return answered
     try:
-        with hub.uow() as uow:
-            repo = AppointmentRepository(uow.conn)
-            if start.tzinfo is None:  # refused by slot_at below, as an unknown key is
-                if idempotency_key and (existing := repo.get(idempotency_key=idempotency_key)):
-                    return appointment_view(hub, existing), False
-                slot_plan.slot_at(queue, start, now)
+        return _in_transaction(asked)
+    except IntegrityError:
+        return _raced(hub, asked.idempotency_key)
+
+
+@dataclass
+class _Asked:
+    """One booking request, its identity already checked and hashed; ``slot``: the slot
+    the first read found offered and the facts allowing (None before, or without it)."""
+
+    hub: Hub
+    matter: object
+    queue: object
+    start: datetime
+    person: str  # the ID number's keyed hash
+    # in clear, never shown: not in the request's repr (a log line, a traceback)
+    number: str = field(repr=False)
+    clear_name: str = field(repr=False)
+    clear_phone: str = field(repr=False)
+    idempotency_key: str | None = None
+    channel: str = "web"
+    device_id: str | None = None
+    slot_plan: SlotPlan | None = None
+    now: datetime | None = None
+    slot: object = None
+
+    @property
+    def capacity(self) -> int:
+        return self.slot_plan.capacity(self.queue)
+
+    def today(self) -> date:
+        return self.hub.today(self.now)
+
+    def facts(self, repo: AppointmentRepository):
+        return repo.booking_facts(queue_id=self.queue.id, slot_start=self.start,
+                                  day=self.start.astimezone(self.hub.tz).date(),
+                                  id_hash=self.person, today=self.today(),
+                                  idempotency_key=self.idempotency_key)
+
+    def new_row(self, slot) -> dict:
+        """The new appointment's values: its token and code drawn, the identity masked."""
+        return dict(token=secrets.token_urlsafe(TOKEN_BYTES), code=_code(),
+                    matter_id=self.matter.id, queue_id=self.queue.id, service_day=slot.day,
+                    slot_start=slot.start, slot_end=slot.end, status="booked",
+                    id_hash=self.person, id_masked=mask_id_number(self.number),
+                    name_masked=mask_name(self.clear_name),
+                    phone_masked=mask_phone(self.clear_phone), booked_at=self.now,
+                    idempotency_key=self.idempotency_key, channel=self.channel,
+                    device_id=self.device_id)
+
+
+def _from_the_read(asked: _Asked) -> tuple[dict, bool] | None:
+    """The answer one read (outside the write transaction) can give: a refusal (raised),
+    the booking of a repeated key, or, on PostgreSQL with no partner to tell, the booking
+    itself. None: the facts allow the seat, and the transaction decides."""
+    hub, queue, start = asked.hub, asked.queue, asked.start
+    refused = None
+    raced = False
+    # PostgreSQL, no partner to tell (no webhook row to write with it), a slot the plan
+    # offers: the read and the booking in one statement on the read's autocommit
+    # connection, a round trip for a seat as for a refusal, where a transaction took
+    # five, each waiting for the hub's loop to come round again under a burst. A slot
+    # this hub saw full is read first (a refusal's read is cheaper than the one
+    # statement's, whose new row is drawn and bound whether or not it is booked): only
+    # a hint of which way to go, each decides alike.
+    one_statement = not hub.db.is_sqlite and asked.device_id is None
+    seen_full = _seen_full(hub) if one_statement else None
+    slot = (_offered(asked.slot_plan, queue, start, asked.now)
+            if one_statement and (queue.id, start) not in seen_full else None)
+    with hub.db.reading() as conn:
+        repo = AppointmentRepository(conn)
+        facts = None
+        if slot is not None:
+            try:
+                facts, row = repo.book_in_one(capacity=asked.capacity, today=asked.today(),
+                                              **asked.new_row(slot))
+            except IntegrityError:
+                raced = True  # answered below, on a connection of its own
             else:
-                # The read above allowed the seat: take it if the facts still allow it,
-                # in one statement (on SQLite the facts are not read a second time under
-                # the writer lock). No row: read them again to know why.
-                values = _new_row(hub, matter, queue, slot, person, number, clear_name,
-                                  clear_phone, now, idempotency_key, channel, device_id)
-                if repo.take_seat_if_free(
-                        queue_id=queue.id, slot_start=slot.start, capacity=slot_plan.capacity(queue),
-                        idempotency_key=idempotency_key, service_day=slot.day, id_hash=person,
-                        today=hub.today(now)) is not None:
-                    row = repo.add_row(**values)
-                    tell_partner(hub, uow, row, "booked", now)
-                    uow.commit()
+                if row is not None:
                     return appointment_view(hub, row), True
-            facts = _facts(hub, repo, queue.id, start, person, now, idempotency_key)
+        else:
+            facts = asked.facts(repo)
+        if facts is not None:
+            if seen_full is not None:
+                _note_seats(seen_full, (queue.id, start), (facts.booked or 0) >= asked.capacity)
             if facts.keyed is not None:
                 return appointment_view(hub, repo.get(id=facts.keyed)), False
-            slot = _check(hub, slot_plan, queue, start, now, facts)
-            if repo.take_seat(queue.id, slot.start, slot_plan.capacity(queue)) is None:
-                raise SlotFullError()
-            row = repo.add_row(**_new_row(hub, matter, queue, slot, person, number, clear_name,
-                                          clear_phone, now, idempotency_key, channel, device_id))
-            tell_partner(hub, uow, row, "booked", now)
-            uow.commit()
-    except IntegrityError:
-        return _raced(hub, idempotency_key)
+            try:
+                asked.slot = _check(asked, facts)
+                if (facts.booked or 0) >= asked.capacity:
+                    raise SlotFullError()
+            except QueueingError as exc:
+                # raised once the read is over: a connection left by an error is not kept
+                # for the next read (SQLite), and most requests of a burst are refused
+                refused = exc
+            # Otherwise the facts allow the seat: SQLite takes it in the transaction; on
+            # PostgreSQL the slot filled after the facts were read in the one statement,
+            # or a seat was freed since: the transaction decides.
+    if refused is not None:
+        raise refused
+    if raced:
+        return _raced(hub, asked.idempotency_key)
+    return None
+
+
+def _in_transaction(asked: _Asked) -> tuple[dict, bool]:
+    """The booking in the write transaction. A start the read allowed: the seat is taken
+    if the facts still allow it, in one statement (on SQLite the facts are not read a
+    second time under the writer lock); if no seat was taken, or the start is naive, the
+    facts are read again to book or refuse as they call for."""
+    hub, queue, start, slot_plan = asked.hub, asked.queue, asked.start, asked.slot_plan
+    with hub.uow() as uow:
+        repo = AppointmentRepository(uow.conn)
+        if start.tzinfo is None:  # refused by slot_at below, as an unknown key is
+            if asked.idempotency_key and (
+                    existing := repo.get(idempotency_key=asked.idempotency_key)):
+                return appointment_view(hub, existing), False
+            slot_plan.slot_at(queue, start, asked.now)
+        else:
+            slot = asked.slot
+            values = asked.new_row(slot)
+            if repo.take_seat_if_free(
+                    queue_id=queue.id, slot_start=slot.start, capacity=asked.capacity,
+                    idempotency_key=asked.idempotency_key, service_day=slot.day,
+                    id_hash=asked.person, today=asked.today()) is not None:
+                row = repo.add_row(**values)
+                tell_partner(hub, uow, row, "booked", asked.now)
+                uow.commit()
+                return appointment_view(hub, row), True
+        facts = asked.facts(repo)
+        if facts.keyed is not None:
+            return appointment_view(hub, repo.get(id=facts.keyed)), False
+        slot = _check(asked, facts)
+        if repo.take_seat(queue.id, slot.start, asked.capacity) is None:
+            raise SlotFullError()
+        row = repo.add_row(**asked.new_row(slot))
+        tell_partner(hub, uow, row, "booked", asked.now)
+        uow.commit()
     return appointment_view(hub, row), True
-
-
-def _new_row(hub: Hub, matter, queue, slot, person: str, number: str, clear_name: str,
-             clear_phone: str, now: datetime, idempotency_key: str | None, channel: str,
-             device_id: str | None) -> dict:
-    """The new appointment's values: its token and code drawn, the identity masked."""
-    return dict(token=secrets.token_urlsafe(TOKEN_BYTES), code=_code(), matter_id=matter.id,
-                queue_id=queue.id, service_day=slot.day, slot_start=slot.start,
-                slot_end=slot.end, status="booked", id_hash=person,
-                id_masked=mask_id_number(number), name_masked=mask_name(clear_name),
-                phone_masked=mask_phone(clear_phone), booked_at=now,
-                idempotency_key=idempotency_key, channel=channel, device_id=device_id)
 
 
 def _raced(hub: Hub, idempotency_key: str | None) -> tuple[dict, bool]:
@@ -269,13 +317,6 @@ def _raced(hub: Hub, idempotency_key: str | None) -> tuple[dict, bool]:
         if existing is not None:
             return appointment_view(hub, existing), False
     raise AlreadyBookedError() from None
-
-
-def _facts(hub: Hub, repo: AppointmentRepository, queue_id: str, start: datetime, person: str,
-           now: datetime, idempotency_key: str | None):
-    return repo.booking_facts(queue_id=queue_id, slot_start=start,
-                              day=start.astimezone(hub.tz).date(), id_hash=person,
-                              today=hub.today(now), idempotency_key=idempotency_key)
 
 
 _SEEN_FULL: WeakKeyDictionary[Hub, set] = WeakKeyDictionary()
@@ -307,13 +348,14 @@ def _offered(slot_plan: SlotPlan, queue, start: datetime, now: datetime):
         return None
 
 
-def _check(hub: Hub, slot_plan: SlotPlan, queue, start: datetime, now: datetime, facts):
+def _check(asked: _Asked, facts):
     """The slot, or the refusal the facts call for, in this order: the slot unavailable
     (closed, ended, not offered), the person blocked, the person booked that day."""
-    local = start.astimezone(hub.tz)
+    hub = asked.hub
+    local = asked.start.astimezone(hub.tz)
     closures = Closures(days=frozenset((local.date(),)) if facts.day_closed else frozenset(),
                         slots=frozenset((local,)) if facts.slot_closed else frozenset())
-    slot = slot_plan.slot_at(queue, start, now, closures)
+    slot = asked.slot_plan.slot_at(asked.queue, asked.start, asked.now, closures)
     if facts.blocked_until is not None:
         rules = hub.center.rules.appointments
         raise BookingBlockedError(
