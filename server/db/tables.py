@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
     true,
 )
 
@@ -79,9 +80,12 @@ tickets = Table(
     UniqueConstraint("service_day", "prefix", "sequence"),
     UniqueConstraint("service_day", "idempotency_key"),
     Index("ix_tickets_waiting", "status", "queue_id", "service_day", "priority", "issued_at"),
-    Index("ix_tickets_window_status", "window_id", "status"),
-    Index("ix_tickets_issued_at", "issued_at"),
-    Index("ix_tickets_status_finished_at", "status", "finished_at"),
+    # Partial (0011): each holds only the rows its queries can match, so that a ticket
+    # just issued (no window, not finished) is written into neither.
+    Index("ix_tickets_window_status", "window_id", "status",
+          sqlite_where=text("window_id IS NOT NULL"), postgresql_where=text("window_id IS NOT NULL")),
+    Index("ix_tickets_status_finished_at", "status", "finished_at",
+          sqlite_where=text("finished_at IS NOT NULL"), postgresql_where=text("finished_at IS NOT NULL")),
 )
 
 window_states = Table(
@@ -110,7 +114,6 @@ events = Table(
     Column("data", JSONText),
     Index("ix_events_day_kind", "service_day", "kind"),
     Index("ix_events_ticket", "ticket_id"),
-    Index("ix_events_at", "at"),
 )
 
 # Statistics: one row per ticket of a closed service day, folded from the event log by

@@ -600,7 +600,10 @@ class TicketRepository:
         """queue_id → the most recent service durations in seconds (oldest first)."""
         rows = self.conn.execute(
             select(t.c.queue_id, t.c.started_at, t.c.finished_at)
-            .where(t.c.status == TicketStatus.DONE.value, t.c.started_at.is_not(None))
+            # finished_at IS NOT NULL: true of every done ticket, and what lets the
+            # partial index of finished tickets (0011) answer
+            .where(t.c.status == TicketStatus.DONE.value, t.c.started_at.is_not(None),
+                   t.c.finished_at.is_not(None))
             .order_by(t.c.finished_at.desc())
             .limit(limit_per_queue * 80)
         ).all()
