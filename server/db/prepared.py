@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError
 _CURSOR = "yimen.prepared_cursor"
 
 
-def _cursor_of(fairy):
+def cursor_of(fairy):
     """The cursor prepared statements run on for this DBAPI connection, made once and
     kept in the pool's record of it (``PoolProxiedConnection.info``: kept across
     checkouts, emptied when the connection is invalidated and replaced): a new cursor
@@ -138,7 +138,7 @@ class Prepared:
                 return cursor.rowcount
             finally:
                 cursor.close()
-        cursor = _cursor_of(fairy)
+        cursor = cursor_of(fairy)
         self._execute(conn, cursor, sql, args)
         if rowcount is None:
             return cursor.fetchall()

@@ -111,7 +111,7 @@ def test_fetched_rows_are_sqlalchemys_values(service_hub):
 
 def test_one_cursor_per_connection_and_a_fresh_one_after_it_is_replaced(service_hub):
     """Statements that read their rows run on one cursor kept for the DBAPI connection
-    (``prepared._cursor_of``), across checkouts; when the connection is invalidated and
+    (``prepared.cursor_of``), across checkouts; when the connection is invalidated and
     replaced, the next statement runs on a cursor of the new one. Rows stay right
     throughout, and a changing statement (``count``) still has a cursor of its own."""
     from server.db import prepared
