@@ -289,3 +289,54 @@ def test_crossing_finishes_finish_once(service_hub, clerk_actor):
         answers = list(pool.map(finish, range(6)))
     assert answers.count("done") == 1 and answers.count(None) == 5
     assert [r["kind"] for r in event_rows(service_hub, ticket["id"])].count("ticket_finished") == 1
+
+
+def _refusal(call):
+    try:
+        call()
+    except (QueueingError, NotWindowClerkError) as exc:
+        return type(exc), exc.message, getattr(exc, "code", None), getattr(exc, "details", None)
+    raise AssertionError("not refused")
+
+
+def test_a_refused_call_is_the_unit_of_works_refusal(service_hub, clerk_actor):
+    """Each refusal of call-next (on PostgreSQL decided under the lock of the one block,
+    ``_refuse_under_lock``) is the very error the unit of work in steps raises for the
+    same window: its class, message, code and details."""
+    clerk, other = clerk_actor(), clerk_actor("clerk2")
+    hub = service_hub
+    window = hub.center.window("w16")
+    day, now = hub.today(), hub.now()
+
+    def both(actor):
+        made = _refusal(lambda: windows.call_next(hub, "w16", actor))
+        assert made == _refusal(lambda: windows._call_in_uow(hub, window, actor, day, now))
+        return made[0]
+
+    assert both(clerk) is NotWindowClerkError  # closed: nobody's window
+    windows.open_window(hub, "w16", clerk)
+    assert both(clerk) is QueueEmptyError
+    issue(hub)
+    assert both(other) is NotWindowClerkError
+    windows.pause_window(hub, "w16", clerk, "break")
+    assert both(clerk) is WindowPausedError
+    windows.resume_window(hub, "w16", clerk)
+    windows.call_next(hub, "w16", clerk)
+    issue(hub)
+    assert both(clerk) is WindowBusyError
+
+
+def test_a_call_with_nobody_waiting_is_refused_in_the_block(service_hub, clerk_actor):
+    """PostgreSQL: nobody waiting is refused in the call's own block (BEGIN with the lock,
+    the call, the window's read, the waiting line's, ROLLBACK: five round trips), not
+    again in a unit of work (it took six alone). SQLite's path is unchanged."""
+    if service_hub.db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's block")
+    clerk = clerk_actor()
+    windows.open_window(service_hub, "w16", clerk)
+    trips = service_hub.db.count_round_trips(lambda: "test")
+    before = sum(trips.snapshot()["by_kind"].values())
+    with pytest.raises(QueueEmptyError):
+        windows.call_next(service_hub, "w16", clerk)
+    sent = sum(trips.snapshot()["by_kind"].values()) - before
+    assert sent == 5

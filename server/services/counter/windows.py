@@ -214,8 +214,11 @@ def _call_in_one_block(hub: Hub, window, actor: Actor, day, now):
     ticket a partner follows, COMMIT: three round trips where the unit of work's BEGIN,
     locked read of the window and its ticket, statement and COMMIT were four. The lock is
     held before the statement starts, so its snapshot sees any ticket another call put at
-    the window. None when it called nobody (rolled back, nothing written): the unit of
-    work then reads the window and calls or says why, as it always did."""
+    the window. When it called nobody, still under the lock, the unit of work's checks
+    in its order (``_refuse_under_lock``): the window's read and the clerk's, then nobody
+    waiting; their refusal is raised once rolled back. None when none refuses (nothing
+    written): the unit of work then reads the window and calls or says why, as it
+    always did."""
     if hub.db.dialect != "postgresql" or actor.kind != "user" or not window.queue_ids:
         return None
     with hub.single_statements() as repos:
@@ -224,7 +227,9 @@ def _call_in_one_block(hub: Hub, window, actor: Actor, day, now):
             ticket = repos.tickets.call_next_pg_begun(
                 window.queue_ids, day, now=now, window_id=window.id, clerk_id=_user_id(actor),
                 actor=str(actor), number_json=_CALLED_JSON)
-            if ticket is not None:
+            if ticket is None:
+                _refuse_under_lock(repos, window, actor, day, now)
+            else:
                 # The event ``Ticket.call`` makes, as the statement wrote it.
                 event = TicketCalled(now, actor, ticket.id, window.id, ticket.queue_id, {"number": ticket.number})
                 _unfollowed_walk_in(hub, repos, ticket)
@@ -241,6 +246,21 @@ def _call_in_one_block(hub: Hub, window, actor: Actor, day, now):
         if repos.outbox.written and hub.partners is not None:
             hub.partners.wake.set()  # as ``Hub.uow``'s ``on_outbox_written``
         return ticket, event, ticket_view(hub, repos, ticket)
+
+
+def _refuse_under_lock(repos, window, actor: Actor, day, now) -> None:
+    """After ``_call_in_one_block``'s statement called nobody, the window's lock held (so
+    each read sees what the unit of work's would): raise what ``_call_in_uow`` would,
+    in its order — not the clerk's, closed, paused, busy (``ensure_can_call``), nobody
+    waiting (``_call_in_steps``' ``QueueEmptyError``). Returns when none applies or the
+    window has no row yet: the unit of work then decides."""
+    state, current = with_current(repos.conn, window.id)
+    if state is None:
+        return
+    _require_clerk(state, actor)
+    state.ensure_can_call(current is not None)
+    if repos.tickets.next_waiting(window.queue_ids, day, now=now, skip_locked=True) is None:
+        raise QueueEmptyError(f"nobody is waiting for window {window.number}", window=window.id)
 
 
 def _call_in_steps(hub: Hub, uow, window, state: WindowState, actor: Actor, day, now):
