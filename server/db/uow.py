@@ -33,8 +33,9 @@ class Repositories:
     more of these."""
 
     def __init__(self, conn: Connection) -> None:
-        for name in _MADE_WHEN_USED:  # a unit of work entered again starts afresh
-            self.__dict__.pop(name, None)
+        made = self.__dict__
+        for name in made.keys() & _MADE_WHEN_USED:  # a unit of work entered again starts afresh
+            del made[name]
         self.conn = conn
 
     @cached_property
@@ -108,7 +109,7 @@ class Repositories:
         return SupervisionRepository(self.conn)
 
 
-_MADE_WHEN_USED = tuple(name for name, value in vars(Repositories).items() if isinstance(value, cached_property))
+_MADE_WHEN_USED = frozenset(name for name, value in vars(Repositories).items() if isinstance(value, cached_property))
 
 
 class UnitOfWork(Repositories):

@@ -134,8 +134,11 @@ def test_each_action_takes_its_short_path(service_hub, clerk_actor):
     """The statements each action sends (a count, not a time): the short paths are the
     ones taken for a walk-in's ticket. SQLite: call-next is the ``UPDATE … RETURNING``
     and the event's insert; start and finish the conditional ``UPDATE … RETURNING`` (no
-    read first) and the event's insert. PostgreSQL: the window's locked read and the
-    call's statement; start and finish the change's one statement with its event."""
+    read first) and the event's insert. PostgreSQL: call-next's BEGIN with the window's
+    lock (one simple query), the call's statement and COMMIT, on a connection in
+    autocommit (the unit of work's BEGIN, locked read, statement and COMMIT were four);
+    start and finish the change's one statement with its event. Every round trip is
+    counted: statements, and the BEGIN and COMMIT the driver sends."""
     clerk = clerk_actor()
     issue(service_hub)
     windows.open_window(service_hub, "w16", clerk)
@@ -144,10 +147,10 @@ def test_each_action_takes_its_short_path(service_hub, clerk_actor):
     for action in (lambda: windows.call_next(service_hub, "w16", clerk),
                    lambda: windows.start_service(service_hub, "w16", clerk),
                    lambda: windows.finish(service_hub, "w16", clerk, "completed")):
-        before = trips.snapshot()["by_kind"].get("statement", 0)
+        before = sum(trips.snapshot()["by_kind"].values())
         action()
-        sent.append(trips.snapshot()["by_kind"]["statement"] - before)
-    assert sent == ([2, 1, 1] if service_hub.db.dialect == "postgresql" else [2, 2, 2])
+        sent.append(sum(trips.snapshot()["by_kind"].values()) - before)
+    assert sent == ([3, 1, 1] if service_hub.db.dialect == "postgresql" else [4, 4, 4])
 
 
 def test_a_call_the_short_path_cannot_make_is_refused_as_before(service_hub, clerk_actor):
@@ -286,3 +289,54 @@ def test_crossing_finishes_finish_once(service_hub, clerk_actor):
         answers = list(pool.map(finish, range(6)))
     assert answers.count("done") == 1 and answers.count(None) == 5
     assert [r["kind"] for r in event_rows(service_hub, ticket["id"])].count("ticket_finished") == 1
+
+
+def _refusal(call):
+    try:
+        call()
+    except (QueueingError, NotWindowClerkError) as exc:
+        return type(exc), exc.message, getattr(exc, "code", None), getattr(exc, "details", None)
+    raise AssertionError("not refused")
+
+
+def test_a_refused_call_is_the_unit_of_works_refusal(service_hub, clerk_actor):
+    """Each refusal of call-next (on PostgreSQL decided under the lock of the one block,
+    ``_refuse_under_lock``) is the very error the unit of work in steps raises for the
+    same window: its class, message, code and details."""
+    clerk, other = clerk_actor(), clerk_actor("clerk2")
+    hub = service_hub
+    window = hub.center.window("w16")
+    day, now = hub.today(), hub.now()
+
+    def both(actor):
+        made = _refusal(lambda: windows.call_next(hub, "w16", actor))
+        assert made == _refusal(lambda: windows._call_in_uow(hub, window, actor, day, now))
+        return made[0]
+
+    assert both(clerk) is NotWindowClerkError  # closed: nobody's window
+    windows.open_window(hub, "w16", clerk)
+    assert both(clerk) is QueueEmptyError
+    issue(hub)
+    assert both(other) is NotWindowClerkError
+    windows.pause_window(hub, "w16", clerk, "break")
+    assert both(clerk) is WindowPausedError
+    windows.resume_window(hub, "w16", clerk)
+    windows.call_next(hub, "w16", clerk)
+    issue(hub)
+    assert both(clerk) is WindowBusyError
+
+
+def test_a_call_with_nobody_waiting_is_refused_in_the_block(service_hub, clerk_actor):
+    """PostgreSQL: nobody waiting is refused in the call's own block (BEGIN with the lock,
+    the call, the window's read, the waiting line's, ROLLBACK: five round trips), not
+    again in a unit of work (it took six alone). SQLite's path is unchanged."""
+    if service_hub.db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's block")
+    clerk = clerk_actor()
+    windows.open_window(service_hub, "w16", clerk)
+    trips = service_hub.db.count_round_trips(lambda: "test")
+    before = sum(trips.snapshot()["by_kind"].values())
+    with pytest.raises(QueueEmptyError):
+        windows.call_next(service_hub, "w16", clerk)
+    sent = sum(trips.snapshot()["by_kind"].values()) - before
+    assert sent == 5

@@ -111,7 +111,7 @@ def test_fetched_rows_are_sqlalchemys_values(service_hub):
 
 def test_one_cursor_per_connection_and_a_fresh_one_after_it_is_replaced(service_hub):
     """Statements that read their rows run on one cursor kept for the DBAPI connection
-    (``prepared._cursor_of``), across checkouts; when the connection is invalidated and
+    (``prepared.cursor_of``), across checkouts; when the connection is invalidated and
     replaced, the next statement runs on a cursor of the new one. Rows stay right
     throughout, and a changing statement (``count``) still has a cursor of its own."""
     from server.db import prepared
@@ -158,3 +158,45 @@ def test_the_round_trip_counter_sees_statements_on_the_kept_cursor(service_hub):
         count.scalar(conn, {"day": DAY})
         count.scalar(conn, {"day": DAY})
     assert trips.snapshot()["by_kind"]["statement"] == 2
+
+
+def _bound_one_by_one(steps, params: dict, positional: bool):
+    """The parameters as ``Prepared`` bound them before ``_Binder``: one bind at a time."""
+    if positional:
+        return tuple(params.get(name, literal) if process is None or params.get(name, literal) is None
+                     else process(params.get(name, literal)) for _, name, process, literal in steps)
+    return {key: (params.get(name, literal) if process is None or params.get(name, literal) is None
+                  else process(params.get(name, literal))) for key, name, process, literal in steps}
+
+
+def test_the_parameters_are_bound_as_one_by_one(service_hub):
+    """``_Binder`` (the values in one C call, only the processed binds visited) gives the
+    driver what binding each parameter in turn gave: a bind used twice, a literal of the
+    statement, a value given as None, a time through its type's processor, one bind alone."""
+    db = service_hub.db
+    statement = (select(tickets.c.id)
+                 .where(tickets.c.window_id == bindparam("window_id"), tickets.c.status == "called",
+                        tickets.c.called_at < bindparam("now", type_=tickets.c.called_at.type),
+                        tickets.c.clerk_id == bindparam("clerk_id"),
+                        (tickets.c.queue_id == bindparam("window_id")) | (tickets.c.service_day == bindparam("day"))))
+    alone = Prepared(select(tickets.c.id).where(tickets.c.service_day == bindparam("day")))
+    given = [{"window_id": "w1", "now": AT, "clerk_id": None, "day": DAY, "other": 1},
+             {"window_id": "w2", "now": None, "clerk_id": 7, "day": None}]
+    with db.engine.connect() as conn:
+        for prepared in (Prepared(statement), alone):
+            sql, positional, binder = prepared._compile(conn.dialect)
+            for params in given:
+                assert binder.bind(params, positional) == _bound_one_by_one(_steps(prepared, conn), params, positional)
+            prepared.fetch(conn, given[0])  # and the driver takes them
+
+
+def _steps(prepared: Prepared, conn):
+    compiled = prepared.statement.compile(dialect=conn.dialect)
+    names = list(compiled.positiontup) if compiled.positiontup is not None else list(compiled.binds)
+    out = []
+    for name in names:
+        bind = compiled.binds[name]
+        literal = bind.value if bind.callable is None else bind.callable()
+        out.append((compiled.escaped_bind_names.get(name, name), name,
+                    bind.type.dialect_impl(conn.dialect).bind_processor(conn.dialect), literal))
+    return out

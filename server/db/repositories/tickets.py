@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
+from functools import partial
 
 from sqlalchemy import (
     Text,
@@ -21,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import DBAPIError
 
 from server.queueing.numbering import MIN_DIGITS
 from server.queueing.policy import (
@@ -44,7 +46,7 @@ from server.queueing.tickets import (
 )
 from server.queueing.windows import WindowStatus
 
-from ..prepared import Prepared
+from ..prepared import Prepared, cursor_of
 from ..tables import cases as c
 from ..tables import devices as d
 from ..tables import events as e
@@ -258,14 +260,22 @@ def _change_current(action: str, change: dict, guards: tuple[str, ...], pickup: 
     return select(changed).add_cte(logged)
 
 
-def _call_in_one_statement(waiting_in, order):
+def _call_in_one_statement(waiting_in, order, *, mine: bool = False):
     """The ticket the calling order picks for a window (``FOR UPDATE SKIP LOCKED``), if
     none is at the window now, called to it, and its ``ticket_called`` event inserted:
     one statement, the twin of ``next_waiting`` + ``Ticket.call`` + ``save`` + the event.
     The event's JSON is the caller's with the number put in its place (``data_head`` +
-    number + ``data_tail``). Returns the called ticket's row, or no row."""
+    number + ``data_tail``). Returns the called ticket's row, or no row. ``mine``: also
+    only if the window is open and ``:clerk_id``'s (the checks of the window's read and
+    ``ensure_can_call``, as SQLite's ``_call_in_one_update`` makes them), for a caller
+    that has not read the window (``TicketRepository.call_next_pg_begun``)."""
     busy = exists().where(t.c.window_id == bindparam("window_id"), at_window_status())
-    pick = (select(t.c.id).where(*waiting_in, ~busy).order_by(*order).limit(1)
+    free = [~busy]
+    if mine:
+        free.append(exists().where(w.c.window_id == bindparam("window_id"),
+                                   w.c.clerk_id == bindparam("clerk_id"),
+                                   w.c.status == WindowStatus.OPEN.value))
+    pick = (select(t.c.id).where(*waiting_in, *free).order_by(*order).limit(1)
             .with_for_update(skip_locked=True).scalar_subquery())
     called = (update(t).where(t.c.id == pick, t.c.status == TicketStatus.WAITING.value)
               .values(status=TicketStatus.CALLED.value, window_id=bindparam("window_id"),
@@ -294,6 +304,43 @@ def _call_in_one_update(waiting_in, order):
             .values(status=TicketStatus.CALLED.value, window_id=bindparam("window_id"),
                     clerk_id=bindparam("clerk_id"), called_at=bindparam("now", type_=t.c.called_at.type))
             .returning(*t.c))
+
+
+def begin_with_window_locked(conn: Connection, window_id: str) -> None:
+    """PostgreSQL, on a connection in autocommit: BEGIN and the window's row locked
+    (``FOR UPDATE``) in one round trip: the two statements in one simple query, the
+    window's id quoted by the driver as a literal (a parameter would need the extended
+    protocol: one statement a round trip). The statements after it run in that
+    transaction, each with its own snapshot taken once the lock is held; the caller ends
+    it (``end_transaction``)."""
+    from psycopg import sql as pg_sql  # PostgreSQL's driver, only ever on its connections
+
+    fairy = conn.connection
+    dbapi = fairy.dbapi_connection
+    sql = _BEGIN_LOCK_WINDOW % pg_sql.Literal(window_id).as_string(dbapi)
+    cursor = cursor_of(fairy)
+    _send(conn, cursor, sql, prepare=False)  # never prepared: two statements
+    cursor.nextset()  # the SELECT's rows (the lock), none read
+
+
+def end_transaction(conn: Connection, *, commit: bool) -> None:
+    """End the transaction ``begin_with_window_locked`` began: COMMIT or ROLLBACK."""
+    _send(conn, cursor_of(conn.connection), "COMMIT" if commit else "ROLLBACK")
+
+
+def _send(conn: Connection, cursor, sql: str, **options) -> None:
+    listeners = conn.dispatch.before_cursor_execute
+    if listeners:  # the round-trip counter, when installed
+        listeners(conn, cursor, sql, None, None, False)
+    try:
+        cursor.execute(sql, **options)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        dialect = conn.dialect
+        raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+
+
+_BEGIN_LOCK_WINDOW = "BEGIN; SELECT 1 FROM window_states WHERE window_id = %s FOR UPDATE"
+assert w.name == "window_states"
 
 
 def _shaped(key: tuple, build):
@@ -443,6 +490,21 @@ class TicketRepository:
         ticket is at the window, in one statement (``_call_in_one_statement``); None when
         nothing was called (nobody waiting, every one locked, or the window busy)."""
         return self._call_in_one(_call_in_one_statement, "call", queue_ids, now, {
+            "day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id,
+            "ev_service_day": day, "ev_actor": actor,
+            "data_head": number_json[0], "data_tail": number_json[1]})
+
+    def call_next_pg_begun(self, queue_ids: Sequence[str], day: date, *, now: datetime, window_id: str,
+                           clerk_id: int, actor: str, number_json: tuple[str, str]) -> Ticket | None:
+        """PostgreSQL, on a connection in autocommit: a transaction begun and the window's
+        row locked in one round trip (``begin_with_window_locked``), then the call of
+        ``call_next_pg`` in one statement, only if the window is open, ``clerk_id``'s and
+        free. The transaction is left open: the caller ends it (``end_transaction``), with
+        or without a ticket called. None when nothing was called."""
+        if not queue_ids:
+            return None
+        begin_with_window_locked(self.conn, window_id)
+        return self._call_in_one(partial(_call_in_one_statement, mine=True), "call_mine", queue_ids, now, {
             "day": day, "now": now, "window_id": window_id, "clerk_id": clerk_id,
             "ev_service_day": day, "ev_actor": actor,
             "data_head": number_json[0], "data_tail": number_json[1]})

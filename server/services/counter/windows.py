@@ -4,9 +4,10 @@ Each function opens one unit of work, locks the window's row (PostgreSQL), check
 actor is the window's clerk, lets the core decide, writes the ticket, the window and
 the event rows, commits once, then publishes.
 
-On PostgreSQL the counter's busiest actions take fewer round trips: call-next writes
-the pick, the call and its event in one statement under the window's lock
-(``_call_in_one_statement``). On SQLite, under the writer lock, call-next checks the
+On PostgreSQL the counter's busiest actions take fewer round trips: call-next begins
+its transaction and locks the window's row in one round trip, then checks the window
+and writes the pick, the call and its event in one statement, on a connection in
+autocommit (``_call_in_one_block``; else in the unit of work, ``_call_in_one_statement``). On SQLite, under the writer lock, call-next checks the
 window and calls the pick in one ``UPDATE … RETURNING`` (``_call_in_one_update``). On
 both, start, finish, recall and no-show of a walk-in's ticket are one conditional
 ``UPDATE … RETURNING`` without a read first: the core's change (``at_window_change``)
@@ -19,8 +20,9 @@ runs as before and decides, so every refusal is the one it always was.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 
-from server.db.repositories.tickets import ConcurrentUpdateError
+from server.db.repositories.tickets import ConcurrentUpdateError, end_transaction
 from server.db.repositories.windows import with_current
 from server.db.types import json_text
 from server.queueing.actors import Actor
@@ -181,6 +183,19 @@ def call_next(hub: Hub, window_id: str, actor: Actor) -> dict:
     now = hub.now()
     day = hub.today(now)
     window = hub.center.window(window_id)
+    called = _call_in_one_block(hub, window, actor, day, now)
+    if called is None:
+        called = _call_in_uow(hub, window, actor, day, now)
+    ticket, event, view = called
+    hub.publish([event], views={ticket.id: view})
+    return view
+
+
+def _call_in_uow(hub: Hub, window, actor: Actor, day, now):
+    """The call in a unit of work: SQLite's one ``UPDATE``, else (or when it called
+    nobody) the window read under its lock, the checks, and PostgreSQL's one statement
+    or the steps, which say why nobody was called."""
+    window_id = window.id
     with hub.uow() as uow:
         called = _call_in_one_update(hub, uow, window, actor, day, now)
         if called is None:
@@ -189,9 +204,63 @@ def call_next(hub: Hub, window_id: str, actor: Actor) -> dict:
             state.ensure_can_call(current is not None)
             called = (_call_in_one_statement(hub, uow, window, state, actor, day, now)
                       or _call_in_steps(hub, uow, window, state, actor, day, now))
-        ticket, event, view = called
-    hub.publish([event], views={ticket.id: view})
-    return view
+    return called
+
+
+def _call_in_one_block(hub: Hub, window, actor: Actor, day, now):
+    """PostgreSQL, on a connection in autocommit: BEGIN and the window's row locked in one
+    round trip, then the window's checks (open, the clerk's, free), the pick, the call and
+    its event in one statement (``tickets.call_next_pg_begun``), the outbox's rows of a
+    ticket a partner follows, COMMIT: three round trips where the unit of work's BEGIN,
+    locked read of the window and its ticket, statement and COMMIT were four. The lock is
+    held before the statement starts, so its snapshot sees any ticket another call put at
+    the window. When it called nobody, still under the lock, the unit of work's checks
+    in its order (``_refuse_under_lock``): the window's read and the clerk's, then nobody
+    waiting; their refusal is raised once rolled back. None when none refuses (nothing
+    written): the unit of work then reads the window and calls or says why, as it
+    always did."""
+    if hub.db.dialect != "postgresql" or actor.kind != "user" or not window.queue_ids:
+        return None
+    with hub.single_statements() as repos:
+        conn = repos.conn
+        try:
+            ticket = repos.tickets.call_next_pg_begun(
+                window.queue_ids, day, now=now, window_id=window.id, clerk_id=_user_id(actor),
+                actor=str(actor), number_json=_CALLED_JSON)
+            if ticket is None:
+                _refuse_under_lock(repos, window, actor, day, now)
+            else:
+                # The event ``Ticket.call`` makes, as the statement wrote it.
+                event = TicketCalled(now, actor, ticket.id, window.id, ticket.queue_id, {"number": ticket.number})
+                _unfollowed_walk_in(hub, repos, ticket)
+                for observe in repos.events.observers:  # the outbox, as ``EventLog.append`` tells it
+                    observe([event])
+                repos.outbox.flush()  # as ``UnitOfWork.commit``: a partner's rows, then the commit
+        except BaseException:
+            with suppress(Exception):  # the error above is the one to raise
+                end_transaction(conn, commit=False)
+            raise
+        end_transaction(conn, commit=ticket is not None)
+        if ticket is None:
+            return None
+        if repos.outbox.written and hub.partners is not None:
+            hub.partners.wake.set()  # as ``Hub.uow``'s ``on_outbox_written``
+        return ticket, event, ticket_view(hub, repos, ticket)
+
+
+def _refuse_under_lock(repos, window, actor: Actor, day, now) -> None:
+    """After ``_call_in_one_block``'s statement called nobody, the window's lock held (so
+    each read sees what the unit of work's would): raise what ``_call_in_uow`` would,
+    in its order — not the clerk's, closed, paused, busy (``ensure_can_call``), nobody
+    waiting (``_call_in_steps``' ``QueueEmptyError``). Returns when none applies or the
+    window has no row yet: the unit of work then decides."""
+    state, current = with_current(repos.conn, window.id)
+    if state is None:
+        return
+    _require_clerk(state, actor)
+    state.ensure_can_call(current is not None)
+    if repos.tickets.next_waiting(window.queue_ids, day, now=now, skip_locked=True) is None:
+        raise QueueEmptyError(f"nobody is waiting for window {window.number}", window=window.id)
 
 
 def _call_in_steps(hub: Hub, uow, window, state: WindowState, actor: Actor, day, now):
