@@ -356,6 +356,12 @@ def _answers(app):
     unsized = app.response_class("x", status=200)
     del unsized.headers["Content-Length"]
     yield unsized
+    closing = app.response_class('{"ok":true}\n', status=200, **json)
+    closing.call_on_close(lambda: None)
+    yield closing
+    yield app.response_class(["text ünï"], status=200)  # a list of str: encoded on the way
+    yield app.response_class(b"", status=200)
+    yield app.response_class('{"a":1}\n', status=199, **json)
 
 
 def _wsgi(response, environ):
@@ -368,12 +374,15 @@ def _wsgi(response, environ):
 
 @pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
 def test_the_same_answer_as_werkzeugs(method, monkeypatch):
+    import flask
+
     app = _secured_app()
     environ = {"REQUEST_METHOD": method, "wsgi.url_scheme": "http", "HTTP_HOST": "hub:5300",
                "SERVER_NAME": "hub", "SERVER_PORT": "5300", "PATH_INFO": "/a/b", "SCRIPT_NAME": "",
                "QUERY_STRING": ""}
     ours = [_wsgi(response, environ) for response in _answers(app)]
     monkeypatch.setattr(app.response_class, "_plain_wsgi_headers", lambda self: None)
+    monkeypatch.setattr(app.response_class, "get_app_iter", flask.Response.get_app_iter)
     theirs = [_wsgi(response, environ) for response in _answers(app)]
     assert ours == theirs
     assert all(("X-Content-Type-Options", "nosniff") in headers for _, headers, _ in ours)
@@ -388,6 +397,8 @@ def test_a_json_answer_takes_the_quick_way(monkeypatch):
     response = app.response_class('{"ok":true}\n', status=201, mimetype="application/json")
     _, headers, body = _wsgi(response, {"REQUEST_METHOD": "POST"})
     assert body == b'{"ok":true}\n' and ("Content-Length", "12") in headers
+    app_iter, _, _ = response.get_wsgi_response({"REQUEST_METHOD": "POST"})
+    assert app_iter is response.response  # the body's own list, no generator to run
 
 
 # --- the URL adapter HubFlask binds against Flask's own ---
