@@ -28,6 +28,8 @@ BLOCKS = [
     b"Sec-WebSocket-Version: 13\r\n\r\n",
     b"X_Under: dropped by pywsgi\r\nX-Ok: 1\r\n\r\n",
     b"X-Latin: caf\xe9 \xff\r\n\r\n",
+    b"X-Trail: a  \t\r\nX-Tab:\tv\r\n!#$%&'*+-.^_`|~: odd name\r\nX-DEL: a\x7fb\x00c\r\n\r\n",
+    b"X-Mixed: lf\nX-Other: crlf\r\n\n",
     b"Cookie: a=1\r\nCookie: b=2\r\n\r\n",
     # what goes to email's parser
     b"X-Folded: one\r\n two\r\n\tthree\r\nHost: h\r\n\r\n",  # folded lines
@@ -39,6 +41,12 @@ BLOCKS = [
     b"X-CR: a\rb\r\nHost: h\r\n\r\n",  # a lone CR inside a line
     b"X-FF: a\x0cb\r\nHost: h\r\n\r\n",
     b"X-NEL: a\x85b\r\nHost: h\r\n\r\n",
+    b"X-VT: a\x0bb\r\nHost: h\r\n\r\n",
+    b"X-FS: a\x1cb\r\nHost: h\r\n\r\n",
+    b"X-GS: a\x1db\r\nHost: h\r\n\r\n",
+    b"X-RS: a\x1eb\r\nHost: h\r\n\r\n",
+    b"X-US: a\x1fb\r\nHost: h\r\n\r\n",  # not a break of splitlines: plain
+    b"Host: h\r\nX-End: cr only\r",
     b"X-Double: a\r\r\nHost: h\r\n\r\n",
     b"Host: h\r\nX-Cut: the stream ends",  # no empty line: the end of the stream
     b"Host: h\r\n",
@@ -90,8 +98,11 @@ def test_the_same_message_as_gevents(block):
 def test_plain_blocks_take_the_quick_way():
     plain = serve.read_request_headers(io.BufferedReader(io.BytesIO(BLOCKS[3])))
     assert type(plain) is serve.RequestHeaders and plain._index is not None
-    folded = serve.read_request_headers(io.BufferedReader(io.BytesIO(BLOCKS[12])))
+    folded_block = next(block for block in BLOCKS if block.startswith(b"X-Folded"))
+    folded = serve.read_request_headers(io.BufferedReader(io.BytesIO(folded_block)))
     assert type(folded) is pywsgi.OldMessage  # email's parser, as gevent does
+    for block in BLOCKS[2:14]:  # the plain ones (an empty message is false: email parses those)
+        assert type(serve.read_request_headers(io.BufferedReader(io.BytesIO(block)))) is serve.RequestHeaders
 
 
 def test_limits_refused_as_gevent_refuses():
