@@ -157,7 +157,9 @@ class HubFlask(Flask):
         the hub is configured as it is (no ``SERVER_NAME``, ``TRUSTED_HOSTS``, host or
         subdomain matching): Flask reads the host twice (``get_host``) and Werkzeug encodes
         it with IDNA on every request; here once, the encoded name remembered per host."""
-        if (request is None or request.trusted_hosts is not None or self.config["TRUSTED_HOSTS"] is not None
+        if request is None:  # an app context's: Flask's needs SERVER_NAME to bind one
+            return None if self.config["SERVER_NAME"] is None else super().create_url_adapter(request)
+        if (request.trusted_hosts is not None or self.config["TRUSTED_HOSTS"] is not None
                 or self.config["SERVER_NAME"] is not None or self.url_map.host_matching or self.subdomain_matching):
             return super().create_url_adapter(request)
         env = request.environ

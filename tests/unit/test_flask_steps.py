@@ -334,3 +334,19 @@ def test_the_hub_reads_a_body_with_orjson(monkeypatch):
     app = _app(HubFlask)
     monkeypatch.setattr(DefaultJSONProvider, "loads", lambda self, s, **k: pytest.fail("json.loads"))
     assert app.test_client().post("/created", json={"a": [1]}).get_json() == {"id": 7, "got": {"a": [1]}}
+
+
+@pytest.mark.parametrize("server_name", [None, "hub.example:5300"])
+def test_an_app_contexts_url_adapter_as_flasks(server_name):
+    ours, theirs = HubFlask("ours"), Flask("theirs")
+    for app in (ours, theirs):
+        app.config["SERVER_NAME"] = server_name
+        app.add_url_rule("/a/<x>", "a", lambda x: x)
+    mine, flasks = ours.create_url_adapter(None), theirs.create_url_adapter(None)
+    if server_name is None:
+        assert mine is None and flasks is None
+    else:
+        assert (mine.server_name, mine.script_name, mine.url_scheme, mine.build("a", {"x": 1})) == (
+            flasks.server_name, flasks.script_name, flasks.url_scheme, flasks.build("a", {"x": 1}))
+        with ours.app_context():
+            assert flask.url_for("a", x=2, _external=True) == "http://hub.example:5300/a/2"
