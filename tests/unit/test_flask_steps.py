@@ -350,3 +350,28 @@ def test_an_app_contexts_url_adapter_as_flasks(server_name):
             flasks.server_name, flasks.script_name, flasks.url_scheme, flasks.build("a", {"x": 1}))
         with ours.app_context():
             assert flask.url_for("a", x=2, _external=True) == "http://hub.example:5300/a/2"
+
+
+def test_numbers_read_as_the_standard_library_reads_them():
+    import random
+    import struct
+
+    provider, chance = FastJSONProvider(Flask("reader")), random.Random(20261202)
+    for _ in range(20_000):
+        kind = chance.random()
+        if kind < 0.3:
+            number = repr(struct.unpack("d", chance.randbytes(8))[0])
+        elif kind < 0.6:
+            number = f"{chance.randint(0, 10 ** chance.randint(1, 18))}.{chance.randint(0, 10 ** chance.randint(0, 17))}"
+        else:
+            number = f"{chance.randint(-10 ** chance.randint(1, 17), 10 ** chance.randint(1, 17))}e{chance.randint(-330, 310)}"
+        document = f'{{"n":[{number}]}}'.encode()
+        try:
+            expected = repr(json.loads(document))
+        except ValueError as exc:
+            expected = type(exc)
+        try:
+            got = repr(provider.loads(document))
+        except ValueError as exc:
+            got = type(exc)
+        assert got == expected, document
