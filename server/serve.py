@@ -141,6 +141,23 @@ def http_date(now: float) -> bytes:
     return _date_text
 
 
+# A request header's environ key as pywsgi makes it ("" for those it leaves out of the
+# HTTP_ keys), per header name as the client spells it; at most a few hundred names.
+_ENVIRON_KEYS: dict[str, str] = {}
+
+
+def _environ_key(name: str) -> str:
+    if "_" in name:
+        key = ""  # pywsgi drops these
+    else:
+        key = name.replace("-", "_").upper()
+        key = "" if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH" else "HTTP_" + key
+    if len(_ENVIRON_KEYS) >= 512:
+        _ENVIRON_KEYS.clear()  # the names are the clients': keep a few
+    _ENVIRON_KEYS[name] = key
+    return key
+
+
 class FairHandler(WebSocketHandler):
     """One connection's handler: TCP_NODELAY, and a turn for others after each response.
 
@@ -190,13 +207,13 @@ class FairHandler(WebSocketHandler):
             if isinstance(client_address, tuple):
                 env["REMOTE_ADDR"] = str(client_address[0])
                 env["REMOTE_PORT"] = str(client_address[1])
+            keys = _ENVIRON_KEYS
             for name, value in headers._headers:
-                if "_" in name:
-                    continue  # pywsgi drops these
-                key = name.replace("-", "_").upper()
-                if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
-                    continue
-                key = "HTTP_" + key
+                key = keys.get(name)
+                if key is None:
+                    key = _environ_key(name)
+                if not key:
+                    continue  # a name with "_" (pywsgi drops these), Content-Type, Content-Length
                 value = value.strip()
                 if key in env:
                     env[key] += ("; " if "COOKIE" in key else ",") + value

@@ -517,3 +517,15 @@ def test_the_helpers_outside_a_request_fail_as_flasks_proxies_do():
         with pytest.raises(RuntimeError) as theirs:
             proxy()
         assert str(ours.value) == str(theirs.value)
+
+
+def test_environ_keys_remembered_as_pywsgi_makes_them():
+    names = ["Host", "X-A", "x-a", "Content-Type", "content-length", "X_Under", "Sec-WebSocket-Key"] + [
+        f"X-N{i}" for i in range(600)]
+    for _ in range(2):  # made, then remembered (and forgotten past the bound)
+        for name in names:
+            key = serve._environ_key(name) if name not in serve._ENVIRON_KEYS else serve._ENVIRON_KEYS[name]
+            expected = "" if "_" in name or name.lower() in ("content-type", "content-length") else (
+                "HTTP_" + name.replace("-", "_").upper())
+            assert key == expected
+    assert len(serve._ENVIRON_KEYS) <= 512
