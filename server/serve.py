@@ -28,10 +28,6 @@ from geventwebsocket.handler import WebSocketHandler
 _GeventMessage = getattr(pywsgi, "OldMessage", None)
 _MAX_LINE = getattr(http.client, "_MAXLINE", 65536)  # http.client's limits, kept the same
 _MAX_HEADERS = getattr(http.client, "_MAXHEADERS", 100)
-# A header line the quick way takes: a name of visible ASCII without ':' (what email's
-# parser takes for a header name), then ':'. A folded line, a name with a space or a
-# line with a break of its own inside go to email's parser.
-_PLAIN_HEADER = re.compile(r"[\x21-\x39\x3b-\x7e]+:")
 
 
 def make_listener(host: str, port: int, backlog: int = 2048) -> socket.socket:
@@ -97,33 +93,39 @@ def read_request_headers(rfile):
 
 def _plain_headers(text: str, count: int):
     """The message of a block of plain header lines ended by an empty one, else None.
-    email's parser splits the text with ``str.splitlines``: as many pieces as lines read
-    means no line holds a break of its own (a lone CR, a form feed, U+0085)."""
-    parts = text.splitlines(True)
-    if len(parts) != count or parts[-1] not in ("\r\n", "\n"):
-        return None  # a line broken inside, or the end of the stream before the empty line
+    email's parser splits the text with ``str.splitlines``: a block of ``Name: value``
+    lines, each ended by its one line break and holding none of the others splitlines
+    knows (a lone CR, a form feed, U+0085...), splits into the ``count`` lines read, each
+    header the name before its first ':' and the value after it, spaces and tabs before
+    it stripped (what ``_PLAIN_BLOCK`` and ``_PLAIN_LINES`` match)."""
+    if _PLAIN_BLOCK(text) is None:
+        return None  # a line broken inside or not plain, or the end of the stream before the empty line
+    pairs = _PLAIN_LINES(text)
     message = RequestHeaders()
-    index: dict[str, str] = {}
-    plain = _PLAIN_HEADER.match
     # email's set_raw stores what the policy's header_store_parse makes of the pair: the
     # pair itself under compat32 (the policy of http.client's messages).
-    stored = message._headers if message.policy is email.policy.compat32 else None
-    for line in parts[:-1]:
-        if plain(line) is None:
-            return None
-        name, _, value = line.partition(":")
-        value = value.lstrip(" \t").rstrip("\r\n")
-        if stored is not None:
-            stored.append((name, value))
-        else:
+    if message.policy is email.policy.compat32:
+        message._headers.extend(pairs)
+    else:
+        for name, value in pairs:
             message.set_raw(name, value)
-        index.setdefault(name.lower(), value)
+    index = {name.lower(): value for name, value in reversed(pairs)}  # the first of a repeated name
     kind = index.get("content-type", "").lower()
     if "multipart" in kind or "message" in kind:
         return None  # email's parser looks for the parts of these (in an empty body) and notes defects
     message.set_payload("")  # what email's parser leaves: an empty body
     message._index, message._indexed, message._indexed_count = index, message._headers, len(message._headers)
     return message
+
+
+# A header line the quick way takes: a name of visible ASCII without ':' (what email's
+# parser takes for a header name), then ':', spaces or tabs, the value,
+# one line end; the value holds no character ``str.splitlines`` breaks at (those of a
+# latin-1 text: CR, LF, VT, FF, FS, GS, RS, NEL). A folded line, a name with a space or a
+# line with a break of its own inside go to email's parser.
+_VALUE = "[^\r\n\x0b\x0c\x1c\x1d\x1e\x85]*"
+_PLAIN_BLOCK = re.compile(f"(?:[\x21-\x39\x3b-\x7e]+:{_VALUE}\r?\n)*\r?\n").fullmatch
+_PLAIN_LINES = re.compile(f"([\x21-\x39\x3b-\x7e]+):[ \t]*({_VALUE})\r?\n").findall
 
 
 _date_second: int | None = None
@@ -137,6 +139,23 @@ def http_date(now: float) -> bytes:
     if second != _date_second:
         _date_text, _date_second = pywsgi.format_date_time(second), second
     return _date_text
+
+
+# A request header's environ key as pywsgi makes it ("" for those it leaves out of the
+# HTTP_ keys), per header name as the client spells it; at most a few hundred names.
+_ENVIRON_KEYS: dict[str, str] = {}
+
+
+def _environ_key(name: str) -> str:
+    if "_" in name:
+        key = ""  # pywsgi drops these
+    else:
+        key = name.replace("-", "_").upper()
+        key = "" if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH" else "HTTP_" + key
+    if len(_ENVIRON_KEYS) >= 512:
+        _ENVIRON_KEYS.clear()  # the names are the clients': keep a few
+    _ENVIRON_KEYS[name] = key
+    return key
 
 
 class FairHandler(WebSocketHandler):
@@ -188,13 +207,13 @@ class FairHandler(WebSocketHandler):
             if isinstance(client_address, tuple):
                 env["REMOTE_ADDR"] = str(client_address[0])
                 env["REMOTE_PORT"] = str(client_address[1])
+            keys = _ENVIRON_KEYS
             for name, value in headers._headers:
-                if "_" in name:
-                    continue  # pywsgi drops these
-                key = name.replace("-", "_").upper()
-                if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
-                    continue
-                key = "HTTP_" + key
+                key = keys.get(name)
+                if key is None:
+                    key = _environ_key(name)
+                if not key:
+                    continue  # a name with "_" (pywsgi drops these), Content-Type, Content-Length
                 value = value.strip()
                 if key in env:
                     env[key] += ("; " if "COOKIE" in key else ",") + value

@@ -58,6 +58,7 @@ def init_security_headers(app: Flask) -> None:
 
     base = app.response_class
     wsgi_headers_of = base.get_wsgi_headers
+    base_close = base.close
 
     class SecuredResponse(base):
         def get_wsgi_response(self, environ):
@@ -71,6 +72,18 @@ def init_security_headers(app: Flask) -> None:
                 if lower not in present:
                     wsgi_headers.append((name, value))
             return app_iter, status, wsgi_headers
+
+        def get_app_iter(self, environ):
+            """Werkzeug's app iterator: for a body of one bytes string, with nothing to call
+            on close, that string's list itself (Werkzeug wraps it in a generator and a
+            ``ClosingIterator`` whose ``close`` finds nothing to close or call)."""
+            body = self.response
+            if (type(body) is list and len(body) == 1 and type(body[0]) is bytes and not self._on_close
+                    and type(self).close is base_close and environ["REQUEST_METHOD"] != "HEAD"):
+                status = self.status_code
+                if 200 <= status and status != 204 and status != 304:
+                    return body
+            return super().get_app_iter(environ)
 
         def _plain_wsgi_headers(self):
             """The answer's headers as Werkzeug's ``get_wsgi_headers`` would hand them on,

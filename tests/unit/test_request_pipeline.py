@@ -28,6 +28,8 @@ BLOCKS = [
     b"Sec-WebSocket-Version: 13\r\n\r\n",
     b"X_Under: dropped by pywsgi\r\nX-Ok: 1\r\n\r\n",
     b"X-Latin: caf\xe9 \xff\r\n\r\n",
+    b"X-Trail: a  \t\r\nX-Tab:\tv\r\n!#$%&'*+-.^_`|~: odd name\r\nX-DEL: a\x7fb\x00c\r\n\r\n",
+    b"X-Mixed: lf\nX-Other: crlf\r\n\n",
     b"Cookie: a=1\r\nCookie: b=2\r\n\r\n",
     # what goes to email's parser
     b"X-Folded: one\r\n two\r\n\tthree\r\nHost: h\r\n\r\n",  # folded lines
@@ -39,6 +41,12 @@ BLOCKS = [
     b"X-CR: a\rb\r\nHost: h\r\n\r\n",  # a lone CR inside a line
     b"X-FF: a\x0cb\r\nHost: h\r\n\r\n",
     b"X-NEL: a\x85b\r\nHost: h\r\n\r\n",
+    b"X-VT: a\x0bb\r\nHost: h\r\n\r\n",
+    b"X-FS: a\x1cb\r\nHost: h\r\n\r\n",
+    b"X-GS: a\x1db\r\nHost: h\r\n\r\n",
+    b"X-RS: a\x1eb\r\nHost: h\r\n\r\n",
+    b"X-US: a\x1fb\r\nHost: h\r\n\r\n",  # not a break of splitlines: plain
+    b"Host: h\r\nX-End: cr only\r",
     b"X-Double: a\r\r\nHost: h\r\n\r\n",
     b"Host: h\r\nX-Cut: the stream ends",  # no empty line: the end of the stream
     b"Host: h\r\n",
@@ -90,8 +98,11 @@ def test_the_same_message_as_gevents(block):
 def test_plain_blocks_take_the_quick_way():
     plain = serve.read_request_headers(io.BufferedReader(io.BytesIO(BLOCKS[3])))
     assert type(plain) is serve.RequestHeaders and plain._index is not None
-    folded = serve.read_request_headers(io.BufferedReader(io.BytesIO(BLOCKS[12])))
+    folded_block = next(block for block in BLOCKS if block.startswith(b"X-Folded"))
+    folded = serve.read_request_headers(io.BufferedReader(io.BytesIO(folded_block)))
     assert type(folded) is pywsgi.OldMessage  # email's parser, as gevent does
+    for block in BLOCKS[2:14]:  # the plain ones (an empty message is false: email parses those)
+        assert type(serve.read_request_headers(io.BufferedReader(io.BytesIO(block)))) is serve.RequestHeaders
 
 
 def test_limits_refused_as_gevent_refuses():
@@ -356,6 +367,12 @@ def _answers(app):
     unsized = app.response_class("x", status=200)
     del unsized.headers["Content-Length"]
     yield unsized
+    closing = app.response_class('{"ok":true}\n', status=200, **json)
+    closing.call_on_close(lambda: None)
+    yield closing
+    yield app.response_class(["text ünï"], status=200)  # a list of str: encoded on the way
+    yield app.response_class(b"", status=200)
+    yield app.response_class('{"a":1}\n', status=199, **json)
 
 
 def _wsgi(response, environ):
@@ -368,12 +385,15 @@ def _wsgi(response, environ):
 
 @pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
 def test_the_same_answer_as_werkzeugs(method, monkeypatch):
+    import flask
+
     app = _secured_app()
     environ = {"REQUEST_METHOD": method, "wsgi.url_scheme": "http", "HTTP_HOST": "hub:5300",
                "SERVER_NAME": "hub", "SERVER_PORT": "5300", "PATH_INFO": "/a/b", "SCRIPT_NAME": "",
                "QUERY_STRING": ""}
     ours = [_wsgi(response, environ) for response in _answers(app)]
     monkeypatch.setattr(app.response_class, "_plain_wsgi_headers", lambda self: None)
+    monkeypatch.setattr(app.response_class, "get_app_iter", flask.Response.get_app_iter)
     theirs = [_wsgi(response, environ) for response in _answers(app)]
     assert ours == theirs
     assert all(("X-Content-Type-Options", "nosniff") in headers for _, headers, _ in ours)
@@ -388,6 +408,8 @@ def test_a_json_answer_takes_the_quick_way(monkeypatch):
     response = app.response_class('{"ok":true}\n', status=201, mimetype="application/json")
     _, headers, body = _wsgi(response, {"REQUEST_METHOD": "POST"})
     assert body == b'{"ok":true}\n' and ("Content-Length", "12") in headers
+    app_iter, _, _ = response.get_wsgi_response({"REQUEST_METHOD": "POST"})
+    assert app_iter is response.response  # the body's own list, no generator to run
 
 
 # --- the URL adapter HubFlask binds against Flask's own ---
@@ -495,3 +517,15 @@ def test_the_helpers_outside_a_request_fail_as_flasks_proxies_do():
         with pytest.raises(RuntimeError) as theirs:
             proxy()
         assert str(ours.value) == str(theirs.value)
+
+
+def test_environ_keys_remembered_as_pywsgi_makes_them():
+    names = ["Host", "X-A", "x-a", "Content-Type", "content-length", "X_Under", "Sec-WebSocket-Key"] + [
+        f"X-N{i}" for i in range(600)]
+    for _ in range(2):  # made, then remembered (and forgotten past the bound)
+        for name in names:
+            key = serve._environ_key(name) if name not in serve._ENVIRON_KEYS else serve._ENVIRON_KEYS[name]
+            expected = "" if "_" in name or name.lower() in ("content-type", "content-length") else (
+                "HTTP_" + name.replace("-", "_").upper())
+            assert key == expected
+    assert len(serve._ENVIRON_KEYS) <= 512
