@@ -326,12 +326,11 @@ def test_a_refused_call_is_the_unit_of_works_refusal(service_hub, clerk_actor):
     assert both(clerk) is WindowBusyError
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite has no such block
 def test_a_call_with_nobody_waiting_is_refused_in_the_block(service_hub, clerk_actor):
     """PostgreSQL: nobody waiting is refused in the call's own block (BEGIN with the lock,
     the call, the window's read, the waiting line's, ROLLBACK: five round trips), not
     again in a unit of work (it took six alone). SQLite's path is unchanged."""
-    if service_hub.db.dialect != "postgresql":
-        pytest.skip("PostgreSQL's block")
     clerk = clerk_actor()
     windows.open_window(service_hub, "w16", clerk)
     trips = service_hub.db.count_round_trips(lambda: "test")
