@@ -52,6 +52,25 @@ def cursor_of(fairy):
     return kept[1]
 
 
+def execute_on(conn: Connection, cursor, sql: str, args=None, **options) -> None:
+    """Run ``sql`` on the DBAPI ``cursor`` of ``conn`` as SQLAlchemy would for it: the
+    ``before_cursor_execute`` listeners told (the benchmark's round-trip counter), a
+    driver error raised as SQLAlchemy's own. ``options``: the driver's (psycopg's
+    ``prepare``)."""
+    listeners = conn.dispatch.before_cursor_execute
+    if listeners:  # the round-trip counter, when installed
+        listeners(conn, cursor, sql, args, None, False)
+    try:
+        if args is None:
+            cursor.execute(sql, **options)
+        else:
+            cursor.execute(sql, args, **options)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        dialect = conn.dialect
+        raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error,
+                                  dialect=dialect) from exc
+
+
 class _Binder:
     """A compiled statement's parameters from the caller's dict: each bind name's value
     (the statement's literal when not given) through its type's bind processor (None is
@@ -156,27 +175,15 @@ class Prepared:
             # cursor, closed after it, as before.
             cursor = fairy.dbapi_connection.cursor()
             try:
-                self._execute(conn, cursor, sql, args)
+                execute_on(conn, cursor, sql, args)
                 return cursor.rowcount
             finally:
                 cursor.close()
         cursor = cursor_of(fairy)
-        self._execute(conn, cursor, sql, args)
+        execute_on(conn, cursor, sql, args)
         if rowcount is None:
             return cursor.fetchall()
         return cursor.fetchall() if cursor.description else []
-
-    @staticmethod
-    def _execute(conn: Connection, cursor, sql: str, args) -> None:
-        listeners = conn.dispatch.before_cursor_execute
-        if listeners:  # the round-trip counter, when installed
-            listeners(conn, cursor, sql, args, None, False)
-        try:
-            cursor.execute(sql, args)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            dialect = conn.dialect
-            raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error,
-                                      dialect=dialect) from exc
 
     def scalar(self, conn: Connection, params: dict):
         return self.rows(conn, params)[0][0]

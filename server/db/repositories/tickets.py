@@ -22,7 +22,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.exc import DBAPIError
 
 from server.queueing.numbering import MIN_DIGITS
 from server.queueing.policy import (
@@ -46,7 +45,7 @@ from server.queueing.tickets import (
 )
 from server.queueing.windows import WindowStatus
 
-from ..prepared import Prepared, cursor_of
+from ..prepared import Prepared, cursor_of, execute_on
 from ..tables import cases as c
 from ..tables import devices as d
 from ..tables import events as e
@@ -319,24 +318,13 @@ def begin_with_window_locked(conn: Connection, window_id: str) -> None:
     dbapi = fairy.dbapi_connection
     sql = _BEGIN_LOCK_WINDOW % pg_sql.Literal(window_id).as_string(dbapi)
     cursor = cursor_of(fairy)
-    _send(conn, cursor, sql, prepare=False)  # never prepared: two statements
+    execute_on(conn, cursor, sql, prepare=False)  # never prepared: two statements
     cursor.nextset()  # the SELECT's rows (the lock), none read
 
 
 def end_transaction(conn: Connection, *, commit: bool) -> None:
     """End the transaction ``begin_with_window_locked`` began: COMMIT or ROLLBACK."""
-    _send(conn, cursor_of(conn.connection), "COMMIT" if commit else "ROLLBACK")
-
-
-def _send(conn: Connection, cursor, sql: str, **options) -> None:
-    listeners = conn.dispatch.before_cursor_execute
-    if listeners:  # the round-trip counter, when installed
-        listeners(conn, cursor, sql, None, None, False)
-    try:
-        cursor.execute(sql, **options)
-    except conn.dialect.loaded_dbapi.Error as exc:
-        dialect = conn.dialect
-        raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+    execute_on(conn, cursor_of(conn.connection), "COMMIT" if commit else "ROLLBACK")
 
 
 _BEGIN_LOCK_WINDOW = "BEGIN; SELECT 1 FROM window_states WHERE window_id = %s FOR UPDATE"
